@@ -1,0 +1,1 @@
+"""gd_app: what the pages share: controls, figures, tables (no maths here)."""

@@ -1,0 +1,392 @@
+"""Figures for the three demos, built with the Figure API (never pyplot).
+
+Streamlit runs each session in its own thread, and pyplot's global figure
+registry would be shared between them, so every figure here is a plain
+``matplotlib.figure.Figure``. Colours are the seeds' Okabe–Ito palette.
+
+The two line-fit figures are drawn in two layers on one fixed layout:
+
+* the *static* layer (axes, ticks, labels, data, the cost curve or colour map
+  with labelled contours and colour bar) depends only on the data set and the
+  view, so it is rendered once and cached as pixels;
+* the *dynamic* layer (fit lines, iterates, arrows, legend) is drawn on a
+  transparent canvas and composited on top.
+
+``*_figure`` draws both layers on one Figure; ``*_png`` composites the cached
+static pixels with a fresh dynamic layer. Both give the same picture.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from PIL import Image
+
+from gd_core.descent import Trajectory
+from gd_core.linear import LeastSquares, LineData
+
+BLUE, ORANGE, GREEN, VERMILLION, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9"
+DPI = 200  # what st.pyplot renders at
+MAX_SCATTER = 400  # data points drawn; a larger data set is drawn as an even sample
+STATIC_CACHE = 8  # static layers kept (each about 8 MB of pixels)
+
+
+# ---------------------------------------------------------------- rendering
+def _new_figure(size: tuple[float, float], *, transparent: bool = False) -> Figure:
+    fig = Figure(figsize=size, dpi=DPI)
+    FigureCanvasAgg(fig)
+    if transparent:
+        fig.patch.set_alpha(0)
+    return fig
+
+
+def _pixels(fig: Figure) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())
+
+
+def _encode(rgba: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(rgba).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def to_png(fig: Figure) -> bytes:
+    """Render a whole Figure at DPI; its layout is fixed, so one draw suffices."""
+    return _encode(_pixels(fig))
+
+
+def _composite(static: np.ndarray, dynamic_fig: Figure) -> bytes:
+    picture = Image.fromarray(static)
+    picture.alpha_composite(Image.fromarray(_pixels(dynamic_fig)))
+    buffer = io.BytesIO()
+    # The static layer is opaque, so the alpha channel carries nothing.
+    picture.convert("RGB").save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.array(array)
+    array.setflags(write=False)
+    return array
+
+
+# ---------------------------------------------------------------- views
+@dataclass(frozen=True)
+class View:
+    """Axis limits, fixed per data set (and zoom level), so the static layer can be cached."""
+
+    data_y: tuple[float, float]
+    theta0: tuple[float, float]
+    theta1: tuple[float, float]
+    cost_top: float = 0.0
+
+
+def _padded(lo: float, hi: float, pad: float = 0.05) -> tuple[float, float]:
+    span = hi - lo or 1.0
+    return float(lo - pad * span), float(hi + pad * span)
+
+
+def _zoom_to_fit(values: np.ndarray, lo: float, hi: float, *, max_zoom: int = 64):
+    """[lo, hi] grown by powers of 2 about its centre until it holds ``values``.
+
+    Powers of 2 keep the number of distinct views (and cached static layers)
+    small; past ``max_zoom``× the iterates are diverging and run off the plot.
+    """
+    centre, half = (lo + hi) / 2, (hi - lo) / 2
+    finite = values[np.isfinite(values)]
+    reach = float(np.max(np.abs(finite - centre))) if finite.size else 0.0
+    zoom = 1
+    while half * zoom < reach and zoom < max_zoom:
+        zoom *= 2
+    return centre - half * zoom, centre + half * zoom
+
+
+def _data_ylim(data: LineData) -> tuple[float, float]:
+    return _padded(float(data.y.min()), float(data.y.max()), 0.1)
+
+
+def _sample(data: LineData) -> tuple[np.ndarray, np.ndarray]:
+    every = max(1, int(np.ceil(len(data.x) / MAX_SCATTER)))
+    return data.x[::every], data.y[::every]
+
+
+# ---------------------------------------------------------------- shared panels
+def _axes(fig: Figure, rects, view: View, *, bare: bool):
+    """Axes at fixed positions; ``bare`` axes (dynamic layer) have no frame or ticks."""
+    axes = [fig.add_axes(rect) for rect in rects]
+    for ax in axes:
+        if bare:
+            ax.set_axis_off()
+    return axes
+
+
+def _data_panel_static(ax, data: LineData, view: View):
+    xs, ys = _sample(data)
+    ax.scatter(xs, ys, marker="x", s=40, color=GREEN, zorder=3)
+    ax.set_xlim(*_padded(float(data.x[0]), float(data.x[-1])))
+    ax.set_ylim(*view.data_y)
+    ax.set_xlabel(r"$x$")
+    ax.set_ylabel(r"$y$")
+    ax.set_title("Data and fit")
+
+
+def _data_panel_dynamic(ax, data: LineData, params: np.ndarray, view: View, highlight: int,
+                        *, intercept: bool):
+    """Every iterate's fit line in one LineCollection, the last in orange."""
+    ax.set_xlim(*_padded(float(data.x[0]), float(data.x[-1])))
+    ax.set_ylim(*view.data_y)
+    ends = np.array([data.x[0], data.x[-1]])
+    theta0 = params[:, 0] if intercept else np.zeros(len(params))
+    theta1 = params[:, -1]
+    lines = np.empty((len(params), 2, 2))  # (iterate, end, xy)
+    lines[:, :, 0] = ends
+    lines[:, :, 1] = theta0[:, None] + theta1[:, None] * ends
+    ax.add_collection(LineCollection(lines, colors=BLUE, linewidths=1.5, alpha=0.6))
+    ax.plot(*lines[-1].T, lw=2.5, c=ORANGE)
+    ax.plot(*lines[highlight].T, lw=2, ls="--", c=VERMILLION)
+    ax.legend(
+        handles=[
+            Line2D([], [], ls="", marker="x", ms=7, c=GREEN, label=r"data from true $\theta$"),
+            Line2D([], [], c=BLUE, lw=1.5, alpha=0.6, label="fit at each iterate"),
+            Line2D([], [], c=ORANGE, lw=2.5, label="final fit"),
+            Line2D([], [], c=VERMILLION, lw=2, ls="--", label=f"iterate {highlight}"),
+        ],
+        loc="upper left", fontsize="small",
+    )
+
+
+def _ring(ax, x, y, **kwargs):
+    ax.plot(x, y, "o", mfc="none", mec=VERMILLION, ms=14, mew=2, **kwargs)
+
+
+# ---------------------------------------------------------------- one parameter
+ONE_SIZE = (10.0, 4.8)
+ONE_RECTS = ((0.07, 0.11, 0.40, 0.81), (0.565, 0.11, 0.415, 0.81))
+
+
+def one_parameter_view(data: LineData, problem: LeastSquares, trajectory: Trajectory) -> View:
+    """Limits of the 1D figure: the seed's θ1 ∈ [−0.2, 1.2], zoomed out to hold the iterates."""
+    lo, hi = _zoom_to_fit(
+        np.concatenate([trajectory.params[:, 0], problem.solution, [data.theta_true[1]]]),
+        -0.2, 1.2,
+    )
+    lo, hi = _padded(lo, hi, 0.03)
+    top = 1.1 * float(problem.cost(np.array([[lo], [hi]])).max())
+    return View(data_y=_data_ylim(data), theta0=(0.0, 0.0), theta1=(lo, hi), cost_top=top)
+
+
+def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
+    left, right = _axes(fig, ONE_RECTS, view, bare=False)
+    _data_panel_static(left, data, view)
+    grid = np.linspace(*view.theta1, 300)
+    right.plot(grid, problem.cost(grid[:, None]), "k")
+    true = data.theta_true[1]
+    right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, ms=12, zorder=4)
+    if not np.isclose(problem.solution[0], true):
+        right.plot(problem.solution[0], problem.min_cost, "P", c="k", ms=9, zorder=4)
+    right.set_xlim(*view.theta1)
+    right.set_ylim(0, view.cost_top)
+    right.set_xlabel(r"$\theta_1$")
+    right.set_ylabel(r"$J(\theta_1)$")
+    right.set_title("Cost function")
+
+
+def _one_dynamic(fig, data, problem, trajectory, view, highlight):
+    left, right = _axes(fig, ONE_RECTS, view, bare=True)
+    _data_panel_dynamic(left, data, trajectory.params, view, highlight, intercept=False)
+    theta1, cost = trajectory.params[:, 0], trajectory.values
+    right.set_xlim(*view.theta1)
+    right.set_ylim(0, view.cost_top)
+    right.scatter(theta1, cost, s=40, lw=0, c=BLUE, zorder=3)
+    right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=9, zorder=5)
+    _ring(right, theta1[highlight], cost[highlight], zorder=6)
+    handles = [
+        Line2D([], [], c="k", label=r"$J(\theta_1)$"),
+        Line2D([], [], ls="", marker="o", c=BLUE, label="iterates"),
+        Line2D([], [], ls="", marker="o", ms=9, c=ORANGE, label=r"final $\theta_1$"),
+        Line2D([], [], ls="", marker="o", ms=12, mfc="none", mec=VERMILLION, mew=2,
+               label=f"iterate {highlight}"),
+        Line2D([], [], ls="", marker="*", ms=12, c=GREEN, label=r"true $\theta_1$"),
+    ]
+    if not np.isclose(problem.solution[0], data.theta_true[1]):
+        handles.append(Line2D([], [], ls="", marker="P", ms=9, c="k",
+                              label=r"least-squares $\theta_1^*$"))
+    right.legend(handles=handles, loc="upper right", fontsize="small")
+
+
+def one_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
+    """Seed 000, first demo: data with fit lines; J(θ1) with the iterates on it."""
+    view = one_parameter_view(data, problem, trajectory)
+    fig = _new_figure(ONE_SIZE)
+    _one_static(fig, data, problem, view)
+    _one_dynamic(fig, data, problem, trajectory, view, highlight)
+    return fig
+
+
+# ---------------------------------------------------------------- two parameters
+TWO_SIZE = (10.0, 4.3)
+TWO_RECTS = ((0.065, 0.12, 0.37, 0.8), (0.52, 0.12, 0.36, 0.8))
+COLORBAR_RECT = (0.895, 0.12, 0.015, 0.8)
+THETA0_RANGE, THETA1_RANGE, GRID = (-4.0, 4.0), (-5.0, 5.0), 101  # the seed's grid
+
+
+@dataclass(frozen=True)
+class CostSurface:
+    """J on the seed's G×G grid over (θ0, θ1) and its 30 contour levels."""
+
+    theta0: np.ndarray
+    theta1: np.ndarray
+    cost: np.ndarray
+    levels: np.ndarray
+
+
+def cost_surface(problem: LeastSquares) -> CostSurface:
+    """O(G²) from the sufficient statistics, whatever the number of data points."""
+    theta0 = np.linspace(*THETA0_RANGE, GRID)
+    theta1 = np.linspace(*THETA1_RANGE, GRID)
+    cost = problem.cost(np.stack(np.meshgrid(theta0, theta1), axis=-1))
+    levels = np.linspace(cost.min(), cost.max(), 32)[1:-1]
+    return CostSurface(*(_frozen(a) for a in (theta0, theta1, cost, levels)))
+
+
+def two_parameter_view(data: LineData) -> View:
+    return View(data_y=_data_ylim(data), theta0=THETA0_RANGE, theta1=THETA1_RANGE)
+
+
+def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
+    left, right = _axes(fig, TWO_RECTS, view, bare=False)
+    _data_panel_static(left, data, view)
+    surface = cost_surface(problem)
+    image = right.imshow(surface.cost, extent=(*view.theta0, *view.theta1), origin="lower",
+                         aspect="auto", cmap="viridis", interpolation="nearest")
+    fig.colorbar(image, cax=fig.add_axes(COLORBAR_RECT), label=r"$J(\theta_0, \theta_1)$")
+    contours = right.contour(surface.theta0, surface.theta1, surface.cost, surface.levels,
+                             colors="gray", linewidths=0.8)
+    right.clabel(contours, inline=True, fontsize=7, colors="w", fmt="%.3g")
+    t0, t1 = data.theta_true
+    right.scatter([t0, t0], [t1, t1], s=[80, 15], color=["k", "w"], zorder=4)
+    if not np.allclose(problem.solution, data.theta_true):
+        right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=4)
+    right.set_xlim(*view.theta0)
+    right.set_ylim(*view.theta1)
+    right.set_xlabel(r"$\theta_0$")
+    right.set_ylabel(r"$\theta_1$")
+    right.set_title("Cost function")
+
+
+def _two_dynamic(fig, data, problem, trajectory, view, highlight):
+    left, right = _axes(fig, TWO_RECTS, view, bare=True)
+    params = trajectory.params
+    _data_panel_dynamic(left, data, params, view, highlight, intercept=True)
+    right.set_xlim(*view.theta0)
+    right.set_ylim(*view.theta1)
+    if len(params) > 1:
+        d = np.diff(params, axis=0)
+        right.quiver(params[:-1, 0], params[:-1, 1], d[:, 0], d[:, 1], angles="xy",
+                     scale_units="xy", scale=1, color=VERMILLION, width=0.004, zorder=5)
+    right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=6)
+    right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=7)
+    _ring(right, *params[highlight], zorder=8)
+    handles = [
+        Line2D([], [], ls="", marker="o", c="k", mfc="w", ms=8, label=r"true $\theta$"),
+        Line2D([], [], ls="", marker="o", c=SKY, label="iterates"),
+        Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
+        Line2D([], [], ls="", marker="o", c=ORANGE, ms=8, label=r"final $\theta$"),
+        Line2D([], [], ls="", marker="o", ms=12, mfc="none", mec=VERMILLION, mew=2,
+               label=f"iterate {highlight}"),
+    ]
+    if not np.allclose(problem.solution, data.theta_true):
+        handles.append(Line2D([], [], ls="", marker="P", c="w", mec="k", ms=9,
+                              label=r"least-squares $\theta^*$"))
+    right.legend(handles=handles, loc="lower left", fontsize="small", framealpha=0.85)
+
+
+def two_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
+    """Seed 000, second demo: data with fit lines; J(θ0, θ1) as a colour map with steps."""
+    view = two_parameter_view(data)
+    fig = _new_figure(TWO_SIZE)
+    _two_static(fig, data, problem, view)
+    _two_dynamic(fig, data, problem, trajectory, view, highlight)
+    return fig
+
+
+# ---------------------------------------------------------------- layered PNGs
+@lru_cache(maxsize=STATIC_CACHE)
+def _static_pixels(kind: str, data: LineData, problem: LeastSquares, view: View) -> np.ndarray:
+    draw, size = {"one": (_one_static, ONE_SIZE), "two": (_two_static, TWO_SIZE)}[kind]
+    fig = _new_figure(size)
+    draw(fig, data, problem, view)
+    return _frozen(_pixels(fig))
+
+
+def one_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
+    """The same picture as :func:`one_parameter_figure`, static layer from the cache."""
+    view = one_parameter_view(data, problem, trajectory)
+    fig = _new_figure(ONE_SIZE, transparent=True)
+    _one_dynamic(fig, data, problem, trajectory, view, highlight)
+    return _composite(_static_pixels("one", data, problem, view), fig)
+
+
+def two_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
+    """The same picture as :func:`two_parameter_figure`, static layer from the cache."""
+    view = two_parameter_view(data)
+    fig = _new_figure(TWO_SIZE, transparent=True)
+    _two_dynamic(fig, data, problem, trajectory, view, highlight)
+    return _composite(_static_pixels("two", data, problem, view), fig)
+
+
+# ---------------------------------------------------------------- symbolic f(x)
+SYMBOLIC_SIZE = (10.0, 4.3)
+SYMBOLIC_RECTS = ((0.065, 0.12, 0.42, 0.8), (0.57, 0.12, 0.41, 0.8))
+
+
+def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
+    """Seed 004: f(x) with the iterates walking down it; |f′| per iteration."""
+    fig = _new_figure(SYMBOLIC_SIZE)
+    left, right = (fig.add_axes(rect) for rect in SYMBOLIC_RECTS)
+    xs, values = trajectory.params[:, 0], trajectory.values
+    lo, hi = _padded(*_zoom_to_fit(xs, xs.min() - 1.0, xs.max() + 1.0, max_zoom=1024), 0.0)
+    grid = np.linspace(lo, hi, 400)
+    with np.errstate(all="ignore"):
+        curve = np.array([_real(f, g) for g in grid])
+    left.plot(grid, curve, "k", label=r"$f(x)$")
+    left.plot(xs, values, "-", c=VERMILLION, lw=0.8, alpha=0.7)
+    left.scatter(xs, values, s=30, lw=0, c=BLUE, label="iterates", zorder=3)
+    left.plot(xs[0], values[0], "s", c=GREEN, ms=8, label="initial guess", zorder=4)
+    left.plot(xs[-1], values[-1], "o", c=ORANGE, ms=9, label="final x", zorder=5)
+    _ring(left, xs[highlight], values[highlight], label=f"iterate {highlight}", zorder=6)
+    left.set_xlim(lo, hi)
+    shown = np.concatenate([curve[np.isfinite(curve)], values])
+    left.set_ylim(*_padded(float(shown.min()), float(shown.max())))
+    left.set_xlabel(r"$x$")
+    left.set_ylabel(r"$f(x)$")
+    left.set_title("f(x) and the iterates")
+    left.legend(loc="best", fontsize="small")
+
+    slope = np.abs(trajectory.grads[:, 0])
+    iterations = np.arange(len(slope))
+    positive = slope > 0
+    right.semilogy(iterations[positive], slope[positive], ".-", c=BLUE, label=r"$|f'(x_k)|$")
+    if positive[highlight]:
+        _ring(right, highlight, slope[highlight], label=f"iterate {highlight}")
+    right.set_xlabel(r"iteration $k$")
+    right.set_ylabel(r"slope $|f'(x_k)|$ (log scale)")
+    right.set_title("How steep f is at each iterate")
+    right.legend(loc="best", fontsize="small")
+    return fig
+
+
+def _real(f, x: float) -> float:
+    try:
+        value = complex(f(x))
+    except (ArithmeticError, ValueError, TypeError):
+        return np.nan
+    return value.real if value.imag == 0 else np.nan

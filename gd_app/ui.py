@@ -1,0 +1,114 @@
+"""Streamlit pieces the three pages share: bound controls, link checks, the result block."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from gd_app.controls import MAX_FORMULA, STEP, Control
+from gd_app.demos import Demo, Picture
+
+CACHE_ENTRIES = 32  # per cached function; each entry is a table or one PNG (~0.2–0.5 MB)
+
+
+def cached(function):
+    """``st.cache_data`` with a bound size, shared by every session."""
+    return st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)(function)
+
+
+def _widget(control: Control):
+    common = dict(key=control.key, help=control.help or None, bind="query-params")
+    if control.kind == "text":
+        return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
+    if control.kind == "number":
+        return st.number_input(control.label, control.low, control.high, control.default,
+                               control.step, format=control.format, **common)
+    return st.slider(control.label, control.low, control.high, control.default, control.step,
+                     **common)
+
+
+def sidebar(controls: tuple[Control, ...], page: str) -> dict:
+    """One bound widget per control; a link's values the widgets refused are reported once."""
+    raw = {c.key: st.query_params.get(c.key) for c in controls}
+    with st.sidebar:
+        values = {c.key: _widget(c) for c in controls}
+    first_run = f"_link_checked_{page}"
+    if first_run not in st.session_state:
+        st.session_state[first_run] = True
+        for control in controls:
+            message = refused_link_value(control, raw[control.key], values[control.key])
+            if message:
+                st.warning(message, icon="🔗")
+    return values
+
+
+def refused_link_value(control: Control, raw: str | None, used) -> str | None:
+    """Streamlit drops or trims link values a widget can't take; say so instead of silently."""
+    if raw is None:
+        return None
+    shown = raw if len(raw) <= 40 else f"{raw[:37]}… ({len(raw):,} characters)"
+    if control.kind == "text":
+        if raw == used:
+            return None
+        return (f"The link's {control.key} is {len(raw):,} characters long; at most "
+                f"{MAX_FORMULA} are allowed, so only the first {MAX_FORMULA} were kept.")
+    try:
+        number = float(raw)
+        accepted = math.isclose(number, float(used), rel_tol=1e-9, abs_tol=1e-12)
+    except ValueError:
+        accepted = False
+    if accepted:
+        return None
+    return (f"The link sets {control.key}={shown}, which is not allowed "
+            f"({control.low:g} to {control.high:g}); using {control.key} = {used:g} instead.")
+
+
+def step_slider(rows: int) -> int:
+    """The scrubber ``step``: one iterate, 0 … rows − 1, marked in figure and table."""
+    if rows < 2:
+        return 0
+    with st.sidebar:
+        return st.slider(STEP.label, 0, rows - 1, 0, key=STEP.key, help=STEP.help,
+                         bind="query-params")
+
+
+def show_verdicts(demo: Demo) -> None:
+    if demo.rates:
+        st.info(demo.rates, icon="📐")
+    (st.error if demo.fault else st.success)(demo.verdict, icon="🛑" if demo.fault else "✅")
+    for note in demo.notes:
+        st.caption(note)
+
+
+def show_metrics(demo: Demo) -> None:
+    for column, metric in zip(st.columns(len(demo.metrics)), demo.metrics):
+        column.metric(metric.label, metric.value, help=metric.help or None)
+
+
+def show_picture(picture: Picture) -> None:
+    st.image(picture.png, alt=picture.alt, width="stretch")
+
+
+def show_table(table: pd.DataFrame, highlight: int, column_config: dict) -> None:
+    """The history, the highlighted iterate shaded; formats come from ``column_config``."""
+    styled = table.style.apply(
+        lambda row: ["background-color: rgba(213, 94, 0, 0.18)" if row.name == highlight else ""
+                     for _ in row],
+        axis=1,
+    )
+    st.dataframe(styled, column_config=column_config, hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(table), 420))
+
+
+def number(label: str, fmt: str, help: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format=fmt, help=help)
+
+
+def verdict_columns(ratio_help: str) -> dict:
+    return {
+        "iteration": number("k", "%d", "Iteration number; 0 is the start."),
+        "ratio": number("ratio", "%.4f", ratio_help),
+        "status": st.column_config.TextColumn("status", help="How the step into this row went."),
+    }

@@ -1,0 +1,118 @@
+"""Why a run converges or diverges: learning-rate limits and per-step verdicts.
+
+For a quadratic cost with Hessian A (eigenvalues λmin ≤ … ≤ λmax), gradient
+descent multiplies the error θ − θ* along each eigenvector by (1 − αλ):
+
+* it converges iff α < α_crit = 2/λmax,
+* monotonically (no overshoot) iff α ≤ 1/λmax,
+* fastest at α_opt = 2/(λmin + λmax); with one parameter that is 1/λ, one step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MONOTONE = "converging monotonically"
+OSCILLATING = "oscillating (overshooting)"
+DIVERGING = "diverging"
+STALLED = "not converging"
+AT_MINIMUM = "at the minimum"
+START = "start"
+
+
+@dataclass(frozen=True)
+class LearningRates:
+    """Eigenvalues of the Hessian (ascending) and the learning rates they imply."""
+
+    eigenvalues: tuple[float, ...]
+    critical: float
+    monotone_limit: float
+    optimal: float
+
+
+def learning_rates(hessian: np.ndarray) -> LearningRates:
+    """α_crit = 2/λmax, the monotone limit 1/λmax and α_opt = 2/(λmin + λmax)."""
+    eigenvalues = np.linalg.eigvalsh(np.atleast_2d(hessian))
+    lo, hi = float(eigenvalues[0]), float(eigenvalues[-1])
+    if hi <= 0:
+        raise ValueError("the cost is flat: its Hessian has no positive eigenvalue")
+    return LearningRates(
+        eigenvalues=tuple(float(v) for v in eigenvalues),
+        critical=2.0 / hi,
+        monotone_limit=1.0 / hi,
+        optimal=2.0 / (lo + hi),
+    )
+
+
+def predicted_behaviour(alpha: float, rates: LearningRates) -> str:
+    """What theory says plain gradient descent does at this α."""
+    if alpha >= rates.critical:
+        return DIVERGING if alpha > rates.critical else STALLED
+    return MONOTONE if alpha <= rates.monotone_limit else OSCILLATING
+
+
+def rate_verdict(alpha: float, rates: LearningRates) -> str:
+    """One line such as 'α = 1.15 < α_crit = 5.43: converges monotonically'."""
+    behaviour = predicted_behaviour(alpha, rates)
+    relation = "<" if alpha < rates.critical else ("=" if alpha == rates.critical else ">")
+    says = {
+        MONOTONE: "converges monotonically",
+        OSCILLATING: "converges, overshooting the minimum back and forth",
+        STALLED: "oscillates forever without converging",
+        DIVERGING: "diverges: every step overshoots further",
+    }[behaviour]
+    return f"α = {alpha:.3g} {relation} α_crit = {rates.critical:.3g}: {says}"
+
+
+def contraction_ratios(errors: np.ndarray) -> np.ndarray:
+    """|e(k)| / |e(k−1)| for error rows e (n, p); entry 0 is nan.
+
+    e is θ − θ* for a fit, or f′(x) on the symbolic page. A ratio below 1
+    means the step made progress.
+    """
+    norms = np.linalg.norm(np.atleast_2d(errors.T).T, axis=1)
+    ratios = np.full(len(norms), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios[1:] = norms[1:] / norms[:-1]
+    return ratios
+
+
+def step_statuses(errors: np.ndarray, *, tolerance: float = 1e-12) -> list[str]:
+    """A verdict per row of errors e (n, p): how the step into that row went.
+
+    Overshooting shows as e flipping direction (e(k)·e(k−1) < 0).
+    """
+    errors = np.atleast_2d(errors.T).T
+    ratios = contraction_ratios(errors)
+    statuses = [START]
+    for k in range(1, len(errors)):
+        previous, current = errors[k - 1], errors[k]
+        if not np.any(previous):
+            statuses.append(AT_MINIMUM)
+        elif ratios[k] > 1 + tolerance:
+            statuses.append(DIVERGING)
+        elif ratios[k] >= 1 - tolerance:
+            statuses.append(STALLED)
+        elif float(np.dot(previous, current)) < 0:
+            statuses.append(OSCILLATING)
+        else:
+            statuses.append(MONOTONE)
+    return statuses
+
+
+def run_verdict(statuses: list[str], stop_message: str) -> str:
+    """One sentence for a student about the whole run."""
+    steps = [s for s in statuses[1:] if s != AT_MINIMUM]
+    if not steps:
+        return f"No steps taken: the start is already the minimum, or no step was asked for; {stop_message}."
+    counts = {s: steps.count(s) for s in set(steps)}
+    main = max(counts, key=counts.get)
+    summary = {
+        MONOTONE: "Each step moved closer to the minimum without overshooting it",
+        OSCILLATING: "The steps overshot the minimum, jumping from side to side, but each jump got smaller",
+        DIVERGING: "The steps overshot by more each time and ran away from the minimum: the learning rate is too large",
+        STALLED: "The steps bounced between the same distances and made no progress",
+    }[main]
+    return f"{summary} ({counts[main]} of {len(steps)} steps: {main}); the run stopped because it {stop_message}."

@@ -1,0 +1,163 @@
+"""The descent loop: apply an update rule until a stopping rule or a fault.
+
+The loop records every iterate θ(0), θ(1), … (the start included) with the
+objective value and gradient there. It stops, and says why, when
+
+* it has taken ``max_steps`` updates,
+* an update is smaller than ``precision`` in every component (if given),
+* or a number stops being finite (overflow, a domain error such as log of
+  a negative number, division by zero). The faulty iterate is not recorded:
+  the history holds only finite rows.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from gd_core.optimizers import UpdateRule
+
+Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
+"""θ with shape (p,) -> (J(θ), ∇J(θ) with shape (p,))."""
+
+
+class StopReason(enum.Enum):
+    MAX_STEPS = "took every step allowed"
+    PRECISION = "step below the precision"
+    FAULT = "numerical fault"
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The history of one run; arrays are read-only.
+
+    params: (n, p) iterates θ(0) … θ(n−1), start included.
+    values: (n,)   objective J(θ(k)).
+    grads:  (n, p) gradient ∇J(θ(k)).
+    reason: why the run stopped; ``message`` says it in words.
+    """
+
+    params: np.ndarray
+    values: np.ndarray
+    grads: np.ndarray
+    reason: StopReason
+    message: str
+
+    @property
+    def steps(self) -> np.ndarray:
+        """(n, p) the update that led to each iterate, θ(k) − θ(k−1); row 0 is nan."""
+        steps = np.full_like(self.params, np.nan)
+        steps[1:] = np.diff(self.params, axis=0)
+        return steps
+
+    @property
+    def n_steps(self) -> int:
+        """Updates taken (rows − 1)."""
+        return len(self.values) - 1
+
+    @property
+    def final(self) -> np.ndarray:
+        return self.params[-1]
+
+
+class NumericalFault(ArithmeticError):
+    """A value stopped being a finite real number; the message says which."""
+
+
+def descend(
+    objective: Objective,
+    start: np.ndarray,
+    *,
+    rule: UpdateRule,
+    max_steps: int,
+    precision: float | None = None,
+) -> Trajectory:
+    """Iterate θ(k+1) = θ(k) + update(∇J(θ(k))) from ``start`` (shape (p,)).
+
+    Takes at most ``max_steps`` updates; with ``precision`` it also stops once
+    |θ(k+1) − θ(k)| < precision in every component (the seed's rule).
+    """
+    if max_steps < 0:
+        raise ValueError("max_steps must be at least 0")
+    theta = np.array(start, dtype=float).reshape(-1)
+    params, values, grads = [], [], []
+    reason, message = StopReason.MAX_STEPS, f"took all {max_steps} steps"
+    # Overflow, division by zero and invalid operations raise instead of
+    # leaving inf/nan behind; underflow to 0 is harmless.
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+        try:
+            state = rule.init(theta)
+            value, grad = _evaluate(objective, theta)
+            for k in range(max_steps + 1):
+                params.append(theta)
+                values.append(value)
+                grads.append(grad)
+                if k == max_steps:
+                    break
+                update, state = rule.update(grad, state)
+                where = f"iteration {k + 1}"
+                theta_next = _finite(theta + update, where, "θ")
+                value, grad = _evaluate(objective, theta_next, where)
+                theta = theta_next
+                if precision is not None and np.all(np.abs(update) < precision):
+                    reason = StopReason.PRECISION
+                    message = f"the step to iteration {k + 1} was below the precision {precision:g}"
+                    params.append(theta)
+                    values.append(value)
+                    grads.append(grad)
+                    break
+        except NumericalFault as fault:
+            reason, message = StopReason.FAULT, str(fault)
+    return Trajectory(
+        params=_frozen(params, shape=(0, theta.size)),
+        values=_frozen(values, shape=(0,)),
+        grads=_frozen(grads, shape=(0, theta.size)),
+        reason=reason,
+        message=message,
+    )
+
+
+def _evaluate(objective: Objective, theta: np.ndarray, where: str = "the start"):
+    try:
+        value, grad = objective(theta)
+    except (ArithmeticError, ValueError, TypeError) as error:
+        raise NumericalFault(f"at {where}: {_describe(error)} at θ = {_fmt(theta)}")
+    value = _finite(np.asarray(value, dtype=float), where, "the cost", theta)
+    grad = _finite(np.asarray(grad, dtype=float).reshape(-1), where, "the gradient", theta)
+    return float(value), grad
+
+
+def _finite(array, where: str, what: str, theta=None) -> np.ndarray:
+    if np.iscomplexobj(array) or np.any(np.isnan(array)):
+        why = "is not a real number"
+    elif np.any(np.isinf(array)):
+        why = "overflowed (grew past the largest float, about 1.8e308)"
+    else:
+        return array
+    at = "" if theta is None else f" at θ = {_fmt(theta)}"
+    raise NumericalFault(f"at {where}: {what} {why}{at}")
+
+
+def _describe(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    if "overflow" in text:
+        return "overflow (the numbers grew too large)"
+    if "divide by zero" in text or isinstance(error, ZeroDivisionError):
+        return "division by zero"
+    if "invalid value" in text:
+        return "a value outside the function's domain (not a real number)"
+    return text
+
+
+def _fmt(theta: np.ndarray) -> str:
+    parts = [f"{v:.6g}" for v in np.atleast_1d(theta)]
+    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+def _frozen(rows: list, shape: tuple) -> np.ndarray:
+    array = np.array(rows, dtype=float) if rows else np.empty(shape)
+    array.setflags(write=False)
+    return array

@@ -1,0 +1,100 @@
+"""Gradient descent on a typed f(x), differentiated by SymPy (seed 004).
+
+The text goes through :func:`gd_core.expr.parse_expression`, which builds the
+SymPy expression from a whitelisted syntax tree; only that trusted expression
+and its derivatives are handed to ``lambdify``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import sympy
+
+from gd_core.descent import Trajectory, descend
+from gd_core.expr import X, ExpressionError, parse_expression
+from gd_core.optimizers import gradient_descent
+
+
+@dataclass(frozen=True)
+class SymbolicFunction:
+    """f, f′ and f″ as SymPy expressions in x and as numpy functions of a float."""
+
+    expr: sympy.Expr
+    first: sympy.Expr
+    second: sympy.Expr
+    f: Callable[[float], float]
+    df: Callable[[float], float]
+    d2f: Callable[[float], float]
+
+    def latex(self) -> tuple[str, str, str]:
+        return sympy.latex(self.expr), sympy.latex(self.first), sympy.latex(self.second)
+
+
+def compile_function(text: str) -> SymbolicFunction:
+    """Parse, differentiate twice and lambdify; raises ExpressionError for bad input."""
+    expr = parse_expression(text)
+    first = sympy.diff(expr, X)
+    second = sympy.diff(first, X)
+    for name, e in (("f(x)", expr), ("f′(x)", first), ("f″(x)", second)):
+        if e.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.Derivative, sympy.Subs):
+            raise ExpressionError(f"{name} = {e} cannot be evaluated as a real number")
+    return SymbolicFunction(
+        expr=expr,
+        first=first,
+        second=second,
+        f=_numeric(expr),
+        df=_numeric(first),
+        d2f=_numeric(second),
+    )
+
+
+def _numeric(expr: sympy.Expr) -> Callable[[float], float]:
+    function = sympy.lambdify(X, expr, modules="numpy")
+    return lambda x: function(np.float64(x))
+
+
+@dataclass(frozen=True)
+class SymbolicRun:
+    """A run on f: the trajectory (p = 1) and f″ at each iterate (nan where undefined)."""
+
+    function: SymbolicFunction
+    trajectory: Trajectory
+    curvature: np.ndarray
+
+
+def minimize(
+    function: SymbolicFunction,
+    *,
+    x0: float,
+    alpha: float,
+    precision: float,
+    max_iter: int,
+) -> SymbolicRun:
+    """x := x − α·f′(x) from x0 until |step| < precision or max_iter steps."""
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        x = theta[0]
+        return function.f(x), np.array([function.df(x)], dtype=float)
+
+    trajectory = descend(
+        objective,
+        np.array([x0], dtype=float),
+        rule=gradient_descent(alpha),
+        max_steps=max_iter,
+        precision=precision,
+    )
+    curvature = np.array([_curvature(function, x) for x in trajectory.params[:, 0]])
+    curvature.setflags(write=False)
+    return SymbolicRun(function=function, trajectory=trajectory, curvature=curvature)
+
+
+def _curvature(function: SymbolicFunction, x: float) -> float:
+    with np.errstate(all="ignore"):
+        try:
+            value = complex(function.d2f(x))
+        except (ArithmeticError, ValueError, TypeError):
+            return float("nan")
+    return value.real if value.imag == 0 and np.isfinite(value.real) else float("nan")

@@ -1,0 +1,35 @@
+"""One-parameter fit (seed 000, first demo): h(x) = θ1·x fitted to y = 0.5·x."""
+
+import streamlit as st
+
+from gd_app import demos, ui
+from gd_app.controls import ONE_PARAMETER
+
+st.title("Fitting one parameter")
+st.markdown(
+    "The hypothesis is a line through the origin, $h_\\theta(x) = \\theta_1 x$, fitted to points on "
+    "$y = 0.5x$. Each step moves $\\theta_1$ downhill on the cost $J(\\theta_1)$ by "
+    "$\\alpha\\,\\partial J/\\partial\\theta_1$. Move the sliders in the sidebar: a large "
+    "learning rate $\\alpha$ overshoots, and above $\\alpha_{crit}$ the steps run away."
+)
+
+params = ui.sidebar(ONE_PARAMETER, page="one_parameter")
+demo = ui.cached(demos.one_parameter)(**params)
+step = ui.step_slider(len(demo.table))
+picture = ui.cached(demos.one_parameter_picture)(**params, step=step)
+
+ui.show_verdicts(demo)
+ui.show_picture(picture)
+ui.show_metrics(demo)
+ui.show_table(
+    demo.table,
+    step,
+    {
+        "theta1": ui.number("θ1", "%.6f", "The parameter: the slope of the fitted line."),
+        "J": ui.number("J(θ1)", "%.4e", "Cost: half the mean squared error."),
+        "grad_theta1": ui.number("dJ/dθ1", "%.4e", "Slope of the cost at θ1."),
+        "step_theta1": ui.number("Δθ1", "%.4e", "The step into this row: −α·dJ/dθ1 of the row before."),
+        **ui.verdict_columns("|θ1(k) − θ1*| / |θ1(k−1) − θ1*|: below 1 means closer to the best fit θ1*."),
+    },
+)
+st.caption(f"Why it stopped: {demo.stop}. Data: m = {params['m']} points, noise {params['noise']:g}.")
