@@ -31,17 +31,35 @@ def home() -> None:
         "3. **Learn**: step against the slope, and repeat until the steps get tiny."
     )
     st.subheader("Try it")
-    st.page_link(ONE, label="Fitting one parameter: h = θ1·x", icon="📈")
-    st.page_link(TWO, label="Fitting two parameters: h = θ0 + θ1·x", icon="🗺️")
-    st.page_link(SYMBOLIC, label="Minimising any f(x), differentiated by SymPy", icon="🧮")
-    st.caption("Every control lives in the sidebar and in the page's link: copy the link to share "
-               "exactly what you see.")
+    st.page_link(ONE, label="Fitting one parameter: h = θ1·x", icon=":material/show_chart:")
+    st.page_link(TWO, label="Fitting two parameters: h = θ0 + θ1·x", icon=":material/grid_on:")
+    st.page_link(
+        SYMBOLIC, label="Minimising any f(x), differentiated by SymPy", icon=":material/function:"
+    )
+    st.caption(
+        "Every control lives in the sidebar and in the page's link: copy the link to share "
+        "exactly what you see."
+    )
 
 
-HOME = st.Page(home, title="Home", icon="🏠", default=True)
-ONE = st.Page("pages/one_parameter.py", title="One parameter", icon="📈", url_path="one_parameter")
-TWO = st.Page("pages/two_parameters.py", title="Two parameters", icon="🗺️", url_path="two_parameters")
-SYMBOLIC = st.Page("pages/symbolic.py", title="Symbolic f(x)", icon="🧮", url_path="symbolic")
+HOME = st.Page(home, title="Home", icon=":material/home:", default=True)
+ONE = st.Page(
+    "pages/one_parameter.py",
+    title="One parameter",
+    icon=":material/show_chart:",
+    url_path="one_parameter",
+)
+TWO = st.Page(
+    "pages/two_parameters.py",
+    title="Two parameters",
+    icon=":material/grid_on:",
+    url_path="two_parameters",
+)
+SYMBOLIC = st.Page(
+    "pages/symbolic.py", title="Symbolic f(x)", icon=":material/function:", url_path="symbolic"
+)
 
-st.set_page_config(page_title="Gradient descent explorer", page_icon="⛰️", layout="wide")
+st.set_page_config(
+    page_title="Gradient descent explorer", page_icon=":material/landscape:", layout="wide"
+)
 st.navigation([HOME, ONE, TWO, SYMBOLIC]).run()

@@ -66,8 +66,9 @@ def seed_1d(N=20, alpha=1.15, theta1=0.0, m=20):
     return theta1_values, _render_like_st_pyplot(fig)
 
 
-def seed_2d(N=15, alpha=0.7, theta0_true=2.0, theta1_true=2.0, theta0_start=0.0,
-            theta1_start=0.0, m=20):
+def seed_2d(
+    N=15, alpha=0.7, theta0_true=2.0, theta1_true=2.0, theta0_start=0.0, theta1_start=0.0, m=20
+):
     """Seed 000, second demo: update_plots(N, alpha, theta0_true, …)."""
     x = np.linspace(-1, 1, m)
 
@@ -99,9 +100,14 @@ def seed_2d(N=15, alpha=0.7, theta0_true=2.0, theta1_true=2.0, theta0_start=0.0,
     ax[1].clabel(contours, inline=True, fontsize=8, colors="w")
     ax[1].scatter([theta0_true] * 2, [theta1_true] * 2, s=[50, 10], color=["k", "w"])
     for j in range(1, N):
-        ax[1].annotate("", xy=theta[j], xytext=theta[j - 1],
-                       arrowprops={"arrowstyle": "->", "color": "r", "lw": 1},
-                       va="center", ha="center")
+        ax[1].annotate(
+            "",
+            xy=theta[j],
+            xytext=theta[j - 1],
+            arrowprops={"arrowstyle": "->", "color": "r", "lw": 1},
+            va="center",
+            ha="center",
+        )
         ax[0].plot(x, hypothesis(x, *theta[j]).flatten(), lw=2, c="#0072B2", alpha=0.75)
     ax[0].plot(x, hypothesis(x, *theta[j]).flatten(), lw=2, c="#E69F00")
     ax[1].scatter(*zip(*theta), s=40, lw=0)

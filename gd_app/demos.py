@@ -42,6 +42,7 @@ class Demo:
     table: pd.DataFrame
     metrics: tuple[Metric, ...]
     verdict: str  # what happened, for a student
+    tone: str  # success | warning | error: how the verdict is shown
     stop: str  # why the run stopped
     fault: bool  # the run ended in a numerical fault
     rates: str = ""  # the learning-rate verdict (fits only)
@@ -61,34 +62,56 @@ def _problem(m: int, theta_true: tuple, noise: float, seed: int, intercept: bool
 
 
 def _offscreen_note(params: np.ndarray, box: list[tuple[float, float]]) -> tuple[str, ...]:
-    inside = np.all([(params[:, j] >= lo) & (params[:, j] <= hi) for j, (lo, hi) in enumerate(box)], axis=0)
+    inside = np.all(
+        [(params[:, j] >= lo) & (params[:, j] <= hi) for j, (lo, hi) in enumerate(box)], axis=0
+    )
     outside = int(np.count_nonzero(~inside))
     if not outside:
         return ()
-    return (f"{outside} of {len(params)} iterates lie outside the plotted range of the cost function.",)
+    return (
+        f"{outside} of {len(params)} iterates lie outside the plotted range of the cost function.",
+    )
+
+
+def _verdict(errors: np.ndarray, trajectory: Trajectory) -> dict:
+    fault = trajectory.reason is StopReason.FAULT
+    verdict, tone = run_verdict(step_statuses(errors), trajectory.message, fault=fault)
+    return dict(verdict=verdict, tone=tone, stop=trajectory.message, fault=fault)
 
 
 def _highlight(step: int, trajectory: Trajectory) -> int:
     return min(max(int(step), 0), len(trajectory.values) - 1)
 
 
-def _fit_demo(problem: LeastSquares, trajectory: Trajectory, *, alpha: float,
-              labels: tuple[str, ...], names: tuple[str, ...], box) -> Demo:
+def _fit_demo(
+    problem: LeastSquares,
+    trajectory: Trajectory,
+    *,
+    alpha: float,
+    labels: tuple[str, ...],
+    names: tuple[str, ...],
+    box,
+) -> Demo:
     rates = learning_rates(problem.hessian)
     metrics = tuple(
-        Metric(f"final {label}", _fmt(trajectory.final[j]),
-               f"least-squares best fit: {_fmt(problem.solution[j])}")
+        Metric(
+            f"final {label}",
+            _fmt(trajectory.final[j]),
+            f"least-squares best fit: {_fmt(problem.solution[j])}",
+        )
         for j, label in enumerate(labels)
     ) + (
-        Metric("final cost J", _fmt(trajectory.values[-1]), f"minimum possible: {_fmt(problem.min_cost)}"),
+        Metric(
+            "final cost J",
+            _fmt(trajectory.values[-1]),
+            f"minimum possible: {_fmt(problem.min_cost)}",
+        ),
         Metric("steps taken", str(trajectory.n_steps)),
     )
     return Demo(
         table=fit_history(trajectory, problem.solution, names),
         metrics=metrics,
-        verdict=run_verdict(step_statuses(trajectory.params - problem.solution), trajectory.message),
-        stop=trajectory.message,
-        fault=trajectory.reason is StopReason.FAULT,
+        **_verdict(trajectory.params - problem.solution, trajectory),
         rates=_rates_line(alpha, rates),
         notes=_offscreen_note(trajectory.params, box),
     )
@@ -108,24 +131,37 @@ def _one_run(N: int, alpha: float, theta1: float, m: int, noise: float, seed: in
     return data, problem, fit_line(problem, [theta1], alpha=alpha, n_iterates=N)
 
 
-def one_parameter(*, N: int, alpha: float, theta1: float, m: int = 20, noise: float = 0.0,
-                  seed: int = 0) -> Demo:
+def one_parameter(
+    *, N: int, alpha: float, theta1: float, m: int = 20, noise: float = 0.0, seed: int = 0
+) -> Demo:
     """Seed 000, first demo: fit h = θ1·x to y = 0.5·x (+ noise)."""
     data, problem, trajectory = _one_run(N, alpha, theta1, m, noise, seed)
     view = plotting.one_parameter_view(data, problem, trajectory)
-    return _fit_demo(problem, trajectory, alpha=alpha, labels=("θ1",), names=("theta1",),
-                     box=[view.theta1])
+    return _fit_demo(
+        problem, trajectory, alpha=alpha, labels=("θ1",), names=("theta1",), box=[view.theta1]
+    )
 
 
-def one_parameter_picture(*, N: int, alpha: float, theta1: float, m: int = 20,
-                          noise: float = 0.0, seed: int = 0, step: int = 0) -> Picture:
+def one_parameter_picture(
+    *,
+    N: int,
+    alpha: float,
+    theta1: float,
+    m: int = 20,
+    noise: float = 0.0,
+    seed: int = 0,
+    step: int = 0,
+) -> Picture:
     data, problem, trajectory = _one_run(N, alpha, theta1, m, noise, seed)
     final = trajectory.final[0]
-    alt = (f"Left: {m} data points on the line y = 0.5x with {len(trajectory.values)} fit lines, "
-           f"the last with slope {final:.3g}. Right: the parabola J(θ1) with the iterates "
-           f"moving from θ1 = {theta1:g} to {final:.3g}; the true θ1 is 0.5.")
-    png = plotting.one_parameter_png(data, problem, trajectory,
-                                     highlight=_highlight(step, trajectory))
+    alt = (
+        f"Left: {m} data points on the line y = 0.5x with {len(trajectory.values)} fit lines, "
+        f"the last with slope {final:.3g}. Right: the parabola J(θ1) with the iterates "
+        f"moving from θ1 = {theta1:g} to {final:.3g}; the true θ1 is 0.5."
+    )
+    png = plotting.one_parameter_png(
+        data, problem, trajectory, highlight=_highlight(step, trajectory)
+    )
     return Picture(png=png, alt=alt)
 
 
@@ -137,29 +173,58 @@ def _two_run(N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m, 
     return data, problem, trajectory
 
 
-def two_parameters(*, N: int, alpha: float, theta0_true: float, theta1_true: float,
-                   theta0_start: float, theta1_start: float, m: int = 20, noise: float = 0.0,
-                   seed: int = 0) -> Demo:
+def two_parameters(
+    *,
+    N: int,
+    alpha: float,
+    theta0_true: float,
+    theta1_true: float,
+    theta0_start: float,
+    theta1_start: float,
+    m: int = 20,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> Demo:
     """Seed 000, second demo: fit h = θ0 + θ1·x to y = θ0_true + θ1_true·x (+ noise)."""
-    _, problem, trajectory = _two_run(N, alpha, theta0_true, theta1_true, theta0_start,
-                                      theta1_start, m, noise, seed)
-    return _fit_demo(problem, trajectory, alpha=alpha, labels=("θ0", "θ1"),
-                     names=("theta0", "theta1"),
-                     box=[plotting.THETA0_RANGE, plotting.THETA1_RANGE])
+    _, problem, trajectory = _two_run(
+        N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m, noise, seed
+    )
+    return _fit_demo(
+        problem,
+        trajectory,
+        alpha=alpha,
+        labels=("θ0", "θ1"),
+        names=("theta0", "theta1"),
+        box=[plotting.THETA0_RANGE, plotting.THETA1_RANGE],
+    )
 
 
-def two_parameters_picture(*, N: int, alpha: float, theta0_true: float, theta1_true: float,
-                           theta0_start: float, theta1_start: float, m: int = 20,
-                           noise: float = 0.0, seed: int = 0, step: int = 0) -> Picture:
-    data, problem, trajectory = _two_run(N, alpha, theta0_true, theta1_true, theta0_start,
-                                         theta1_start, m, noise, seed)
+def two_parameters_picture(
+    *,
+    N: int,
+    alpha: float,
+    theta0_true: float,
+    theta1_true: float,
+    theta0_start: float,
+    theta1_start: float,
+    m: int = 20,
+    noise: float = 0.0,
+    seed: int = 0,
+    step: int = 0,
+) -> Picture:
+    data, problem, trajectory = _two_run(
+        N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m, noise, seed
+    )
     t0, t1 = trajectory.final
-    alt = (f"Left: {m} data points on y = {theta0_true:g} + {theta1_true:g}x with "
-           f"{len(trajectory.values)} fit lines, the last y = {t0:.3g} + {t1:.3g}x. Right: a colour "
-           f"map of J(θ0, θ1) with elliptical contours; arrows step from ({theta0_start:g}, "
-           f"{theta1_start:g}) to ({t0:.3g}, {t1:.3g}); the true θ is ({theta0_true:g}, {theta1_true:g}).")
-    png = plotting.two_parameter_png(data, problem, trajectory,
-                                     highlight=_highlight(step, trajectory))
+    alt = (
+        f"Left: {m} data points on y = {theta0_true:g} + {theta1_true:g}x with "
+        f"{len(trajectory.values)} fit lines, the last y = {t0:.3g} + {t1:.3g}x. Right: a colour "
+        f"map of J(θ0, θ1) with elliptical contours; arrows step from ({theta0_start:g}, "
+        f"{theta1_start:g}) to ({t0:.3g}, {t1:.3g}); the true θ is ({theta0_true:g}, {theta1_true:g})."
+    )
+    png = plotting.two_parameter_png(
+        data, problem, trajectory, highlight=_highlight(step, trajectory)
+    )
     return Picture(png=png, alt=alt)
 
 
@@ -175,33 +240,49 @@ def _symbolic_run(f: str, x0: float, alpha: float, precision: float, max_iter: i
 
 
 def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int) -> Demo:
-    """Seed 004: minimise f from x0; raises gd_core.expr.ExpressionError for a bad f."""
+    """Seed 004: minimise f from x0.
+
+    Raises gd_core.expr.ExpressionError for a bad f, ValueError if f can't be
+    evaluated at x0 itself.
+    """
     run = _symbolic_run(f, x0, alpha, precision, max_iter)
     trajectory = run.trajectory
+    if not len(trajectory.values):
+        raise ValueError(
+            f"f can't be evaluated at the initial guess x0 = {x0:g}: {trajectory.message}"
+        )
     return Demo(
         table=symbolic_history(trajectory, run.curvature),
         metrics=(
-            Metric("minimum found at x", _fmt(trajectory.final[0]),
-                   "The seed prints: 'Minimum occurs at x-value'"),
+            Metric(
+                "minimum found at x",
+                _fmt(trajectory.final[0]),
+                "The seed prints: 'Minimum occurs at x-value'",
+            ),
             Metric("f(x) there", _fmt(trajectory.values[-1])),
-            Metric("slope f′(x) there", _fmt(trajectory.grads[-1, 0]),
-                   "The seed prints: 'Slope at the minimum is'"),
+            Metric(
+                "slope f′(x) there",
+                _fmt(trajectory.grads[-1, 0]),
+                "The seed prints: 'Slope at the minimum is'",
+            ),
             Metric("steps taken", str(trajectory.n_steps)),
         ),
-        verdict=run_verdict(step_statuses(trajectory.grads), trajectory.message),
-        stop=trajectory.message,
-        fault=trajectory.reason is StopReason.FAULT,
+        **_verdict(trajectory.grads, trajectory),
         latex=run.function.latex(),
     )
 
 
-def symbolic_picture(*, f: str, x0: float, alpha: float, precision: float, max_iter: int,
-                     step: int = 0) -> Picture:
+def symbolic_picture(
+    *, f: str, x0: float, alpha: float, precision: float, max_iter: int, step: int = 0
+) -> Picture:
     run = _symbolic_run(f, x0, alpha, precision, max_iter)
     trajectory = run.trajectory
-    fig = plotting.symbolic_figure(run.function.f, trajectory,
-                                   highlight=_highlight(step, trajectory))
-    alt = (f"Left: the graph of f(x) = {f} with {len(trajectory.values)} iterates walking from "
-           f"x = {x0:g} to x = {trajectory.final[0]:.4g}. Right: the slope |f′(x)| at each "
-           f"iteration on a log scale.")
+    fig = plotting.symbolic_figure(
+        run.function.f, trajectory, highlight=_highlight(step, trajectory)
+    )
+    alt = (
+        f"Left: the graph of f(x) = {f} with {len(trajectory.values)} iterates walking from "
+        f"x = {x0:g} to x = {trajectory.final[0]:.4g}. Right: the slope |f′(x)| at each "
+        f"iteration on a log scale."
+    )
     return Picture(png=plotting.to_png(fig), alt=alt)

@@ -138,8 +138,9 @@ def _data_panel_static(ax, data: LineData, view: View):
     ax.set_title("Data and fit")
 
 
-def _data_panel_dynamic(ax, data: LineData, params: np.ndarray, view: View, highlight: int,
-                        *, intercept: bool):
+def _data_panel_dynamic(
+    ax, data: LineData, params: np.ndarray, view: View, highlight: int, *, intercept: bool
+):
     """Every iterate's fit line in one LineCollection, the last in orange."""
     ax.set_xlim(*_padded(float(data.x[0]), float(data.x[-1])))
     ax.set_ylim(*view.data_y)
@@ -159,7 +160,8 @@ def _data_panel_dynamic(ax, data: LineData, params: np.ndarray, view: View, high
             Line2D([], [], c=ORANGE, lw=2.5, label="final fit"),
             Line2D([], [], c=VERMILLION, lw=2, ls="--", label=f"iterate {highlight}"),
         ],
-        loc="upper left", fontsize="small",
+        loc="upper left",
+        fontsize="small",
     )
 
 
@@ -176,7 +178,8 @@ def one_parameter_view(data: LineData, problem: LeastSquares, trajectory: Trajec
     """Limits of the 1D figure: the seed's θ1 ∈ [−0.2, 1.2], zoomed out to hold the iterates."""
     lo, hi = _zoom_to_fit(
         np.concatenate([trajectory.params[:, 0], problem.solution, [data.theta_true[1]]]),
-        -0.2, 1.2,
+        -0.2,
+        1.2,
     )
     lo, hi = _padded(lo, hi, 0.03)
     top = 1.1 * float(problem.cost(np.array([[lo], [hi]])).max())
@@ -212,13 +215,23 @@ def _one_dynamic(fig, data, problem, trajectory, view, highlight):
         Line2D([], [], c="k", label=r"$J(\theta_1)$"),
         Line2D([], [], ls="", marker="o", c=BLUE, label="iterates"),
         Line2D([], [], ls="", marker="o", ms=9, c=ORANGE, label=r"final $\theta_1$"),
-        Line2D([], [], ls="", marker="o", ms=12, mfc="none", mec=VERMILLION, mew=2,
-               label=f"iterate {highlight}"),
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=12,
+            mfc="none",
+            mec=VERMILLION,
+            mew=2,
+            label=f"iterate {highlight}",
+        ),
         Line2D([], [], ls="", marker="*", ms=12, c=GREEN, label=r"true $\theta_1$"),
     ]
     if not np.isclose(problem.solution[0], data.theta_true[1]):
-        handles.append(Line2D([], [], ls="", marker="P", ms=9, c="k",
-                              label=r"least-squares $\theta_1^*$"))
+        handles.append(
+            Line2D([], [], ls="", marker="P", ms=9, c="k", label=r"least-squares $\theta_1^*$")
+        )
     right.legend(handles=handles, loc="upper right", fontsize="small")
 
 
@@ -265,11 +278,18 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     left, right = _axes(fig, TWO_RECTS, view, bare=False)
     _data_panel_static(left, data, view)
     surface = cost_surface(problem)
-    image = right.imshow(surface.cost, extent=(*view.theta0, *view.theta1), origin="lower",
-                         aspect="auto", cmap="viridis", interpolation="nearest")
+    image = right.imshow(
+        surface.cost,
+        extent=(*view.theta0, *view.theta1),
+        origin="lower",
+        aspect="auto",
+        cmap="viridis",
+        interpolation="nearest",
+    )
     fig.colorbar(image, cax=fig.add_axes(COLORBAR_RECT), label=r"$J(\theta_0, \theta_1)$")
-    contours = right.contour(surface.theta0, surface.theta1, surface.cost, surface.levels,
-                             colors="gray", linewidths=0.8)
+    contours = right.contour(
+        surface.theta0, surface.theta1, surface.cost, surface.levels, colors="gray", linewidths=0.8
+    )
     right.clabel(contours, inline=True, fontsize=7, colors="w", fmt="%.3g")
     t0, t1 = data.theta_true
     right.scatter([t0, t0], [t1, t1], s=[80, 15], color=["k", "w"], zorder=4)
@@ -290,8 +310,18 @@ def _two_dynamic(fig, data, problem, trajectory, view, highlight):
     right.set_ylim(*view.theta1)
     if len(params) > 1:
         d = np.diff(params, axis=0)
-        right.quiver(params[:-1, 0], params[:-1, 1], d[:, 0], d[:, 1], angles="xy",
-                     scale_units="xy", scale=1, color=VERMILLION, width=0.004, zorder=5)
+        right.quiver(
+            params[:-1, 0],
+            params[:-1, 1],
+            d[:, 0],
+            d[:, 1],
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            color=VERMILLION,
+            width=0.004,
+            zorder=5,
+        )
     right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=6)
     right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=7)
     _ring(right, *params[highlight], zorder=8)
@@ -300,12 +330,24 @@ def _two_dynamic(fig, data, problem, trajectory, view, highlight):
         Line2D([], [], ls="", marker="o", c=SKY, label="iterates"),
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
         Line2D([], [], ls="", marker="o", c=ORANGE, ms=8, label=r"final $\theta$"),
-        Line2D([], [], ls="", marker="o", ms=12, mfc="none", mec=VERMILLION, mew=2,
-               label=f"iterate {highlight}"),
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=12,
+            mfc="none",
+            mec=VERMILLION,
+            mew=2,
+            label=f"iterate {highlight}",
+        ),
     ]
     if not np.allclose(problem.solution, data.theta_true):
-        handles.append(Line2D([], [], ls="", marker="P", c="w", mec="k", ms=9,
-                              label=r"least-squares $\theta^*$"))
+        handles.append(
+            Line2D(
+                [], [], ls="", marker="P", c="w", mec="k", ms=9, label=r"least-squares $\theta^*$"
+            )
+        )
     right.legend(handles=handles, loc="lower left", fontsize="small", framealpha=0.85)
 
 
@@ -353,7 +395,7 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     fig = _new_figure(SYMBOLIC_SIZE)
     left, right = (fig.add_axes(rect) for rect in SYMBOLIC_RECTS)
     xs, values = trajectory.params[:, 0], trajectory.values
-    lo, hi = _padded(*_zoom_to_fit(xs, xs.min() - 1.0, xs.max() + 1.0, max_zoom=1024), 0.0)
+    lo, hi = symbolic_view(xs)
     grid = np.linspace(lo, hi, 400)
     with np.errstate(all="ignore"):
         curve = np.array([_real(f, g) for g in grid])
@@ -364,7 +406,9 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     left.plot(xs[-1], values[-1], "o", c=ORANGE, ms=9, label="final x", zorder=5)
     _ring(left, xs[highlight], values[highlight], label=f"iterate {highlight}", zorder=6)
     left.set_xlim(lo, hi)
-    shown = np.concatenate([curve[np.isfinite(curve)], values])
+    in_view = values[(xs >= lo) & (xs <= hi)]
+    shown = np.concatenate([curve, in_view])
+    shown = shown[np.isfinite(shown) & (np.abs(shown) < 1e300)]
     left.set_ylim(*_padded(float(shown.min()), float(shown.max())))
     left.set_xlabel(r"$x$")
     left.set_ylabel(r"$f(x)$")
@@ -373,7 +417,7 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
 
     slope = np.abs(trajectory.grads[:, 0])
     iterations = np.arange(len(slope))
-    positive = slope > 0
+    positive = (slope > 0) & (slope < 1e300)
     right.semilogy(iterations[positive], slope[positive], ".-", c=BLUE, label=r"$|f'(x_k)|$")
     if positive[highlight]:
         _ring(right, highlight, slope[highlight], label=f"iterate {highlight}")
@@ -382,6 +426,17 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     right.set_title("How steep f is at each iterate")
     right.legend(loc="best", fontsize="small")
     return fig
+
+
+def symbolic_view(xs: np.ndarray, *, reach: float = 1e6) -> tuple[float, float]:
+    """x-range for f: the iterates within ``reach`` of the start, plus a margin.
+
+    Iterates that run away to 1e154 would make the view (and f on it)
+    meaningless, so they are left off the picture; the table still lists them.
+    """
+    near = xs[np.abs(xs - xs[0]) <= reach]
+    lo, hi = float(near.min()) - 1.0, float(near.max()) + 1.0
+    return _padded(lo, hi, 0.02)
 
 
 def _real(f, x: float) -> float:

@@ -16,7 +16,9 @@ def _verdict_columns(errors: np.ndarray, trajectory: Trajectory) -> dict:
     return {"ratio": contraction_ratios(errors), "status": statuses}
 
 
-def fit_history(trajectory: Trajectory, solution: np.ndarray, names: tuple[str, ...]) -> pd.DataFrame:
+def fit_history(
+    trajectory: Trajectory, solution: np.ndarray, names: tuple[str, ...]
+) -> pd.DataFrame:
     """Columns: iteration, each θ, J, each ∂J/∂θ, each step Δθ, ratio, status.
 
     ratio is |θ(k) − θ*| / |θ(k−1) − θ*|, θ* the least-squares solution.

@@ -23,10 +23,18 @@ def _widget(control: Control):
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
     if control.kind == "number":
-        return st.number_input(control.label, control.low, control.high, control.default,
-                               control.step, format=control.format, **common)
-    return st.slider(control.label, control.low, control.high, control.default, control.step,
-                     **common)
+        return st.number_input(
+            control.label,
+            control.low,
+            control.high,
+            control.default,
+            control.step,
+            format=control.format,
+            **common,
+        )
+    return st.slider(
+        control.label, control.low, control.high, control.default, control.step, **common
+    )
 
 
 def sidebar(controls: tuple[Control, ...], page: str) -> dict:
@@ -40,7 +48,7 @@ def sidebar(controls: tuple[Control, ...], page: str) -> dict:
         for control in controls:
             message = refused_link_value(control, raw[control.key], values[control.key])
             if message:
-                st.warning(message, icon="🔗")
+                st.warning(message, icon=":material/link:")
     return values
 
 
@@ -52,8 +60,10 @@ def refused_link_value(control: Control, raw: str | None, used) -> str | None:
     if control.kind == "text":
         if raw == used:
             return None
-        return (f"The link's {control.key} is {len(raw):,} characters long; at most "
-                f"{MAX_FORMULA} are allowed, so only the first {MAX_FORMULA} were kept.")
+        return (
+            f"The link's {control.key} is {len(raw):,} characters long; at most "
+            f"{MAX_FORMULA} are allowed, so only the first {MAX_FORMULA} were kept."
+        )
     try:
         number = float(raw)
         accepted = math.isclose(number, float(used), rel_tol=1e-9, abs_tol=1e-12)
@@ -61,8 +71,10 @@ def refused_link_value(control: Control, raw: str | None, used) -> str | None:
         accepted = False
     if accepted:
         return None
-    return (f"The link sets {control.key}={shown}, which is not allowed "
-            f"({control.low:g} to {control.high:g}); using {control.key} = {used:g} instead.")
+    return (
+        f"The link sets {control.key}={shown}, which is not allowed "
+        f"({control.low:g} to {control.high:g}); using {control.key} = {used:g} instead."
+    )
 
 
 def step_slider(rows: int) -> int:
@@ -70,20 +82,26 @@ def step_slider(rows: int) -> int:
     if rows < 2:
         return 0
     with st.sidebar:
-        return st.slider(STEP.label, 0, rows - 1, 0, key=STEP.key, help=STEP.help,
-                         bind="query-params")
+        return st.slider(
+            STEP.label, 0, rows - 1, 0, key=STEP.key, help=STEP.help, bind="query-params"
+        )
 
 
 def show_verdicts(demo: Demo) -> None:
     if demo.rates:
-        st.info(demo.rates, icon="📐")
-    (st.error if demo.fault else st.success)(demo.verdict, icon="🛑" if demo.fault else "✅")
+        st.info(demo.rates, icon=":material/straighten:")
+    show, icon = {
+        "success": (st.success, ":material/check_circle:"),
+        "warning": (st.warning, ":material/warning:"),
+        "error": (st.error, ":material/error:"),
+    }[demo.tone]
+    show(demo.verdict, icon=icon)
     for note in demo.notes:
         st.caption(note)
 
 
 def show_metrics(demo: Demo) -> None:
-    for column, metric in zip(st.columns(len(demo.metrics)), demo.metrics):
+    for column, metric in zip(st.columns(len(demo.metrics)), demo.metrics, strict=True):
         column.metric(metric.label, metric.value, help=metric.help or None)
 
 
@@ -94,12 +112,18 @@ def show_picture(picture: Picture) -> None:
 def show_table(table: pd.DataFrame, highlight: int, column_config: dict) -> None:
     """The history, the highlighted iterate shaded; formats come from ``column_config``."""
     styled = table.style.apply(
-        lambda row: ["background-color: rgba(213, 94, 0, 0.18)" if row.name == highlight else ""
-                     for _ in row],
+        lambda row: [
+            "background-color: rgba(213, 94, 0, 0.18)" if row.name == highlight else "" for _ in row
+        ],
         axis=1,
     )
-    st.dataframe(styled, column_config=column_config, hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(table), 420))
+    st.dataframe(
+        styled,
+        column_config=column_config,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 420),
+    )
 
 
 def number(label: str, fmt: str, help: str) -> st.column_config.NumberColumn:

@@ -16,7 +16,8 @@ import numpy as np
 
 MONOTONE = "converging monotonically"
 OSCILLATING = "oscillating (overshooting)"
-DIVERGING = "diverging"
+DIVERGING = "diverging (overshooting)"
+RUNAWAY = "diverging (running away)"
 STALLED = "not converging"
 AT_MINIMUM = "at the minimum"
 START = "start"
@@ -72,17 +73,31 @@ def contraction_ratios(errors: np.ndarray) -> np.ndarray:
     e is θ − θ* for a fit, or f′(x) on the symbolic page. A ratio below 1
     means the step made progress.
     """
-    norms = np.linalg.norm(np.atleast_2d(errors.T).T, axis=1)
+    norms = _norms(np.atleast_2d(errors.T).T)
     ratios = np.full(len(norms), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios[1:] = norms[1:] / norms[:-1]
     return ratios
 
 
+def _flipped(previous: np.ndarray, current: np.ndarray) -> bool:
+    """e(k)·e(k−1) < 0, computed on signs and scaled values so huge errors don't overflow."""
+    scale = max(np.max(np.abs(previous)), np.max(np.abs(current)))
+    return float(np.dot(previous / scale, current / scale)) < 0
+
+
+def _norms(rows: np.ndarray) -> np.ndarray:
+    """Euclidean norm of each row, scaled first so that 1e200 does not overflow when squared."""
+    scale = np.max(np.abs(rows), axis=1)
+    safe = np.where(scale > 0, scale, 1.0)
+    return scale * np.sqrt(np.sum((rows / safe[:, None]) ** 2, axis=1))
+
+
 def step_statuses(errors: np.ndarray, *, tolerance: float = 1e-12) -> list[str]:
     """A verdict per row of errors e (n, p): how the step into that row went.
 
-    Overshooting shows as e flipping direction (e(k)·e(k−1) < 0).
+    Overshooting shows as e flipping direction (e(k)·e(k−1) < 0); a growing e
+    that does not flip is running away (f has no minimum that way).
     """
     errors = np.atleast_2d(errors.T).T
     ratios = contraction_ratios(errors)
@@ -92,27 +107,48 @@ def step_statuses(errors: np.ndarray, *, tolerance: float = 1e-12) -> list[str]:
         if not np.any(previous):
             statuses.append(AT_MINIMUM)
         elif ratios[k] > 1 + tolerance:
-            statuses.append(DIVERGING)
+            statuses.append(DIVERGING if _flipped(previous, current) else RUNAWAY)
         elif ratios[k] >= 1 - tolerance:
             statuses.append(STALLED)
-        elif float(np.dot(previous, current)) < 0:
+        elif _flipped(previous, current):
             statuses.append(OSCILLATING)
         else:
             statuses.append(MONOTONE)
     return statuses
 
 
-def run_verdict(statuses: list[str], stop_message: str) -> str:
-    """One sentence for a student about the whole run."""
+_SUMMARIES = {
+    MONOTONE: ("Each step moved closer to the minimum without overshooting it", "success"),
+    OSCILLATING: (
+        "The steps overshot the minimum, jumping from side to side, but each jump got smaller",
+        "success",
+    ),
+    DIVERGING: (
+        "The steps overshot by more each time and ran away from the minimum: "
+        "the learning rate is too large",
+        "warning",
+    ),
+    RUNAWAY: (
+        "Each step went further in the same direction and got bigger: f has no minimum that "
+        "way, so gradient descent runs away",
+        "warning",
+    ),
+    STALLED: ("The steps bounced between the same distances and made no progress", "warning"),
+}
+
+
+def run_verdict(statuses: list[str], stop_message: str, *, fault: bool = False) -> tuple[str, str]:
+    """One sentence for a student about the whole run, and its tone: success, warning or error."""
     steps = [s for s in statuses[1:] if s != AT_MINIMUM]
+    summary, tone = "", "success"
+    if steps:
+        main = max(set(steps), key=steps.count)
+        text, tone = _SUMMARIES[main]
+        summary = f"{text} ({steps.count(main)} of {len(steps)} steps: {main}). "
+        if AT_MINIMUM in statuses:
+            summary += f"From iteration {statuses.index(AT_MINIMUM) - 1} on it sat exactly at the minimum. "
+    if fault:
+        return f"{summary}The run hit a numerical fault {stop_message}.", "error"
     if not steps:
-        return f"No steps taken: the start is already the minimum, or no step was asked for; {stop_message}."
-    counts = {s: steps.count(s) for s in set(steps)}
-    main = max(counts, key=counts.get)
-    summary = {
-        MONOTONE: "Each step moved closer to the minimum without overshooting it",
-        OSCILLATING: "The steps overshot the minimum, jumping from side to side, but each jump got smaller",
-        DIVERGING: "The steps overshot by more each time and ran away from the minimum: the learning rate is too large",
-        STALLED: "The steps bounced between the same distances and made no progress",
-    }[main]
-    return f"{summary} ({counts[main]} of {len(steps)} steps: {main}); the run stopped because it {stop_message}."
+        summary = "No step moved the guess: it started at the minimum, or no step was asked for. "
+    return f"{summary}It {stop_message}.", tone

@@ -13,8 +13,8 @@ objective value and gradient there. It stops, and says why, when
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -74,23 +74,25 @@ def descend(
     rule: UpdateRule,
     max_steps: int,
     precision: float | None = None,
+    name: str = "θ",
 ) -> Trajectory:
     """Iterate θ(k+1) = θ(k) + update(∇J(θ(k))) from ``start`` (shape (p,)).
 
     Takes at most ``max_steps`` updates; with ``precision`` it also stops once
     |θ(k+1) − θ(k)| < precision in every component (the seed's rule).
+    ``name`` is what messages call the parameter ("θ", or "x" for f(x)).
     """
     if max_steps < 0:
         raise ValueError("max_steps must be at least 0")
     theta = np.array(start, dtype=float).reshape(-1)
     params, values, grads = [], [], []
-    reason, message = StopReason.MAX_STEPS, f"took all {max_steps} steps"
+    reason, message = StopReason.MAX_STEPS, f"took all {max_steps} steps it was allowed"
     # Overflow, division by zero and invalid operations raise instead of
     # leaving inf/nan behind; underflow to 0 is harmless.
     with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         try:
             state = rule.init(theta)
-            value, grad = _evaluate(objective, theta)
+            value, grad = _evaluate(objective, theta, "iteration 0 (the start)", name)
             for k in range(max_steps + 1):
                 params.append(theta)
                 values.append(value)
@@ -99,12 +101,14 @@ def descend(
                     break
                 update, state = rule.update(grad, state)
                 where = f"iteration {k + 1}"
-                theta_next = _finite(theta + update, where, "θ")
-                value, grad = _evaluate(objective, theta_next, where)
+                theta_next = _finite(theta + update, where, name)
+                value, grad = _evaluate(objective, theta_next, where, name)
                 theta = theta_next
                 if precision is not None and np.all(np.abs(update) < precision):
                     reason = StopReason.PRECISION
-                    message = f"the step to iteration {k + 1} was below the precision {precision:g}"
+                    message = (
+                        f"stopped after step {k + 1}, which was below the precision {precision:g}"
+                    )
                     params.append(theta)
                     values.append(value)
                     grads.append(grad)
@@ -120,25 +124,25 @@ def descend(
     )
 
 
-def _evaluate(objective: Objective, theta: np.ndarray, where: str = "the start"):
+def _evaluate(objective: Objective, theta: np.ndarray, where: str, name: str):
+    at = f"at {name} = {_fmt(theta)}"
     try:
         value, grad = objective(theta)
     except (ArithmeticError, ValueError, TypeError) as error:
-        raise NumericalFault(f"at {where}: {_describe(error)} at θ = {_fmt(theta)}")
-    value = _finite(np.asarray(value, dtype=float), where, "the cost", theta)
-    grad = _finite(np.asarray(grad, dtype=float).reshape(-1), where, "the gradient", theta)
+        raise NumericalFault(f"at {where}: {_describe(error)} {at}") from None
+    value = _finite(np.asarray(value, dtype=float), where, "the value", at)
+    grad = _finite(np.asarray(grad, dtype=float).reshape(-1), where, "the gradient", at)
     return float(value), grad
 
 
-def _finite(array, where: str, what: str, theta=None) -> np.ndarray:
+def _finite(array, where: str, what: str, at: str = "") -> np.ndarray:
     if np.iscomplexobj(array) or np.any(np.isnan(array)):
         why = "is not a real number"
     elif np.any(np.isinf(array)):
         why = "overflowed (grew past the largest float, about 1.8e308)"
     else:
         return array
-    at = "" if theta is None else f" at θ = {_fmt(theta)}"
-    raise NumericalFault(f"at {where}: {what} {why}{at}")
+    raise NumericalFault(f"at {where}: {what} {why} {at}".rstrip())
 
 
 def _describe(error: Exception) -> str:

@@ -91,11 +91,11 @@ class LeastSquares:
         return float(self.cost(theta)), self.gradient(theta)
 
 
-def fit_line(
-    problem: LeastSquares, start, *, alpha: float, n_iterates: int
-) -> Trajectory:
+def fit_line(problem: LeastSquares, start, *, alpha: float, n_iterates: int) -> Trajectory:
     """The seeds' loop: ``n_iterates`` values of θ (the start and N − 1 steps)."""
     return descend(
-        problem, np.asarray(start, dtype=float), rule=gradient_descent(alpha),
+        problem,
+        np.asarray(start, dtype=float),
+        rule=gradient_descent(alpha),
         max_steps=n_iterates - 1,
     )

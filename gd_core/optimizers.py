@@ -12,7 +12,8 @@ descent without touching :func:`gd_core.descent.descend`.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 

@@ -7,14 +7,14 @@ and its derivatives are handed to ``lambdify``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import sympy
 
 from gd_core.descent import Trajectory, descend
-from gd_core.expr import X, ExpressionError, parse_expression
+from gd_core.expr import ExpressionError, X, parse_expression
 from gd_core.optimizers import gradient_descent
 
 
@@ -36,23 +36,37 @@ class SymbolicFunction:
 def compile_function(text: str) -> SymbolicFunction:
     """Parse, differentiate twice and lambdify; raises ExpressionError for bad input."""
     expr = parse_expression(text)
-    first = sympy.diff(expr, X)
-    second = sympy.diff(first, X)
+    first = _without_spikes(sympy.diff(expr, X))
+    second = _without_spikes(sympy.diff(first, X))
+    numeric = {}
     for name, e in (("f(x)", expr), ("f′(x)", first), ("f″(x)", second)):
         if e.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.Derivative, sympy.Subs):
             raise ExpressionError(f"{name} = {e} cannot be evaluated as a real number")
+        numeric[name] = _numeric(name, e)
     return SymbolicFunction(
         expr=expr,
         first=first,
         second=second,
-        f=_numeric(expr),
-        df=_numeric(first),
-        d2f=_numeric(second),
+        f=numeric["f(x)"],
+        df=numeric["f′(x)"],
+        d2f=numeric["f″(x)"],
     )
 
 
-def _numeric(expr: sympy.Expr) -> Callable[[float], float]:
+def _without_spikes(expr: sympy.Expr) -> sympy.Expr:
+    """Drop DiracDelta terms (from differentiating abs or sign): zero except at a kink."""
+    return expr.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0))
+
+
+def _numeric(name: str, expr: sympy.Expr) -> Callable[[float], float]:
     function = sympy.lambdify(X, expr, modules="numpy")
+    try:  # a function numpy lacks fails here, not in the middle of a run
+        with np.errstate(all="ignore"):
+            function(np.float64(0.5))
+    except NameError as error:
+        raise ExpressionError(
+            f"{name} uses something that can't be computed numerically ({error})"
+        ) from None
     return lambda x: function(np.float64(x))
 
 
@@ -85,6 +99,7 @@ def minimize(
         rule=gradient_descent(alpha),
         max_steps=max_iter,
         precision=precision,
+        name="x",
     )
     curvature = np.array([_curvature(function, x) for x in trajectory.params[:, 0]])
     curvature.setflags(write=False)

@@ -28,8 +28,12 @@ ui.show_table(
         "theta1": ui.number("θ1", "%.6f", "The parameter: the slope of the fitted line."),
         "J": ui.number("J(θ1)", "%.4e", "Cost: half the mean squared error."),
         "grad_theta1": ui.number("dJ/dθ1", "%.4e", "Slope of the cost at θ1."),
-        "step_theta1": ui.number("Δθ1", "%.4e", "The step into this row: −α·dJ/dθ1 of the row before."),
-        **ui.verdict_columns("|θ1(k) − θ1*| / |θ1(k−1) − θ1*|: below 1 means closer to the best fit θ1*."),
+        "step_theta1": ui.number(
+            "Δθ1", "%.4e", "The step into this row: −α·dJ/dθ1 of the row before."
+        ),
+        **ui.verdict_columns(
+            "|θ1(k) − θ1*| / |θ1(k−1) − θ1*|: below 1 means closer to the best fit θ1*."
+        ),
     },
 )
-st.caption(f"Why it stopped: {demo.stop}. Data: m = {params['m']} points, noise {params['noise']:g}.")
+st.caption(f"The run {demo.stop}. Data: m = {params['m']} points, noise {params['noise']:g}.")

@@ -17,7 +17,7 @@ params = ui.sidebar(SYMBOLIC, page="symbolic")
 try:
     demo = ui.cached(demos.symbolic)(**params)
 except (ExpressionError, ValueError) as error:
-    st.error(f"Can't use this f(x): {error}", icon="✋")
+    st.error(f"Can't use this f(x): {error}", icon=":material/block:")
     st.stop()
 
 f, df, d2f = demo.latex
@@ -37,8 +37,10 @@ ui.show_table(
         "df": ui.number("f′(x)", "%.4e", "The slope: the 'error' the step corrects."),
         "step": ui.number("Δx", "%.4e", "The step into this row: −α·f′ of the row before."),
         "d2f": ui.number("f″(x)", "%.4g", "Curvature at x."),
-        "alpha_crit": ui.number("local α_crit", "%.4g", "2/f″(x) where f″ > 0: a larger α overshoots here."),
+        "alpha_crit": ui.number(
+            "local α_crit", "%.4g", "2/f″(x) where f″ > 0: a larger α overshoots here."
+        ),
         **ui.verdict_columns("|f′(x_k)| / |f′(x_(k−1))|: below 1 means the slope is flattening."),
     },
 )
-st.caption(f"f″(x) = ${d2f}$. Why it stopped: {demo.stop}.")
+st.caption(f"f″(x) = ${d2f}$. The run {demo.stop}.")

@@ -32,7 +32,9 @@ ui.show_table(
         "grad_theta1": ui.number("∂J/∂θ1", "%.4e", "Gradient component along θ1."),
         "step_theta0": ui.number("Δθ0", "%.4e", "The step into this row along θ0."),
         "step_theta1": ui.number("Δθ1", "%.4e", "The step into this row along θ1."),
-        **ui.verdict_columns("|θ(k) − θ*| / |θ(k−1) − θ*|: below 1 means closer to the best fit θ*."),
+        **ui.verdict_columns(
+            "|θ(k) − θ*| / |θ(k−1) − θ*|: below 1 means closer to the best fit θ*."
+        ),
     },
 )
-st.caption(f"Why it stopped: {demo.stop}. Data: m = {params['m']} points, noise {params['noise']:g}.")
+st.caption(f"The run {demo.stop}. Data: m = {params['m']} points, noise {params['noise']:g}.")

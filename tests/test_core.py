@@ -1,0 +1,203 @@
+"""gd_core against answers from outside it: the seeds' loops, central differences, lstsq."""
+
+import numpy as np
+import pytest
+from seed_reference import seed_1d, seed_2d, seed_symbolic_loop
+
+from gd_core.descent import StopReason, descend
+from gd_core.linear import LeastSquares, design_matrix, fit_line, line_data
+from gd_core.optimizers import gradient_descent
+from gd_core.symbolic import compile_function, minimize
+
+
+def problem(m=20, theta_true=(0.0, 0.5), noise=0.0, seed=0, intercept=False):
+    data = line_data(m=m, theta_true=theta_true, noise=noise, seed=seed)
+    return data, LeastSquares.from_data(design_matrix(data.x, intercept=intercept), data.y)
+
+
+def central_difference(f, theta, h=1e-6):
+    theta = np.asarray(theta, dtype=float)
+    grad = np.empty_like(theta)
+    for j in range(theta.size):
+        e = np.zeros_like(theta)
+        e[j] = h
+        grad[j] = (f(theta + e) - f(theta - e)) / (2 * h)
+    return grad
+
+
+# ------------------------------------------------------------------ the seeds' numbers
+def test_one_parameter_defaults_equal_the_seed_loop():
+    seed_thetas, _ = seed_1d(N=20, alpha=1.15, theta1=0.0)
+    _, ls = problem()
+    trajectory = fit_line(ls, [0.0], alpha=1.15, n_iterates=20)
+    assert trajectory.params.shape == (20, 1)
+    np.testing.assert_allclose(trajectory.params[:, 0], seed_thetas, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("N, alpha, theta1", [(1, 1.15, 0.0), (7, 0.3, 1.2), (50, 4.0, -0.2)])
+def test_one_parameter_other_settings_equal_the_seed_loop(N, alpha, theta1):
+    seed_thetas, _ = seed_1d(N=N, alpha=alpha, theta1=theta1)
+    _, ls = problem()
+    trajectory = fit_line(ls, [theta1], alpha=alpha, n_iterates=N)
+    np.testing.assert_allclose(trajectory.params[:, 0], seed_thetas, rtol=1e-9, atol=1e-12)
+
+
+def test_two_parameter_defaults_equal_the_seed_loop():
+    seed_thetas, _ = seed_2d(N=15, alpha=0.7, theta0_true=2.0, theta1_true=2.0)
+    _, ls = problem(theta_true=(2.0, 2.0), intercept=True)
+    trajectory = fit_line(ls, [0.0, 0.0], alpha=0.7, n_iterates=15)
+    assert trajectory.params.shape == (15, 2)
+    np.testing.assert_allclose(trajectory.params, np.array(seed_thetas), rtol=0, atol=1e-12)
+
+
+def test_two_parameter_costs_equal_the_direct_formula():
+    data, ls = problem(theta_true=(-1.3, 3.1), noise=0.7, seed=3, intercept=True)
+    trajectory = fit_line(ls, [4.0, -4.0], alpha=0.9, n_iterates=20)
+    X = design_matrix(data.x, intercept=True)
+    direct = [np.mean((X @ t - data.y) ** 2) / 2 for t in trajectory.params]
+    np.testing.assert_allclose(trajectory.values, direct, rtol=1e-9, atol=1e-12)
+
+
+def test_symbolic_x_squared_stops_where_the_seed_loop_stops():
+    seed_xs = seed_symbolic_loop(lambda x: 2 * x, 3, 0.1, precision=0.0001, max_iter=100)
+    run = minimize(compile_function("x**2"), x0=3, alpha=0.1, precision=0.0001, max_iter=100)
+    assert run.trajectory.reason is StopReason.PRECISION
+    np.testing.assert_allclose(run.trajectory.params[:, 0], seed_xs, rtol=1e-12, atol=0)
+    assert abs(seed_xs[-1] - seed_xs[-2]) < 0.0001 <= abs(seed_xs[-2] - seed_xs[-3])
+
+
+def test_symbolic_iteration_cap_matches_the_seed_range_loop():
+    seed_xs = seed_symbolic_loop(lambda x: 2 * x, 3, 0.001, precision=1e-12, max_iter=100)
+    run = minimize(compile_function("x**2"), x0=3, alpha=0.001, precision=1e-12, max_iter=100)
+    assert run.trajectory.reason is StopReason.MAX_STEPS
+    assert len(run.trajectory.values) == 101 == len(seed_xs)
+    np.testing.assert_allclose(run.trajectory.params[:, 0], seed_xs, rtol=1e-12)
+
+
+# ------------------------------------------------------------------ gradients and fits
+@pytest.mark.parametrize("intercept", [False, True])
+def test_gradient_equals_central_difference_of_the_cost(intercept):
+    data, ls = problem(m=37, theta_true=(0.4, -1.1), noise=0.3, seed=1, intercept=intercept)
+    X = design_matrix(data.x, intercept=intercept)
+
+    def direct_cost(t):
+        return np.mean((X @ t - data.y) ** 2) / 2
+
+    rng = np.random.default_rng(0)
+    for theta in rng.uniform(-3, 3, size=(5, X.shape[1])):
+        np.testing.assert_allclose(
+            ls.gradient(theta), central_difference(direct_cost, theta), rtol=1e-6, atol=1e-8
+        )
+
+
+@pytest.mark.parametrize("noise, seed", [(0.0, 0), (0.5, 1), (2.0, 7)])
+def test_converged_fit_equals_lstsq(noise, seed):
+    data = line_data(m=200, theta_true=(1.5, -0.7), noise=noise, seed=seed)
+    X = design_matrix(data.x, intercept=True)
+    ls = LeastSquares.from_data(X, data.y)
+    trajectory = fit_line(ls, [0.0, 0.0], alpha=1.0, n_iterates=400)
+    expected = np.linalg.lstsq(np.column_stack([np.ones(200), data.x]), data.y, rcond=None)[0]
+    np.testing.assert_allclose(trajectory.final, expected, atol=1e-9)
+
+
+def test_cost_is_never_negative_near_the_minimum():
+    _, ls = problem(m=1000, theta_true=(3.0, 3.0), intercept=True)
+    near = ls.solution + np.random.default_rng(2).normal(scale=1e-9, size=(500, 2))
+    assert np.all(ls.cost(near) >= 0)
+
+
+def test_cost_grid_matches_direct_formula_for_large_m():
+    data, ls = problem(m=100_000, theta_true=(0.3, 0.9), noise=1.0, seed=5, intercept=True)
+    X = design_matrix(data.x, intercept=True)
+    grid = np.stack(np.meshgrid(np.linspace(-4, 4, 7), np.linspace(-5, 5, 7)), axis=-1)
+    direct = np.array([[np.mean((X @ t - data.y) ** 2) / 2 for t in row] for row in grid])
+    np.testing.assert_allclose(ls.cost(grid), direct, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "text, x",
+    [
+        ("x**2", 3.0),
+        ("sin(x) + x**2/4", 0.7),
+        ("exp(-x**2)", 0.3),
+        ("log(x)", 2.0),
+        ("sqrt(x)*cos(x)", 1.1),
+        ("abs(x - 1)", 2.5),
+        ("x^4 - 3*x^3 + 2", -0.4),
+        ("tanh(x)/x", 1.3),
+    ],
+)
+def test_symbolic_derivatives_equal_central_differences(text, x):
+    function = compile_function(text)
+    h = 1e-6
+    numeric_first = (function.f(x + h) - function.f(x - h)) / (2 * h)
+    numeric_second = (function.df(x + h) - function.df(x - h)) / (2 * h)
+    assert function.df(x) == pytest.approx(numeric_first, rel=1e-6, abs=1e-8)
+    assert function.d2f(x) == pytest.approx(numeric_second, rel=1e-5, abs=1e-6)
+
+
+# ------------------------------------------------------------------ purity and faults
+def test_results_are_immutable_and_inputs_untouched():
+    _, ls = problem()
+    start = np.array([0.25])
+    trajectory = fit_line(ls, start, alpha=1.0, n_iterates=5)
+    assert start[0] == 0.25
+    for array in (trajectory.params, trajectory.values, trajectory.grads, ls.hessian):
+        with pytest.raises(ValueError):
+            array[0] = 1.0
+    with pytest.raises(AttributeError):
+        trajectory.message = "changed"
+
+
+@pytest.mark.filterwarnings("error")  # no RuntimeWarning noise either
+@pytest.mark.parametrize(
+    "text, x0, alpha, why",
+    [
+        ("x**2", 3.0, 1.5, "overflow"),
+        ("-x**2", 3.0, 0.1, "overflow"),
+        ("x**3", -1.0, 0.1, "overflow"),
+        ("log(x)", 1.0, 2.0, "domain"),
+        ("sqrt(x)", 1.0, 5.0, "domain"),
+        ("1/x", 0.0, 0.1, "division by zero"),
+    ],
+)
+def test_numerical_faults_end_the_run_cleanly(text, x0, alpha, why):
+    run = minimize(compile_function(text), x0=x0, alpha=alpha, precision=1e-12, max_iter=10_000)
+    trajectory = run.trajectory
+    assert trajectory.reason is StopReason.FAULT
+    assert why in trajectory.message and "iteration" in trajectory.message
+    for array in (trajectory.params, trajectory.values, trajectory.grads):
+        assert np.all(np.isfinite(array))
+
+
+@pytest.mark.filterwarnings("error")
+def test_diverging_fit_faults_with_only_finite_rows():
+    _, ls = problem(theta_true=(2.0, 2.0), intercept=True)
+    trajectory = fit_line(ls, [0.0, 0.0], alpha=2.5, n_iterates=1000)
+    assert trajectory.reason is StopReason.FAULT
+    assert "overflow" in trajectory.message
+    assert 1 < len(trajectory.values) < 1000
+    assert np.all(np.isfinite(trajectory.params)) and np.all(np.isfinite(trajectory.values))
+
+
+def test_the_update_rule_is_separate_from_the_loop():
+    """A momentum rule slots into descend() unchanged (the design's promise)."""
+
+    def momentum(alpha, beta):
+        def init(theta):
+            return np.zeros_like(theta)
+
+        def update(grad, velocity):
+            velocity = beta * velocity - alpha * grad
+            return velocity, velocity
+
+        return init, update
+
+    _, ls = problem(theta_true=(2.0, 2.0), intercept=True)
+    from gd_core.optimizers import UpdateRule
+
+    rule = UpdateRule(*momentum(0.5, 0.5))
+    trajectory = descend(ls, np.zeros(2), rule=rule, max_steps=200)
+    np.testing.assert_allclose(trajectory.final, ls.solution, atol=1e-8)
+    plain = descend(ls, np.zeros(2), rule=gradient_descent(0.5), max_steps=1)
+    np.testing.assert_allclose(plain.params[1], -0.5 * ls.gradient(np.zeros(2)))

@@ -1,0 +1,167 @@
+"""Each page through streamlit.testing.v1.AppTest, as a visitor would use it."""
+
+import numpy as np
+import pytest
+from seed_reference import seed_1d, seed_2d
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGES = ["pages/one_parameter.py", "pages/two_parameters.py", "pages/symbolic.py"]
+
+
+def run(page, timeout=60, **query):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def table(at):
+    return at.dataframe[0].value
+
+
+def assert_healthy(at):
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.get("image")) == 1
+    assert len(at.dataframe) == 1
+    assert len(at.metric) >= 3
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_and_shows_figure_table_metrics(page):
+    at = run(page)
+    assert_healthy(at)
+    image = at.get("image")[0]
+    assert image.proto.imgs[0].alt, "the figure needs alt text"
+
+
+def test_home_links_every_demo():
+    at = run("streamlit_app.py")
+    assert not at.exception
+    links = [e.proto.page for e in at.get("page_link")]
+    assert len(links) == 3
+
+
+def test_one_parameter_table_is_the_seed_theta1_values():
+    at = run("pages/one_parameter.py")
+    seed_thetas, _ = seed_1d()
+    np.testing.assert_allclose(table(at)["theta1"], seed_thetas, atol=1e-12)
+    assert [m.label for m in at.metric] == ["final θ1", "final cost J", "steps taken"]
+    assert at.metric[0].value == f"{seed_thetas[-1]:.6g}"
+    assert "α = 1.15 < α_crit = 5.43: converges monotonically" in at.info[0].value
+
+
+def test_two_parameter_table_is_the_seed_theta_list():
+    at = run("pages/two_parameters.py")
+    seed_thetas, _ = seed_2d()
+    assert len(table(at)) == 15
+    np.testing.assert_allclose(table(at)[["theta0", "theta1"]], np.array(seed_thetas), atol=1e-12)
+
+
+def test_symbolic_shows_the_seeds_two_printed_lines():
+    at = run("pages/symbolic.py")
+    frame = table(at)
+    x_min = frame["x"].iloc[-1]
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["minimum found at x"] == f"{x_min:.6g}"
+    assert labels["slope f′(x) there"] == f"{2 * x_min:.6g}"
+    assert "below the precision" in at.success[0].value
+    assert any("2 x" in latex.value for latex in at.latex)
+
+
+@pytest.mark.parametrize(
+    "page, key, value",
+    [
+        ("pages/one_parameter.py", "alpha", 0.5),
+        ("pages/two_parameters.py", "N", 5),
+        ("pages/symbolic.py", "alpha", 0.3),
+    ],
+)
+def test_moving_a_control_changes_the_table(page, key, value):
+    at = run(page)
+    before = table(at).copy()
+    widget = at.slider(key=key) if key in {w.key for w in at.slider} else at.number_input(key=key)
+    widget.set_value(value).run()
+    assert_healthy(at)
+    assert not table(at).equals(before)
+
+
+def test_a_url_parameter_sets_its_control():
+    at = run("pages/two_parameters.py", alpha="0.3", N="10")
+    assert at.slider(key="alpha").value == pytest.approx(0.3)
+    assert at.slider(key="N").value == 10
+    assert len(table(at)) == 10
+    assert not at.warning
+
+
+def test_step_scrubber_highlights_a_row():
+    at = run("pages/one_parameter.py", step="5")
+    assert at.slider(key="step").value == 5
+    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    assert "row5" in styles and "rgba(213, 94, 0" in styles
+
+
+@pytest.mark.parametrize(
+    "page, key, value",
+    [
+        ("pages/one_parameter.py", "N", "1000000000"),
+        ("pages/one_parameter.py", "alpha", "nan"),
+        ("pages/two_parameters.py", "alpha", "inf"),
+        ("pages/two_parameters.py", "m", "10**12"),
+        ("pages/symbolic.py", "x0", "inf"),
+        ("pages/symbolic.py", "max_iter", "10**12"),
+        ("pages/symbolic.py", "alpha", "-1"),
+        ("pages/one_parameter.py", "seed", "abc"),
+    ],
+)
+def test_hostile_url_values_are_refused_with_a_message(page, key, value):
+    at = run(page, **{key: value})
+    assert_healthy(at)
+    assert any(key in w.value and "not allowed" in w.value for w in at.warning)
+
+
+def test_a_100k_character_f_is_cut_and_reported():
+    at = run("pages/symbolic.py", f="x" * 100_000)
+    assert not at.exception
+    assert any("100,000 characters" in w.value for w in at.warning)
+    assert at.error, "the cut text is still not a valid f(x)"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x +", "y**2", "__import__('os').system('true')", "2x", "factorial(x)", "9**9**9"],
+)
+def test_bad_f_shows_a_message_not_a_traceback(text):
+    at = run("pages/symbolic.py", f=text)
+    assert not at.exception
+    assert at.error and "Can't use this f(x)" in at.error[0].value
+    assert not at.dataframe
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ({"f": "x**2", "alpha": "1.5", "max_iter": "10000"}, "overflow"),
+        ({"f": "log(x)", "x0": "1", "alpha": "2"}, "domain"),
+        ({"f": "-x**2", "max_iter": "10000"}, "overflow"),
+    ],
+)
+def test_numerical_faults_show_where_and_why_through_the_page(query, words):
+    at = run("pages/symbolic.py", **query)
+    assert_healthy(at)
+    assert at.error and words in at.error[0].value and "iteration" in at.error[0].value
+    frame = table(at)
+    assert np.all(np.isfinite(frame[["x", "f", "df"]].to_numpy()))
+
+
+def test_f_undefined_at_the_start_is_a_message():
+    at = run("pages/symbolic.py", f="1/x", x0="0")
+    assert not at.exception
+    assert "initial guess" in at.error[0].value and "division by zero" in at.error[0].value
+
+
+def test_fit_pages_take_the_largest_allowed_work():
+    at = run("pages/two_parameters.py", N="1000", m="100000", noise="2", alpha="2.5", timeout=120)
+    assert_healthy(at)
+    assert at.error and "overflow" in at.error[0].value
