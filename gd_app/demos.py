@@ -29,10 +29,11 @@ class Metric:
 
 @dataclass(frozen=True)
 class Picture:
-    """A rendered figure and its alt text."""
+    """A rendered figure (PNG bytes, ``width`` pixels wide) and its alt text."""
 
     png: bytes
     alt: str
+    width: int
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class Demo:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.6g}"
+    """Six significant digits, four when an exponent is needed (so a metric fits its column)."""
+    return f"{value:.4g}" if value and not 1e-4 <= abs(value) < 1e6 else f"{value:.6g}"
 
 
 @lru_cache(maxsize=16)
@@ -162,7 +164,7 @@ def one_parameter_picture(
     png = plotting.one_parameter_png(
         data, problem, trajectory, highlight=_highlight(step, trajectory)
     )
-    return Picture(png=png, alt=alt)
+    return Picture(png=png, alt=alt, width=plotting.png_width(png))
 
 
 # ---------------------------------------------------------------- two parameters
@@ -225,7 +227,7 @@ def two_parameters_picture(
     png = plotting.two_parameter_png(
         data, problem, trajectory, highlight=_highlight(step, trajectory)
     )
-    return Picture(png=png, alt=alt)
+    return Picture(png=png, alt=alt, width=plotting.png_width(png))
 
 
 # ---------------------------------------------------------------- symbolic f(x)
@@ -285,4 +287,5 @@ def symbolic_picture(
         f"x = {x0:g} to x = {trajectory.final[0]:.4g}. Right: the slope |f′(x)| at each "
         f"iteration on a log scale."
     )
-    return Picture(png=plotting.to_png(fig), alt=alt)
+    png = plotting.to_png(fig)
+    return Picture(png=png, alt=alt, width=plotting.png_width(png))

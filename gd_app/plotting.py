@@ -58,6 +58,11 @@ def _encode(rgba: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+def png_width(png: bytes) -> int:
+    """Pixel width from the PNG header (bytes 16–20 of the IHDR chunk)."""
+    return int.from_bytes(png[16:20], "big")
+
+
 def to_png(fig: Figure) -> bytes:
     """Render a whole Figure at DPI; its layout is fixed, so one draw suffices."""
     return _encode(_pixels(fig))

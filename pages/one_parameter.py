@@ -5,6 +5,7 @@ import streamlit as st
 from gd_app import demos, ui
 from gd_app.controls import ONE_PARAMETER
 
+ui.run_through_navigation()
 st.title("Fitting one parameter")
 st.markdown(
     "The hypothesis is a line through the origin, $h_\\theta(x) = \\theta_1 x$, fitted to points on "

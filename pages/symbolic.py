@@ -6,6 +6,7 @@ from gd_app import demos, ui
 from gd_app.controls import SYMBOLIC
 from gd_core.expr import ExpressionError
 
+ui.run_through_navigation()
 st.title("Minimising any f(x)")
 st.markdown(
     "Type a function of $x$. SymPy differentiates it, then the loop repeats three steps: "

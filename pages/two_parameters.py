@@ -5,6 +5,7 @@ import streamlit as st
 from gd_app import demos, ui
 from gd_app.controls import TWO_PARAMETERS
 
+ui.run_through_navigation()
 st.title("Fitting two parameters")
 st.markdown(
     "Now the line has an intercept too, $h_\\theta(x) = \\theta_0 + \\theta_1 x$, so the cost "
