@@ -9,11 +9,12 @@ The two line-fit figures are drawn in two layers on one fixed layout:
 * the *static* layer (axes, ticks, labels, data, the cost curve or colour map
   with labelled contours and colour bar) depends only on the data set and the
   view, so it is rendered once and cached as pixels;
-* the *dynamic* layer (fit lines, iterates, arrows, legend) is drawn on a
-  transparent canvas and composited on top.
+* the *dynamic* layer (fit lines, iterates, arrows) is drawn on top of a
+  copy of those pixels. It has no text at all: the legends sit under the
+  axes, in the static layer, where no line can cover them.
 
-``*_figure`` draws both layers on one Figure; ``*_png`` composites the cached
-static pixels with a fresh dynamic layer. Both give the same picture.
+``*_figure`` draws both layers on one Figure; ``*_png`` draws a fresh dynamic
+layer over the cached static pixels. Both give the same picture.
 """
 
 from __future__ import annotations
@@ -68,12 +69,19 @@ def to_png(fig: Figure) -> bytes:
     return _encode(_pixels(fig))
 
 
-def _composite(static: np.ndarray, dynamic_fig: Figure) -> bytes:
-    picture = Image.fromarray(static)
-    picture.alpha_composite(Image.fromarray(_pixels(dynamic_fig)))
+def _draw_over(static: np.ndarray, dynamic_fig: Figure) -> bytes:
+    """Draw the dynamic layer straight onto a copy of the static pixels.
+
+    Like blitting: the renderer's buffer starts as the cached background, and
+    ``Figure.draw`` (unlike ``canvas.draw``) does not clear it first.
+    """
+    renderer = dynamic_fig.canvas.get_renderer()
+    pixels = np.asarray(renderer.buffer_rgba())
+    pixels[...] = static
+    dynamic_fig.draw(renderer)
     buffer = io.BytesIO()
     # The static layer is opaque, so the alpha channel carries nothing.
-    picture.convert("RGB").save(buffer, format="png", compress_level=1)
+    Image.fromarray(pixels[..., :3]).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
@@ -133,6 +141,29 @@ def _axes(fig: Figure, rects, view: View, *, bare: bool):
     return axes
 
 
+def _legend_below(ax, handles: list, ncol: int = 3) -> None:
+    """A legend under the axes: drawn once with the static layer, never covered by a line."""
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=ncol,
+        fontsize="small",
+        frameon=False,
+        handlelength=1.6,
+        columnspacing=1.2,
+    )
+
+
+def _marker(label: str, marker: str, color: str, **kwargs) -> Line2D:
+    return Line2D([], [], ls="", marker=marker, c=color, label=label, **kwargs)
+
+
+HIGHLIGHT = Line2D(
+    [], [], ls="", marker="o", ms=11, mfc="none", mec=VERMILLION, mew=2, label="highlighted iterate"
+)
+
+
 def _data_panel_static(ax, data: LineData, view: View):
     xs, ys = _sample(data)
     ax.scatter(xs, ys, marker="x", s=40, color=GREEN, zorder=3)
@@ -141,6 +172,16 @@ def _data_panel_static(ax, data: LineData, view: View):
     ax.set_xlabel(r"$x$")
     ax.set_ylabel(r"$y$")
     ax.set_title("Data and fit")
+    _legend_below(
+        ax,
+        [
+            _marker("data from true θ", "x", GREEN, ms=7),
+            Line2D([], [], c=BLUE, lw=1.5, alpha=0.6, label="fit at each iterate"),
+            Line2D([], [], c=ORANGE, lw=2.5, label="final fit"),
+            Line2D([], [], c=VERMILLION, lw=2, ls="--", label="highlighted iterate"),
+        ],
+        ncol=2,
+    )
 
 
 def _data_panel_dynamic(
@@ -158,16 +199,6 @@ def _data_panel_dynamic(
     ax.add_collection(LineCollection(lines, colors=BLUE, linewidths=1.5, alpha=0.6))
     ax.plot(*lines[-1].T, lw=2.5, c=ORANGE)
     ax.plot(*lines[highlight].T, lw=2, ls="--", c=VERMILLION)
-    ax.legend(
-        handles=[
-            Line2D([], [], ls="", marker="x", ms=7, c=GREEN, label=r"data from true $\theta$"),
-            Line2D([], [], c=BLUE, lw=1.5, alpha=0.6, label="fit at each iterate"),
-            Line2D([], [], c=ORANGE, lw=2.5, label="final fit"),
-            Line2D([], [], c=VERMILLION, lw=2, ls="--", label=f"iterate {highlight}"),
-        ],
-        loc="upper left",
-        fontsize="small",
-    )
 
 
 def _ring(ax, x, y, **kwargs):
@@ -175,8 +206,8 @@ def _ring(ax, x, y, **kwargs):
 
 
 # ---------------------------------------------------------------- one parameter
-ONE_SIZE = (10.0, 4.8)
-ONE_RECTS = ((0.07, 0.11, 0.40, 0.81), (0.565, 0.11, 0.415, 0.81))
+ONE_SIZE = (8.4, 4.8)  # 1680x960 px: at least the seed's 1260x939 both ways
+ONE_RECTS = ((0.1, 0.25, 0.375, 0.68), (0.585, 0.25, 0.385, 0.68))
 
 
 def one_parameter_view(data: LineData, problem: LeastSquares, trajectory: Trajectory) -> View:
@@ -198,13 +229,22 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     right.plot(grid, problem.cost(grid[:, None]), "k")
     true = data.theta_true[1]
     right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, ms=12, zorder=4)
+    handles = [
+        Line2D([], [], c="k", label="J(θ₁)"),
+        _marker("iterates", "o", BLUE),
+        _marker("final θ₁", "o", ORANGE, ms=9),
+        HIGHLIGHT,
+        _marker("true θ₁", "*", GREEN, ms=12),
+    ]
     if not np.isclose(problem.solution[0], true):
         right.plot(problem.solution[0], problem.min_cost, "P", c="k", ms=9, zorder=4)
+        handles.append(_marker("least-squares θ₁*", "P", "k", ms=9))
     right.set_xlim(*view.theta1)
     right.set_ylim(0, view.cost_top)
     right.set_xlabel(r"$\theta_1$")
     right.set_ylabel(r"$J(\theta_1)$")
     right.set_title("Cost function")
+    _legend_below(right, handles)
 
 
 def _one_dynamic(fig, data, problem, trajectory, view, highlight):
@@ -216,28 +256,6 @@ def _one_dynamic(fig, data, problem, trajectory, view, highlight):
     right.scatter(theta1, cost, s=40, lw=0, c=BLUE, zorder=3)
     right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=9, zorder=5)
     _ring(right, theta1[highlight], cost[highlight], zorder=6)
-    handles = [
-        Line2D([], [], c="k", label=r"$J(\theta_1)$"),
-        Line2D([], [], ls="", marker="o", c=BLUE, label="iterates"),
-        Line2D([], [], ls="", marker="o", ms=9, c=ORANGE, label=r"final $\theta_1$"),
-        Line2D(
-            [],
-            [],
-            ls="",
-            marker="o",
-            ms=12,
-            mfc="none",
-            mec=VERMILLION,
-            mew=2,
-            label=f"iterate {highlight}",
-        ),
-        Line2D([], [], ls="", marker="*", ms=12, c=GREEN, label=r"true $\theta_1$"),
-    ]
-    if not np.isclose(problem.solution[0], data.theta_true[1]):
-        handles.append(
-            Line2D([], [], ls="", marker="P", ms=9, c="k", label=r"least-squares $\theta_1^*$")
-        )
-    right.legend(handles=handles, loc="upper right", fontsize="small")
 
 
 def one_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
@@ -250,9 +268,9 @@ def one_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure
 
 
 # ---------------------------------------------------------------- two parameters
-TWO_SIZE = (10.0, 4.3)
-TWO_RECTS = ((0.065, 0.12, 0.37, 0.8), (0.52, 0.12, 0.36, 0.8))
-COLORBAR_RECT = (0.895, 0.12, 0.015, 0.8)
+TWO_SIZE = (10.0, 4.8)
+TWO_RECTS = ((0.065, 0.25, 0.37, 0.68), (0.52, 0.25, 0.36, 0.68))
+COLORBAR_RECT = (0.895, 0.25, 0.015, 0.68)
 THETA0_RANGE, THETA1_RANGE, GRID = (-4.0, 4.0), (-5.0, 5.0), 101  # the seed's grid
 
 
@@ -298,13 +316,22 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     right.clabel(contours, inline=True, fontsize=7, colors="w", fmt="%.3g")
     t0, t1 = data.theta_true
     right.scatter([t0, t0], [t1, t1], s=[80, 15], color=["k", "w"], zorder=4)
+    handles = [
+        _marker("true θ", "o", "k", mfc="w", ms=8),
+        _marker("iterates", "o", SKY),
+        Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
+        _marker("final θ", "o", ORANGE, ms=8),
+        HIGHLIGHT,
+    ]
     if not np.allclose(problem.solution, data.theta_true):
         right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=4)
+        handles.append(_marker("least-squares θ*", "P", "w", mec="k", ms=9))
     right.set_xlim(*view.theta0)
     right.set_ylim(*view.theta1)
     right.set_xlabel(r"$\theta_0$")
     right.set_ylabel(r"$\theta_1$")
     right.set_title("Cost function")
+    _legend_below(right, handles)
 
 
 def _two_dynamic(fig, data, problem, trajectory, view, highlight):
@@ -330,30 +357,6 @@ def _two_dynamic(fig, data, problem, trajectory, view, highlight):
     right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=6)
     right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=7)
     _ring(right, *params[highlight], zorder=8)
-    handles = [
-        Line2D([], [], ls="", marker="o", c="k", mfc="w", ms=8, label=r"true $\theta$"),
-        Line2D([], [], ls="", marker="o", c=SKY, label="iterates"),
-        Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
-        Line2D([], [], ls="", marker="o", c=ORANGE, ms=8, label=r"final $\theta$"),
-        Line2D(
-            [],
-            [],
-            ls="",
-            marker="o",
-            ms=12,
-            mfc="none",
-            mec=VERMILLION,
-            mew=2,
-            label=f"iterate {highlight}",
-        ),
-    ]
-    if not np.allclose(problem.solution, data.theta_true):
-        handles.append(
-            Line2D(
-                [], [], ls="", marker="P", c="w", mec="k", ms=9, label=r"least-squares $\theta^*$"
-            )
-        )
-    right.legend(handles=handles, loc="lower left", fontsize="small", framealpha=0.85)
 
 
 def two_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
@@ -379,7 +382,7 @@ def one_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
     view = one_parameter_view(data, problem, trajectory)
     fig = _new_figure(ONE_SIZE, transparent=True)
     _one_dynamic(fig, data, problem, trajectory, view, highlight)
-    return _composite(_static_pixels("one", data, problem, view), fig)
+    return _draw_over(_static_pixels("one", data, problem, view), fig)
 
 
 def two_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
@@ -387,7 +390,7 @@ def two_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
     view = two_parameter_view(data)
     fig = _new_figure(TWO_SIZE, transparent=True)
     _two_dynamic(fig, data, problem, trajectory, view, highlight)
-    return _composite(_static_pixels("two", data, problem, view), fig)
+    return _draw_over(_static_pixels("two", data, problem, view), fig)
 
 
 # ---------------------------------------------------------------- symbolic f(x)
