@@ -13,6 +13,7 @@ objective value and gradient there. It stops, and says why, when
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -125,24 +126,34 @@ def descend(
 
 
 def _evaluate(objective: Objective, theta: np.ndarray, where: str, name: str):
-    at = f"at {name} = {_fmt(theta)}"
     try:
         value, grad = objective(theta)
+        value = float(value)
+        grad = np.asarray(grad, dtype=float).reshape(-1)
     except (ArithmeticError, ValueError, TypeError) as error:
-        raise NumericalFault(f"at {where}: {_describe(error)} {at}") from None
-    value = _finite(np.asarray(value, dtype=float), where, "the value", at)
-    grad = _finite(np.asarray(grad, dtype=float).reshape(-1), where, "the gradient", at)
-    return float(value), grad
+        raise NumericalFault(f"at {where}: {_describe(error)} at {name} = {_fmt(theta)}") from None
+    if not (math.isfinite(value) and _all_finite(grad)):
+        what = "the value" if not math.isfinite(value) else "the gradient"
+        why = _not_finite(np.append(value, grad))
+        raise NumericalFault(f"at {where}: {what} {why} at {name} = {_fmt(theta)}")
+    return value, grad
 
 
-def _finite(array, where: str, what: str, at: str = "") -> np.ndarray:
-    if np.iscomplexobj(array) or np.any(np.isnan(array)):
-        why = "is not a real number"
-    elif np.any(np.isinf(array)):
-        why = "overflowed (grew past the largest float, about 1.8e308)"
-    else:
+def _finite(array: np.ndarray, where: str, what: str) -> np.ndarray:
+    if _all_finite(array):
         return array
-    raise NumericalFault(f"at {where}: {what} {why} {at}".rstrip())
+    raise NumericalFault(f"at {where}: {what} {_not_finite(array)}")
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    # Python floats: for the one or two numbers of a step, much cheaper than numpy.
+    return all(map(math.isfinite, array.tolist()))
+
+
+def _not_finite(array: np.ndarray) -> str:
+    if np.any(np.isnan(array)):
+        return "is not a real number"
+    return "overflowed (grew past the largest float, about 1.8e308)"
 
 
 def _describe(error: Exception) -> str:

@@ -88,7 +88,10 @@ class LeastSquares:
         return self.hessian @ (np.asarray(theta, dtype=float) - self.solution)
 
     def __call__(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        return float(self.cost(theta)), self.gradient(theta)
+        """(J, ∇J) at θ of shape (p,), sharing the one product A(θ − θ*)."""
+        d = theta - self.solution
+        grad = self.hessian @ d
+        return self.min_cost + 0.5 * float(d @ grad), grad
 
 
 def fit_line(problem: LeastSquares, start, *, alpha: float, n_iterates: int) -> Trajectory:
