@@ -63,6 +63,16 @@ def _problem(m: int, theta_true: tuple, noise: float, seed: int, intercept: bool
     return data, LeastSquares.from_data(design_matrix(data.x, intercept=intercept), data.y)
 
 
+def _thinned_note(n: int) -> tuple[str, ...]:
+    shown = len(plotting.fit_line_indices(n))
+    if shown == n:
+        return ()
+    return (
+        f"The data panel draws the fit lines of {shown} of the {n} iterates: every early "
+        "one, then fewer as the steps shrink.",
+    )
+
+
 def _offscreen_note(params: np.ndarray, box: list[tuple[float, float]]) -> tuple[str, ...]:
     inside = np.all(
         [(params[:, j] >= lo) & (params[:, j] <= hi) for j, (lo, hi) in enumerate(box)], axis=0
@@ -115,7 +125,7 @@ def _fit_demo(
         metrics=metrics,
         **_verdict(trajectory.params - problem.solution, trajectory),
         rates=_rates_line(alpha, rates),
-        notes=_offscreen_note(trajectory.params, box),
+        notes=_offscreen_note(trajectory.params, box) + _thinned_note(len(trajectory.values)),
     )
 
 

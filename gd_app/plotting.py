@@ -81,7 +81,7 @@ def _draw_over(static: np.ndarray, dynamic_fig: Figure) -> bytes:
     dynamic_fig.draw(renderer)
     buffer = io.BytesIO()
     # The static layer is opaque, so the alpha channel carries nothing.
-    Image.fromarray(pixels[..., :3]).save(buffer, format="png", compress_level=1)
+    Image.fromarray(pixels).convert("RGB").save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
@@ -196,9 +196,28 @@ def _data_panel_dynamic(
     lines = np.empty((len(params), 2, 2))  # (iterate, end, xy)
     lines[:, :, 0] = ends
     lines[:, :, 1] = theta0[:, None] + theta1[:, None] * ends
-    ax.add_collection(LineCollection(lines, colors=BLUE, linewidths=1.5, alpha=0.6))
+    ax.add_collection(
+        LineCollection(
+            lines[fit_line_indices(len(params))], colors=BLUE, linewidths=1.5, alpha=0.6
+        ),
+        autolim=False,  # the limits are fixed; measuring 1,000 paths costs ~100 ms
+    )
     ax.plot(*lines[-1].T, lw=2.5, c=ORANGE)
     ax.plot(*lines[highlight].T, lw=2, ls="--", c=VERMILLION)
+
+
+MAX_FIT_LINES = 100
+
+
+def fit_line_indices(n: int) -> np.ndarray:
+    """Which iterates get a fit line: all of them up to MAX_FIT_LINES, else a
+    geometric sample that keeps every early step (where the lines differ) and
+    the last one. A thousand lines would draw as one blur and cost ~150 ms.
+    """
+    if n <= MAX_FIT_LINES:
+        return np.arange(n)
+    sample = np.geomspace(1, n - 1, MAX_FIT_LINES - 1).round().astype(int)
+    return np.unique(np.concatenate([[0], sample]))
 
 
 def _ring(ax, x, y, **kwargs):
