@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,11 @@ from gd_app.controls import MAX_FORMULA, STEP, Control
 from gd_app.demos import Demo, Picture
 
 CACHE_ENTRIES = 32  # per cached function; each entry is a table or one PNG (~0.2–0.5 MB)
+
+
+def escape_markdown(text: str) -> str:
+    """User text shown inside st.error/st.warning must not be read as markdown or LaTeX."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|$<>~])", r"\\\1", text)
 
 
 def run_through_navigation() -> None:
@@ -64,7 +70,7 @@ def sidebar(controls: tuple[Control, ...], page: str) -> dict:
         for control in controls:
             message = refused_link_value(control, raw[control.key], values[control.key])
             if message:
-                st.warning(message, icon=":material/link:")
+                st.warning(escape_markdown(message), icon=":material/link:")
     return values
 
 

@@ -18,7 +18,7 @@ params = ui.sidebar(SYMBOLIC, page="symbolic")
 try:
     demo = ui.cached(demos.symbolic)(**params)
 except (ExpressionError, ValueError) as error:
-    st.error(f"Can't use this f(x): {error}", icon=":material/block:")
+    st.error(ui.escape_markdown(f"Can't use this f(x): {error}"), icon=":material/block:")
     st.stop()
 
 f, df, d2f = demo.latex

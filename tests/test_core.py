@@ -201,3 +201,18 @@ def test_the_update_rule_is_separate_from_the_loop():
     np.testing.assert_allclose(trajectory.final, ls.solution, atol=1e-8)
     plain = descend(ls, np.zeros(2), rule=gradient_descent(0.5), max_steps=1)
     np.testing.assert_allclose(plain.params[1], -0.5 * ls.gradient(np.zeros(2)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x**" * 19 + "x", "*".join(f"x**(x+{i})" for i in range(1, 17))],
+)
+def test_derivatives_that_explode_are_rejected_quickly(text):
+    import time
+
+    from gd_core.expr import ExpressionError
+
+    start = time.perf_counter()
+    with pytest.raises(ExpressionError, match="too complex"):
+        compile_function(text)
+    assert time.perf_counter() - start < 2.0  # unbounded, this took 1-2 s (generous bound)

@@ -17,6 +17,11 @@ def run(page, timeout=60, **query):
     return at.run()
 
 
+def plain(text: str) -> str:
+    """Message text without the backslashes that escape user text from markdown."""
+    return text.replace("\\", "")
+
+
 def table(at):
     return at.dataframe[0].value
 
@@ -118,24 +123,32 @@ def test_step_scrubber_highlights_a_row():
 def test_hostile_url_values_are_refused_with_a_message(page, key, value):
     at = run(page, **{key: value})
     assert_healthy(at)
-    assert any(key in w.value and "not allowed" in w.value for w in at.warning)
+    assert any(key in plain(w.value) and "not allowed" in plain(w.value) for w in at.warning)
 
 
 def test_a_100k_character_f_is_cut_and_reported():
     at = run("pages/symbolic.py", f="x" * 100_000)
     assert not at.exception
-    assert any("100,000 characters" in w.value for w in at.warning)
+    assert any("100,000 characters" in plain(w.value) for w in at.warning)
     assert at.error, "the cut text is still not a valid f(x)"
 
 
 @pytest.mark.parametrize(
     "text",
-    ["x +", "y**2", "__import__('os').system('true')", "2x", "factorial(x)", "9**9**9"],
+    [
+        "x +",
+        "y**2",
+        "__import__('os').system('true')",
+        "2x",
+        "factorial(x)",
+        "9**9**9",
+        "x**" * 19 + "x",
+    ],
 )
 def test_bad_f_shows_a_message_not_a_traceback(text):
     at = run("pages/symbolic.py", f=text)
     assert not at.exception
-    assert at.error and "Can't use this f(x)" in at.error[0].value
+    assert at.error and "Can't use this f(x)" in plain(at.error[0].value)
     assert not at.dataframe
 
 
@@ -150,7 +163,9 @@ def test_bad_f_shows_a_message_not_a_traceback(text):
 def test_numerical_faults_show_where_and_why_through_the_page(query, words):
     at = run("pages/symbolic.py", **query)
     assert_healthy(at)
-    assert at.error and words in at.error[0].value and "iteration" in at.error[0].value
+    assert (
+        at.error and words in plain(at.error[0].value) and "iteration" in plain(at.error[0].value)
+    )
     frame = table(at)
     assert np.all(np.isfinite(frame[["x", "f", "df"]].to_numpy()))
 
@@ -158,10 +173,11 @@ def test_numerical_faults_show_where_and_why_through_the_page(query, words):
 def test_f_undefined_at_the_start_is_a_message():
     at = run("pages/symbolic.py", f="1/x", x0="0")
     assert not at.exception
-    assert "initial guess" in at.error[0].value and "division by zero" in at.error[0].value
+    message = plain(at.error[0].value)
+    assert "initial guess" in message and "division by zero" in message
 
 
 def test_fit_pages_take_the_largest_allowed_work():
     at = run("pages/two_parameters.py", N="1000", m="100000", noise="2", alpha="2.5", timeout=120)
     assert_healthy(at)
-    assert at.error and "overflow" in at.error[0].value
+    assert at.error and "overflow" in plain(at.error[0].value)
