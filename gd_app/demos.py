@@ -138,7 +138,9 @@ def _rates_line(alpha: float, rates) -> str:
 
 # ---------------------------------------------------------------- one parameter
 @lru_cache(maxsize=32)
-def _one_run(N: int, alpha: float, theta1: float, m: int, noise: float, seed: int):
+def _one_run(
+    *, N: int, alpha: float, theta1: float, m: int = 20, noise: float = 0.0, seed: int = 0
+):
     data, problem = _problem(m, (0.0, 0.5), noise, seed, False)
     return data, problem, fit_line(problem, [theta1], alpha=alpha, n_iterates=N)
 
@@ -147,25 +149,19 @@ def one_parameter(
     *, N: int, alpha: float, theta1: float, m: int = 20, noise: float = 0.0, seed: int = 0
 ) -> Demo:
     """Seed 000, first demo: fit h = θ1·x to y = 0.5·x (+ noise)."""
-    data, problem, trajectory = _one_run(N, alpha, theta1, m, noise, seed)
+    data, problem, trajectory = _one_run(
+        N=N, alpha=alpha, theta1=theta1, m=m, noise=noise, seed=seed
+    )
     view = plotting.one_parameter_view(data, problem, trajectory)
     return _fit_demo(
         problem, trajectory, alpha=alpha, labels=("θ1",), names=("theta1",), box=[view.theta1]
     )
 
 
-def one_parameter_picture(
-    *,
-    N: int,
-    alpha: float,
-    theta1: float,
-    m: int = 20,
-    noise: float = 0.0,
-    seed: int = 0,
-    step: int = 0,
-) -> Picture:
-    data, problem, trajectory = _one_run(N, alpha, theta1, m, noise, seed)
-    final = trajectory.final[0]
+def one_parameter_picture(*, step: int = 0, **params) -> Picture:
+    """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted."""
+    data, problem, trajectory = _one_run(**params)
+    final, m, theta1 = trajectory.final[0], len(data.x), params["theta1"]
     alt = (
         f"Left: {m} data points on the line y = 0.5x with {len(trajectory.values)} fit lines, "
         f"the last with slope {final:.3g}. Right: the parabola J(θ1) with the iterates "
@@ -179,7 +175,9 @@ def one_parameter_picture(
 
 # ---------------------------------------------------------------- two parameters
 @lru_cache(maxsize=32)
-def _two_run(N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m, noise, seed):
+def _two_run(
+    *, N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m=20, noise=0.0, seed=0
+):
     data, problem = _problem(m, (theta0_true, theta1_true), noise, seed, True)
     trajectory = fit_line(problem, [theta0_start, theta1_start], alpha=alpha, n_iterates=N)
     return data, problem, trajectory
@@ -199,7 +197,15 @@ def two_parameters(
 ) -> Demo:
     """Seed 000, second demo: fit h = θ0 + θ1·x to y = θ0_true + θ1_true·x (+ noise)."""
     _, problem, trajectory = _two_run(
-        N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m, noise, seed
+        N=N,
+        alpha=alpha,
+        theta0_true=theta0_true,
+        theta1_true=theta1_true,
+        theta0_start=theta0_start,
+        theta1_start=theta1_start,
+        m=m,
+        noise=noise,
+        seed=seed,
     )
     return _fit_demo(
         problem,
@@ -211,22 +217,11 @@ def two_parameters(
     )
 
 
-def two_parameters_picture(
-    *,
-    N: int,
-    alpha: float,
-    theta0_true: float,
-    theta1_true: float,
-    theta0_start: float,
-    theta1_start: float,
-    m: int = 20,
-    noise: float = 0.0,
-    seed: int = 0,
-    step: int = 0,
-) -> Picture:
-    data, problem, trajectory = _two_run(
-        N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m, noise, seed
-    )
+def two_parameters_picture(*, step: int = 0, **params) -> Picture:
+    """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
+    data, problem, trajectory = _two_run(**params)
+    m, (theta0_true, theta1_true) = len(data.x), data.theta_true
+    theta0_start, theta1_start = trajectory.params[0]
     t0, t1 = trajectory.final
     alt = (
         f"Left: {m} data points on y = {theta0_true:g} + {theta1_true:g}x with "
@@ -247,7 +242,7 @@ def _compiled(text: str) -> SymbolicFunction:
 
 
 @lru_cache(maxsize=32)
-def _symbolic_run(f: str, x0: float, alpha: float, precision: float, max_iter: int):
+def _symbolic_run(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
     return minimize(_compiled(f), x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
 
 
@@ -257,7 +252,7 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
     Raises gd_core.expr.ExpressionError for a bad f, ValueError if f can't be
     evaluated at x0 itself.
     """
-    run = _symbolic_run(f, x0, alpha, precision, max_iter)
+    run = _symbolic_run(f=f, x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
     trajectory = run.trajectory
     if not len(trajectory.values):
         raise ValueError(
@@ -284,11 +279,11 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
     )
 
 
-def symbolic_picture(
-    *, f: str, x0: float, alpha: float, precision: float, max_iter: int, step: int = 0
-) -> Picture:
-    run = _symbolic_run(f, x0, alpha, precision, max_iter)
+def symbolic_picture(*, step: int = 0, **params) -> Picture:
+    """The figure for :func:`symbolic`'s ``params``, iterate ``step`` highlighted."""
+    run = _symbolic_run(**params)
     trajectory = run.trajectory
+    f, x0 = params["f"], params["x0"]
     fig = plotting.symbolic_figure(
         run.function.f, trajectory, highlight=_highlight(step, trajectory)
     )

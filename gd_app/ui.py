@@ -109,6 +109,20 @@ def step_slider(rows: int) -> int:
         )
 
 
+def show_results(demo: Demo, draw, params: dict, column_config: dict) -> None:
+    """The part every demo page shares: scrubber, verdicts, figure, metrics, history table.
+
+    ``draw`` is the demo's picture function; it is called (cached) with ``params``
+    and the scrubber's ``step``.
+    """
+    step = step_slider(len(demo.table))
+    picture = cached(draw)(**params, step=step)
+    show_verdicts(demo)
+    show_picture(picture)
+    show_metrics(demo)
+    show_table(demo.table, step, column_config)
+
+
 def show_verdicts(demo: Demo) -> None:
     if demo.rates:
         st.info(demo.rates, icon=":material/straighten:")

@@ -16,15 +16,10 @@ st.markdown(
 
 params = ui.sidebar(ONE_PARAMETER, page="one_parameter")
 demo = ui.cached(demos.one_parameter)(**params)
-step = ui.step_slider(len(demo.table))
-picture = ui.cached(demos.one_parameter_picture)(**params, step=step)
-
-ui.show_verdicts(demo)
-ui.show_picture(picture)
-ui.show_metrics(demo)
-ui.show_table(
-    demo.table,
-    step,
+ui.show_results(
+    demo,
+    demos.one_parameter_picture,
+    params,
     {
         "theta1": ui.number("θ1", "%.6f", "The parameter: the slope of the fitted line."),
         "J": ui.number("J(θ1)", "%.4e", "Cost: half the mean squared error."),

@@ -23,15 +23,10 @@ except (ExpressionError, ValueError) as error:
 
 f, df, d2f = demo.latex
 st.latex(f"f(x) = {f} \\qquad f'(x) = {df}")
-step = ui.step_slider(len(demo.table))
-picture = ui.cached(demos.symbolic_picture)(**params, step=step)
-
-ui.show_verdicts(demo)
-ui.show_picture(picture)
-ui.show_metrics(demo)
-ui.show_table(
-    demo.table,
-    step,
+ui.show_results(
+    demo,
+    demos.symbolic_picture,
+    params,
     {
         "x": ui.number("x", "%.6g", "The guess at this iteration."),
         "f": ui.number("f(x)", "%.6g", "The value being minimised."),

@@ -16,15 +16,10 @@ st.markdown(
 
 params = ui.sidebar(TWO_PARAMETERS, page="two_parameters")
 demo = ui.cached(demos.two_parameters)(**params)
-step = ui.step_slider(len(demo.table))
-picture = ui.cached(demos.two_parameters_picture)(**params, step=step)
-
-ui.show_verdicts(demo)
-ui.show_picture(picture)
-ui.show_metrics(demo)
-ui.show_table(
-    demo.table,
-    step,
+ui.show_results(
+    demo,
+    demos.two_parameters_picture,
+    params,
     {
         "theta0": ui.number("θ0", "%.6f", "Intercept of the fitted line."),
         "theta1": ui.number("θ1", "%.6f", "Slope of the fitted line."),
