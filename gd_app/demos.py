@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from gd_app import plotting
-from gd_app.tables import fit_history, symbolic_history
-from gd_core.analysis import learning_rates, rate_verdict, run_verdict, step_statuses
+from gd_app.tables import StepVerdicts, fit_history, step_verdicts, symbolic_history
+from gd_core.analysis import learning_rates, rate_verdict, run_verdict
 from gd_core.descent import StopReason, Trajectory
 from gd_core.linear import LeastSquares, design_matrix, fit_line, line_data
 from gd_core.symbolic import SymbolicFunction, compile_function, minimize
@@ -85,9 +85,9 @@ def _offscreen_note(params: np.ndarray, box: list[tuple[float, float]]) -> tuple
     )
 
 
-def _verdict(errors: np.ndarray, trajectory: Trajectory) -> dict:
+def _verdict(verdicts: StepVerdicts, trajectory: Trajectory) -> dict:
     fault = trajectory.reason is StopReason.FAULT
-    verdict, tone = run_verdict(step_statuses(errors), trajectory.message, fault=fault)
+    verdict, tone = run_verdict(list(verdicts.statuses), trajectory.message, fault=fault)
     return dict(verdict=verdict, tone=tone, stop=trajectory.message, fault=fault)
 
 
@@ -105,6 +105,7 @@ def _fit_demo(
     box,
 ) -> Demo:
     rates = learning_rates(problem.hessian)
+    verdicts = step_verdicts(trajectory.params - problem.solution)
     metrics = tuple(
         Metric(
             f"final {label}",
@@ -121,9 +122,9 @@ def _fit_demo(
         Metric("steps taken", str(trajectory.n_steps)),
     )
     return Demo(
-        table=fit_history(trajectory, problem.solution, names),
+        table=fit_history(trajectory, verdicts, names),
         metrics=metrics,
-        **_verdict(trajectory.params - problem.solution, trajectory),
+        **_verdict(verdicts, trajectory),
         rates=_rates_line(alpha, rates),
         notes=_offscreen_note(trajectory.params, box) + _thinned_note(len(trajectory.values)),
     )
@@ -258,8 +259,9 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
         raise ValueError(
             f"f can't be evaluated at the initial guess x0 = {x0:g}: {trajectory.message}"
         )
+    verdicts = step_verdicts(trajectory.grads)
     return Demo(
-        table=symbolic_history(trajectory, run.curvature),
+        table=symbolic_history(trajectory, verdicts, run.curvature),
         metrics=(
             Metric(
                 "minimum found at x",
@@ -274,7 +276,7 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
             ),
             Metric("steps taken", str(trajectory.n_steps)),
         ),
-        **_verdict(trajectory.grads, trajectory),
+        **_verdict(verdicts, trajectory),
         latex=run.function.latex(),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -9,15 +11,28 @@ from gd_core.analysis import contraction_ratios, step_statuses
 from gd_core.descent import StopReason, Trajectory
 
 
-def _verdict_columns(errors: np.ndarray, trajectory: Trajectory) -> dict:
-    statuses = step_statuses(errors)
+@dataclass(frozen=True)
+class StepVerdicts:
+    """Per-row contraction ratio and status, computed once for table and verdict."""
+
+    ratios: np.ndarray
+    statuses: tuple[str, ...]
+
+
+def step_verdicts(errors: np.ndarray) -> StepVerdicts:
+    ratios = contraction_ratios(errors)
+    return StepVerdicts(ratios, tuple(step_statuses(errors, ratios=ratios)))
+
+
+def _verdict_columns(verdicts: StepVerdicts, trajectory: Trajectory) -> dict:
+    statuses = list(verdicts.statuses)
     if trajectory.reason is not StopReason.MAX_STEPS and len(statuses) > 1:
         statuses[-1] = f"stopped: {trajectory.reason.value} ({statuses[-1]})"
-    return {"ratio": contraction_ratios(errors), "status": statuses}
+    return {"ratio": verdicts.ratios, "status": statuses}
 
 
 def fit_history(
-    trajectory: Trajectory, solution: np.ndarray, names: tuple[str, ...]
+    trajectory: Trajectory, verdicts: StepVerdicts, names: tuple[str, ...]
 ) -> pd.DataFrame:
     """Columns: iteration, each θ, J, each ∂J/∂θ, each step Δθ, ratio, status.
 
@@ -31,11 +46,13 @@ def fit_history(
         columns[f"grad_{name}"] = trajectory.grads[:, j]
     for j, name in enumerate(names):
         columns[f"step_{name}"] = trajectory.steps[:, j]
-    columns.update(_verdict_columns(trajectory.params - solution, trajectory))
+    columns.update(_verdict_columns(verdicts, trajectory))
     return pd.DataFrame(columns)
 
 
-def symbolic_history(trajectory: Trajectory, curvature: np.ndarray) -> pd.DataFrame:
+def symbolic_history(
+    trajectory: Trajectory, verdicts: StepVerdicts, curvature: np.ndarray
+) -> pd.DataFrame:
     """Columns: iteration, x, f, df, step, d2f, alpha_crit (2/f″ where f″ > 0), ratio, status.
 
     ratio is |f′(x_k)| / |f′(x_(k−1))|.
@@ -51,6 +68,6 @@ def symbolic_history(trajectory: Trajectory, curvature: np.ndarray) -> pd.DataFr
             "step": trajectory.steps[:, 0],
             "d2f": curvature,
             "alpha_crit": local_critical,
-            **_verdict_columns(trajectory.grads, trajectory),
+            **_verdict_columns(verdicts, trajectory),
         }
     )

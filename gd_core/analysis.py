@@ -93,14 +93,17 @@ def _norms(rows: np.ndarray) -> np.ndarray:
     return scale * np.sqrt(np.sum((rows / safe[:, None]) ** 2, axis=1))
 
 
-def step_statuses(errors: np.ndarray, *, tolerance: float = 1e-12) -> list[str]:
+def step_statuses(
+    errors: np.ndarray, *, ratios: np.ndarray | None = None, tolerance: float = 1e-12
+) -> list[str]:
     """A verdict per row of errors e (n, p): how the step into that row went.
 
+    ``ratios`` may pass in :func:`contraction_ratios` of the same errors.
     Overshooting shows as e flipping direction (e(k)·e(k−1) < 0); a growing e
     that does not flip is running away (f has no minimum that way).
     """
     errors = np.atleast_2d(errors.T).T
-    ratios = contraction_ratios(errors)
+    ratios = contraction_ratios(errors) if ratios is None else ratios
     statuses = [START]
     for k in range(1, len(errors)):
         previous, current = errors[k - 1], errors[k]
