@@ -1,5 +1,7 @@
 """Entry point: navigation and the home page that teaches from the seeds."""
 
+from pathlib import Path
+
 import streamlit as st
 
 
@@ -31,18 +33,21 @@ def home() -> None:
         "3. **Learn**: step against the slope, and repeat until the steps get tiny."
     )
     st.subheader("Try it")
-    st.page_link(ONE, label="Fitting one parameter: h = θ1·x", icon=":material/show_chart:")
-    st.page_link(TWO, label="Fitting two parameters: h = θ0 + θ1·x", icon=":material/grid_on:")
-    st.page_link(
-        SYMBOLIC, label="Minimising any f(x), differentiated by SymPy", icon=":material/function:"
-    )
+    for page, what in (
+        (ONE, "Fit h = θ₁·x to points on y = 0.5x; see why α above 5.43 diverges."),
+        (TWO, "Fit h = θ₀ + θ₁·x; follow the arrows across the contours of J(θ₀, θ₁)."),
+        (SYMBOLIC, "Type any f(x): SymPy differentiates it and the loop walks downhill."),
+    ):
+        with st.container(border=True):
+            st.page_link(page, label=f"**{page.title}**", icon=page.icon)
+            st.caption(what)
     st.caption(
         "Every control lives in the sidebar and in the page's link: copy the link to share "
         "exactly what you see."
     )
 
 
-HOME = st.Page(home, title="Home", icon=":material/home:", default=True)
+HOME = st.Page(home, title="Gradient descent explorer", icon=":material/home:", default=True)
 ONE = st.Page(
     "pages/one_parameter.py",
     title="One parameter",
@@ -59,7 +64,7 @@ SYMBOLIC = st.Page(
     "pages/symbolic.py", title="Symbolic f(x)", icon=":material/function:", url_path="symbolic"
 )
 
-st.set_page_config(
-    page_title="Gradient descent explorer", page_icon=":material/landscape:", layout="wide"
-)
+# A local favicon: a material icon here would make every browser fetch it from Google.
+# No page_title: each page's own title names its browser tab.
+st.set_page_config(page_icon=str(Path(__file__).parent / "gd_app" / "favicon.png"), layout="wide")
 st.navigation([HOME, ONE, TWO, SYMBOLIC]).run()

@@ -119,7 +119,7 @@ SYMBOLIC = (
         0.0001,
         1e-12,
         1.0,
-        0.0001,
+        0.00001,
         kind="number",
         format="%.1e",
         help="Stop once a step is smaller than this (the seed's rule).",

@@ -85,9 +85,19 @@ def _offscreen_note(params: np.ndarray, box: list[tuple[float, float]]) -> tuple
     )
 
 
-def _verdict(verdicts: StepVerdicts, trajectory: Trajectory) -> dict:
+def _verdict(verdicts: StepVerdicts, trajectory: Trajectory, measure: str = "distance") -> dict:
     fault = trajectory.reason is StopReason.FAULT
-    verdict, tone = run_verdict(list(verdicts.statuses), trajectory.message, fault=fault)
+    verdict, tone = run_verdict(
+        list(verdicts.statuses), trajectory.message, fault=fault, measure=measure
+    )
+    if measure == "slope" and trajectory.reason is StopReason.MAX_STEPS:
+        slope = abs(trajectory.grads[-1, 0])
+        verdict += (
+            f" The slope there is still |f′| = {slope:.3g}: more steps may be needed, or f may "
+            "have no minimum this way at all (like exp(x), which only flattens out)."
+        )
+        tone = "warning"
+    return dict(verdict=verdict, tone=tone, stop=trajectory.message, fault=fault)
     return dict(verdict=verdict, tone=tone, stop=trajectory.message, fault=fault)
 
 
@@ -276,7 +286,7 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
             ),
             Metric("steps taken", str(trajectory.n_steps)),
         ),
-        **_verdict(verdicts, trajectory),
+        **_verdict(verdicts, trajectory, measure="slope"),
         latex=run.function.latex(),
     )
 

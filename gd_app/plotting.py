@@ -148,7 +148,7 @@ def _legend_below(ax, handles: list, ncol: int = 3) -> None:
         loc="upper center",
         bbox_to_anchor=(0.5, -0.13),
         ncol=ncol,
-        fontsize="small",
+        fontsize="medium",
         frameon=False,
         handlelength=1.6,
         columnspacing=1.2,
@@ -246,8 +246,6 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     _data_panel_static(left, data, view)
     grid = np.linspace(*view.theta1, 300)
     right.plot(grid, problem.cost(grid[:, None]), "k")
-    true = data.theta_true[1]
-    right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, ms=12, zorder=4)
     handles = [
         Line2D([], [], c="k", label="J(θ₁)"),
         _marker("iterates", "o", BLUE),
@@ -255,11 +253,10 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
         HIGHLIGHT,
         _marker("true θ₁", "*", GREEN, ms=12),
     ]
-    if not np.isclose(problem.solution[0], true):
-        right.plot(problem.solution[0], problem.min_cost, "P", c="k", ms=9, zorder=4)
+    if not np.isclose(problem.solution[0], data.theta_true[1]):
         handles.append(_marker("least-squares θ₁*", "P", "k", ms=9))
     right.set_xlim(*view.theta1)
-    right.set_ylim(0, view.cost_top)
+    right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
     right.set_xlabel(r"$\theta_1$")
     right.set_ylabel(r"$J(\theta_1)$")
     right.set_title("Cost function")
@@ -271,10 +268,15 @@ def _one_dynamic(fig, data, problem, trajectory, view, highlight):
     _data_panel_dynamic(left, data, trajectory.params, view, highlight, intercept=False)
     theta1, cost = trajectory.params[:, 0], trajectory.values
     right.set_xlim(*view.theta1)
-    right.set_ylim(0, view.cost_top)
+    right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
     right.scatter(theta1, cost, s=40, lw=0, c=BLUE, zorder=3)
-    right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=9, zorder=5)
+    right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=11, zorder=5)
     _ring(right, theta1[highlight], cost[highlight], zorder=6)
+    # The targets go on top, so a run that reaches them does not hide them.
+    true = data.theta_true[1]
+    right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, mec="w", ms=12, zorder=7)
+    if not np.isclose(problem.solution[0], true):
+        right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
 
 
 def one_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
@@ -332,18 +334,16 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     contours = right.contour(
         surface.theta0, surface.theta1, surface.cost, surface.levels, colors="gray", linewidths=0.8
     )
-    right.clabel(contours, inline=True, fontsize=7, colors="w", fmt="%.3g")
-    t0, t1 = data.theta_true
-    right.scatter([t0, t0], [t1, t1], s=[80, 15], color=["k", "w"], zorder=4)
+    # Every third level is labelled: all 30 crowd into the steep corner.
+    right.clabel(contours, contours.levels[::3], inline=True, fontsize=7, colors="w", fmt="%.3g")
     handles = [
-        _marker("true θ", "o", "k", mfc="w", ms=8),
+        _marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2),
         _marker("iterates", "o", SKY),
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
         _marker("final θ", "o", ORANGE, ms=8),
         HIGHLIGHT,
     ]
     if not np.allclose(problem.solution, data.theta_true):
-        right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=4)
         handles.append(_marker("least-squares θ*", "P", "w", mec="k", ms=9))
     right.set_xlim(*view.theta0)
     right.set_ylim(*view.theta1)
@@ -376,6 +376,11 @@ def _two_dynamic(fig, data, problem, trajectory, view, highlight):
     right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=6)
     right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=7)
     _ring(right, *params[highlight], zorder=8)
+    # The targets go on top, as rings that show on dark and light colours alike.
+    for colour, width in (("k", 3.5), ("w", 1.8)):
+        right.plot(*data.theta_true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=9)
+    if not np.allclose(problem.solution, data.theta_true):
+        right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=9)
 
 
 def two_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
@@ -427,7 +432,7 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     with np.errstate(all="ignore"):
         curve = np.array([_real(f, g) for g in grid])
     left.plot(grid, curve, "k", label=r"$f(x)$")
-    left.plot(xs, values, "-", c=VERMILLION, lw=0.8, alpha=0.7)
+    left.plot(xs, values, "-", c=VERMILLION, lw=0.8, alpha=0.7, label="path of the steps")
     left.scatter(xs, values, s=30, lw=0, c=BLUE, label="iterates", zorder=3)
     left.plot(xs[0], values[0], "s", c=GREEN, ms=8, label="initial guess", zorder=4)
     left.plot(xs[-1], values[-1], "o", c=ORANGE, ms=9, label="final x", zorder=5)
@@ -440,7 +445,7 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     left.set_xlabel(r"$x$")
     left.set_ylabel(r"$f(x)$")
     left.set_title("f(x) and the iterates")
-    left.legend(loc="best", fontsize="small")
+    left.legend(loc="best")
 
     slope = np.abs(trajectory.grads[:, 0])
     iterations = np.arange(len(slope))
@@ -451,7 +456,7 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     right.set_xlabel(r"iteration $k$")
     right.set_ylabel(r"slope $|f'(x_k)|$ (log scale)")
     right.set_title("How steep f is at each iterate")
-    right.legend(loc="best", fontsize="small")
+    right.legend(loc="best")
     return fig
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -64,14 +66,22 @@ def sidebar(controls: tuple[Control, ...], page: str) -> dict:
     raw = {c.key: st.query_params.get(c.key) for c in controls}
     with st.sidebar:
         values = {c.key: _widget(c) for c in controls}
-    first_run = f"_link_checked_{page}"
-    if first_run not in st.session_state:
-        st.session_state[first_run] = True
-        for control in controls:
-            message = refused_link_value(control, raw[control.key], values[control.key])
-            if message:
-                st.warning(escape_markdown(message), icon=":material/link:")
+    _report_refused_link_values(
+        page, "controls", [(c, raw[c.key], values[c.key]) for c in controls]
+    )
     return values
+
+
+def _report_refused_link_values(page: str, part: str, checks: list) -> None:
+    """On a session's first run of ``page``, warn about each (control, raw, used) it refused."""
+    flag = f"_link_checked_{page}_{part}"
+    if flag in st.session_state:
+        return
+    st.session_state[flag] = True
+    for control, raw, used in checks:
+        message = refused_link_value(control, raw, used)
+        if message:
+            st.warning(escape_markdown(message), icon=":material/link:")
 
 
 def refused_link_value(control: Control, raw: str | None, used) -> str | None:
@@ -99,23 +109,31 @@ def refused_link_value(control: Control, raw: str | None, used) -> str | None:
     )
 
 
-def step_slider(rows: int) -> int:
+def step_slider(rows: int, page: str) -> int:
     """The scrubber ``step``: one iterate, 0 … rows − 1, marked in figure and table."""
-    if rows < 2:
+    last = rows - 1
+    if last < 1:
         return 0
+    raw = st.query_params.get(STEP.key)
+    if st.session_state.get(STEP.key, 0) > last:
+        # N went below the highlighted iterate: keep highlighting the last one
+        # (a slider handed a value above its maximum raises).
+        st.session_state[STEP.key] = last
     with st.sidebar:
-        return st.slider(
-            STEP.label, 0, rows - 1, 0, key=STEP.key, help=STEP.help, bind="query-params"
-        )
+        # No explicit value: it starts at min_value (0, the default) and so stays
+        # free to be set through session state above without a warning.
+        step = st.slider(STEP.label, 0, last, key=STEP.key, help=STEP.help, bind="query-params")
+    _report_refused_link_values(page, "step", [(replace(STEP, high=last), raw, step)])
+    return step
 
 
-def show_results(demo: Demo, draw, params: dict, column_config: dict) -> None:
+def show_results(demo: Demo, draw, params: dict, column_config: dict, page: str) -> None:
     """The part every demo page shares: scrubber, verdicts, figure, metrics, history table.
 
     ``draw`` is the demo's picture function; it is called (cached) with ``params``
     and the scrubber's ``step``.
     """
-    step = step_slider(len(demo.table))
+    step = step_slider(len(demo.table), page)
     picture = cached(draw)(**params, step=step)
     show_verdicts(demo)
     show_picture(picture)
@@ -149,16 +167,16 @@ def show_picture(picture: Picture) -> None:
 
 
 def show_table(table: pd.DataFrame, highlight: int, column_config: dict) -> None:
-    """The history with the highlighted iterate ticked; formats come from ``column_config``.
+    """The history with the highlighted iterate marked; formats come from ``column_config``.
 
     (A pandas Styler could shade the row, but costs ~200 ms per rerun at 1,000 rows.)
     """
     st.dataframe(
-        table.assign(shown=table["iteration"] == highlight),
+        table.assign(shown=np.where(table["iteration"] == highlight, "●", "")),
         column_config={
             **column_config,
-            "shown": st.column_config.CheckboxColumn(
-                "shown", help="The iterate picked with the 'highlight iterate' slider."
+            "shown": st.column_config.TextColumn(
+                "shown", help="● marks the iterate picked with the 'highlight iterate' slider."
             ),
         },
         column_order=["shown", *table.columns],
@@ -175,6 +193,6 @@ def number(label: str, fmt: str, help: str) -> st.column_config.NumberColumn:
 def verdict_columns(ratio_help: str) -> dict:
     return {
         "iteration": number("k", "%d", "Iteration number; 0 is the start."),
-        "ratio": number("ratio", "%.4f", ratio_help),
+        "ratio": number("ratio", "%.4f", f"{ratio_help} None on row 0: nothing came before."),
         "status": st.column_config.TextColumn("status", help="How the step into this row went."),
     }

@@ -60,7 +60,8 @@ def rate_verdict(alpha: float, rates: LearningRates) -> str:
     relation = "<" if alpha < rates.critical else ("=" if alpha == rates.critical else ">")
     says = {
         MONOTONE: "converges monotonically",
-        OSCILLATING: "converges, overshooting the minimum back and forth",
+        OSCILLATING: "converges, overshooting the minimum back and forth"
+        + (" along the steepest direction" if len(rates.eigenvalues) > 1 else ""),
         STALLED: "oscillates forever without converging",
         DIVERGING: "diverges: every step overshoots further",
     }[behaviour]
@@ -81,9 +82,13 @@ def contraction_ratios(errors: np.ndarray) -> np.ndarray:
 
 
 def _flipped(previous: np.ndarray, current: np.ndarray) -> bool:
-    """e(k)·e(k−1) < 0, computed on signs and scaled values so huge errors don't overflow."""
-    scale = max(np.max(np.abs(previous)), np.max(np.abs(current)))
-    return float(np.dot(previous / scale, current / scale)) < 0
+    """Some component of e changed sign: that step overshot along it.
+
+    (For a fit, e = θ − θ*; with two parameters the zigzag of the steepest
+    direction shows here even while the slow direction still creeps in.)
+    Signs only, so errors of 1e200 do not overflow.
+    """
+    return bool(np.any(np.sign(previous) * np.sign(current) < 0))
 
 
 def _norms(rows: np.ndarray) -> np.ndarray:
@@ -99,8 +104,8 @@ def step_statuses(
     """A verdict per row of errors e (n, p): how the step into that row went.
 
     ``ratios`` may pass in :func:`contraction_ratios` of the same errors.
-    Overshooting shows as e flipping direction (e(k)·e(k−1) < 0); a growing e
-    that does not flip is running away (f has no minimum that way).
+    Overshooting shows as a component of e changing sign; a growing e that
+    does not flip is running away (f has no minimum that way).
     """
     errors = np.atleast_2d(errors.T).T
     ratios = contraction_ratios(errors) if ratios is None else ratios
@@ -120,33 +125,47 @@ def step_statuses(
     return statuses
 
 
-_SUMMARIES = {
-    MONOTONE: ("Each step moved closer to the minimum without overshooting it", "success"),
-    OSCILLATING: (
-        "The steps overshot the minimum, jumping from side to side, but each jump got smaller",
-        "success",
-    ),
-    DIVERGING: (
-        "The steps overshot by more each time and ran away from the minimum: "
-        "the learning rate is too large",
-        "warning",
-    ),
-    RUNAWAY: (
-        "Each step went further in the same direction and got bigger: f has no minimum that "
-        "way, so gradient descent runs away",
-        "warning",
-    ),
-    STALLED: ("The steps bounced between the same distances and made no progress", "warning"),
+_TOWARDS = {  # what a shrinking error means: e = θ − θ* (distance) or e = f′(x) (slope)
+    "distance": ("moved closer to the minimum", "overshot the minimum"),
+    "slope": ("made the slope flatter", "overshot the bottom of the valley"),
 }
 
 
-def run_verdict(statuses: list[str], stop_message: str, *, fault: bool = False) -> tuple[str, str]:
-    """One sentence for a student about the whole run, and its tone: success, warning or error."""
+def _summaries(measure: str) -> dict[str, tuple[str, str]]:
+    closer, overshot = _TOWARDS[measure]
+    return {
+        MONOTONE: (f"Each step {closer} without overshooting", "success"),
+        OSCILLATING: (
+            f"The steps {overshot}, jumping from side to side, but each jump got smaller",
+            "success",
+        ),
+        DIVERGING: (
+            f"The steps {overshot} by more each time and ran away: the learning rate is too large",
+            "warning",
+        ),
+        RUNAWAY: (
+            "Each step went further in the same direction and got bigger: f has no minimum that "
+            "way, so gradient descent runs away",
+            "warning",
+        ),
+        STALLED: ("The steps bounced between the same distances and made no progress", "warning"),
+    }
+
+
+def run_verdict(
+    statuses: list[str], stop_message: str, *, fault: bool = False, measure: str = "distance"
+) -> tuple[str, str]:
+    """One sentence for a student about the whole run, and its tone: success, warning or error.
+
+    ``measure`` says what the statuses were computed from: "distance" to a known
+    minimum θ*, or "slope" f′(x) when no minimum is known (a flatter slope is
+    not proof that one exists).
+    """
     steps = [s for s in statuses[1:] if s != AT_MINIMUM]
     summary, tone = "", "success"
     if steps:
         main = max(set(steps), key=steps.count)
-        text, tone = _SUMMARIES[main]
+        text, tone = _summaries(measure)[main]
         summary = f"{text} ({steps.count(main)} of {len(steps)} steps: {main}). "
         if AT_MINIMUM in statuses:
             summary += f"From iteration {statuses.index(AT_MINIMUM) - 1} on it sat exactly at the minimum. "

@@ -25,11 +25,12 @@ ui.show_results(
         "J": ui.number("J(θ1)", "%.4e", "Cost: half the mean squared error."),
         "grad_theta1": ui.number("dJ/dθ1", "%.4e", "Slope of the cost at θ1."),
         "step_theta1": ui.number(
-            "Δθ1", "%.4e", "The step into this row: −α·dJ/dθ1 of the row before."
+            "Δθ1", "%.4e", "The step into this row: −α·dJ/dθ1 of the row before (None on row 0)."
         ),
         **ui.verdict_columns(
             "|θ1(k) − θ1*| / |θ1(k−1) − θ1*|: below 1 means closer to the best fit θ1*."
         ),
     },
+    page="one_parameter",
 )
 st.caption(f"The run {demo.stop}. Data: m = {params['m']} points, noise {params['noise']:g}.")

@@ -22,7 +22,7 @@ except (ExpressionError, ValueError) as error:
     st.stop()
 
 f, df, d2f = demo.latex
-st.latex(f"f(x) = {f} \\qquad f'(x) = {df}")
+st.latex(f"f(x) = {f} \\qquad f'(x) = {df} \\qquad f''(x) = {d2f}")
 ui.show_results(
     demo,
     demos.symbolic_picture,
@@ -31,12 +31,15 @@ ui.show_results(
         "x": ui.number("x", "%.6g", "The guess at this iteration."),
         "f": ui.number("f(x)", "%.6g", "The value being minimised."),
         "df": ui.number("f′(x)", "%.4e", "The slope: the 'error' the step corrects."),
-        "step": ui.number("Δx", "%.4e", "The step into this row: −α·f′ of the row before."),
+        "step": ui.number(
+            "Δx", "%.4e", "The step into this row: −α·f′ of the row before (None on row 0)."
+        ),
         "d2f": ui.number("f″(x)", "%.4g", "Curvature at x."),
         "alpha_crit": ui.number(
             "local α_crit", "%.4g", "2/f″(x) where f″ > 0: a larger α overshoots here."
         ),
         **ui.verdict_columns("|f′(x_k)| / |f′(x_(k−1))|: below 1 means the slope is flattening."),
     },
+    page="symbolic",
 )
-st.caption(f"f″(x) = ${d2f}$. The run {demo.stop}.")
+st.caption(f"The run {demo.stop}.")

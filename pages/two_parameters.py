@@ -26,11 +26,12 @@ ui.show_results(
         "J": ui.number("J(θ)", "%.4e", "Cost: half the mean squared error."),
         "grad_theta0": ui.number("∂J/∂θ0", "%.4e", "Gradient component along θ0."),
         "grad_theta1": ui.number("∂J/∂θ1", "%.4e", "Gradient component along θ1."),
-        "step_theta0": ui.number("Δθ0", "%.4e", "The step into this row along θ0."),
-        "step_theta1": ui.number("Δθ1", "%.4e", "The step into this row along θ1."),
+        "step_theta0": ui.number("Δθ0", "%.4e", "The step into this row along θ0 (None on row 0)."),
+        "step_theta1": ui.number("Δθ1", "%.4e", "The step into this row along θ1 (None on row 0)."),
         **ui.verdict_columns(
             "|θ(k) − θ*| / |θ(k−1) − θ*|: below 1 means closer to the best fit θ*."
         ),
     },
+    page="two_parameters",
 )
 st.caption(f"The run {demo.stop}. Data: m = {params['m']} points, noise {params['noise']:g}.")

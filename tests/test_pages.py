@@ -103,7 +103,7 @@ def test_a_url_parameter_sets_its_control():
 def test_step_scrubber_highlights_a_row():
     at = run("pages/one_parameter.py", step="5")
     assert at.slider(key="step").value == 5
-    shown = table(at)["shown"]
+    shown = table(at)["shown"] == "●"
     assert shown.sum() == 1 and shown.iloc[5]
 
 
