@@ -116,9 +116,11 @@ def step_slider(rows: int, page: str) -> int:
         return 0
     raw = st.query_params.get(STEP.key)
     if st.session_state.get(STEP.key, 0) > last:
-        # N went below the highlighted iterate: keep highlighting the last one
-        # (a slider handed a value above its maximum raises).
-        st.session_state[STEP.key] = last
+        # N went below the highlighted iterate (a slider handed a value above its
+        # maximum raises). Back to the default, iterate 0: the link drops step
+        # then, so link and page agree; Streamlit would not write a clamped
+        # value back into the link.
+        st.session_state[STEP.key] = STEP.default
     with st.sidebar:
         # No explicit value: it starts at min_value (0, the default) and so stays
         # free to be set through session state above without a warning.

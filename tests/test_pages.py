@@ -181,3 +181,17 @@ def test_fit_pages_take_the_largest_allowed_work():
     at = run("pages/two_parameters.py", N="1000", m="100000", noise="2", alpha="2.5", timeout=120)
     assert_healthy(at)
     assert at.error and "overflow" in plain(at.error[0].value)
+
+
+def test_lowering_n_below_the_highlighted_iterate_resets_it():
+    at = run("pages/two_parameters.py", N="8", step="7")
+    assert at.slider(key="step").value == 7
+    at.slider(key="N").set_value(6).run()
+    assert_healthy(at)
+    assert at.slider(key="step").value == 0 and at.slider(key="step").max == 5
+
+
+def test_a_refused_step_in_the_link_is_reported():
+    at = run("pages/two_parameters.py", N="10", step="15")
+    assert_healthy(at)
+    assert any("step" in plain(w.value) and "not allowed" in plain(w.value) for w in at.warning)
