@@ -47,6 +47,7 @@ class Demo:
     stop: str  # why the run stopped
     fault: bool  # the run ended in a numerical fault
     rates: str = ""  # the learning-rate verdict (fits only)
+    alpha_note: str = ""  # learning-rate limits, shown under the α slider
     notes: tuple[str, ...] = ()
     latex: tuple[str, ...] = ()  # f, f′, f″ (symbolic only)
 
@@ -136,7 +137,22 @@ def _fit_demo(
         metrics=metrics,
         **_verdict(verdicts, trajectory),
         rates=_rates_line(alpha, rates),
+        alpha_note=_alpha_note(rates),
         notes=_offscreen_note(trajectory.params, box) + _thinned_note(len(trajectory.values)),
+    )
+
+
+def _local_alpha_note(curvature: float, x0: float) -> str:
+    if not curvature > 0:
+        return f"At x0 = {x0:g}, f″ ≤ 0 or is undefined: no local α_crit there."
+    return f"At x0 = {x0:g}: local α_crit = 2/f″(x0) = {2 / curvature:.3g}"
+
+
+def _alpha_note(rates) -> str:
+    best = "one step" if len(rates.eigenvalues) == 1 else "fastest"
+    return (
+        f"α_crit = {rates.critical:.3g} (diverges above) · no overshoot up to "
+        f"{rates.monotone_limit:.3g} · {best} at {rates.optimal:.3g}"
     )
 
 
@@ -287,6 +303,7 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
             Metric("steps taken", str(trajectory.n_steps)),
         ),
         **_verdict(verdicts, trajectory, measure="slope"),
+        alpha_note=_local_alpha_note(run.curvature[0], x0),
         latex=run.function.latex(),
     )
 

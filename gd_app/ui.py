@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,15 +62,31 @@ def _widget(control: Control):
     )
 
 
-def sidebar(controls: tuple[Control, ...], page: str) -> dict:
-    """One bound widget per control; a link's values the widgets refused are reported once."""
+@dataclass(frozen=True)
+class Sidebar:
+    """The controls' values by key, and the empty slot under the learning-rate slider."""
+
+    values: dict
+    alpha_note: Any
+
+
+def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
+    """One bound widget per control; a link's values the widgets refused are reported once.
+
+    Under the learning-rate slider it leaves a slot that :func:`show_results`
+    fills with the run's learning-rate limits, once they are known.
+    """
     raw = {c.key: st.query_params.get(c.key) for c in controls}
+    values, alpha_note = {}, None
     with st.sidebar:
-        values = {c.key: _widget(c) for c in controls}
+        for control in controls:
+            values[control.key] = _widget(control)
+            if control.key == "alpha":
+                alpha_note = st.empty()
     _report_refused_link_values(
         page, "controls", [(c, raw[c.key], values[c.key]) for c in controls]
     )
-    return values
+    return Sidebar(values, alpha_note)
 
 
 def _report_refused_link_values(page: str, part: str, checks: list) -> None:
@@ -129,14 +146,16 @@ def step_slider(rows: int, page: str) -> int:
     return step
 
 
-def show_results(demo: Demo, draw, params: dict, column_config: dict, page: str) -> None:
+def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page: str) -> None:
     """The part every demo page shares: scrubber, verdicts, figure, metrics, history table.
 
-    ``draw`` is the demo's picture function; it is called (cached) with ``params``
-    and the scrubber's ``step``.
+    ``draw`` is the demo's picture function; it is called (cached) with the
+    controls' values and the scrubber's ``step``.
     """
+    if demo.alpha_note and controls.alpha_note is not None:
+        controls.alpha_note.caption(demo.alpha_note)
     step = step_slider(len(demo.table), page)
-    picture = cached(draw)(**params, step=step)
+    picture = cached(draw)(**controls.values, step=step)
     show_verdicts(demo)
     show_picture(picture)
     show_metrics(demo)

@@ -14,12 +14,12 @@ st.markdown(
     "learning rate $\\alpha$ overshoots, and above $\\alpha_{crit}$ the steps run away."
 )
 
-params = ui.sidebar(ONE_PARAMETER, page="one_parameter")
-demo = ui.cached(demos.one_parameter)(**params)
+controls = ui.sidebar(ONE_PARAMETER, page="one_parameter")
+demo = ui.cached(demos.one_parameter)(**controls.values)
 ui.show_results(
     demo,
     demos.one_parameter_picture,
-    params,
+    controls,
     {
         "theta1": ui.number("θ1", "%.6f", "The parameter: the slope of the fitted line."),
         "J": ui.number("J(θ1)", "%.4e", "Cost: half the mean squared error."),
@@ -33,4 +33,6 @@ ui.show_results(
     },
     page="one_parameter",
 )
-st.caption(f"The run {demo.stop}. Data: m = {params['m']} points, noise {params['noise']:g}.")
+st.caption(
+    f"The run {demo.stop}. Data: m = {controls.values['m']} points, noise {controls.values['noise']:g}."
+)

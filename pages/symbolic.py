@@ -14,9 +14,9 @@ st.markdown(
     "**learn** ($x := x - \\alpha f'(x)$), until a step is smaller than the precision."
 )
 
-params = ui.sidebar(SYMBOLIC, page="symbolic")
+controls = ui.sidebar(SYMBOLIC, page="symbolic")
 try:
-    demo = ui.cached(demos.symbolic)(**params)
+    demo = ui.cached(demos.symbolic)(**controls.values)
 except (ExpressionError, ValueError) as error:
     st.error(ui.escape_markdown(f"Can't use this f(x): {error}"), icon=":material/block:")
     st.stop()
@@ -26,7 +26,7 @@ st.latex(f"f(x) = {f} \\qquad f'(x) = {df} \\qquad f''(x) = {d2f}")
 ui.show_results(
     demo,
     demos.symbolic_picture,
-    params,
+    controls,
     {
         "x": ui.number("x", "%.6g", "The guess at this iteration."),
         "f": ui.number("f(x)", "%.6g", "The value being minimised."),

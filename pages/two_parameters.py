@@ -14,12 +14,12 @@ st.markdown(
     "across the contours, steepest first."
 )
 
-params = ui.sidebar(TWO_PARAMETERS, page="two_parameters")
-demo = ui.cached(demos.two_parameters)(**params)
+controls = ui.sidebar(TWO_PARAMETERS, page="two_parameters")
+demo = ui.cached(demos.two_parameters)(**controls.values)
 ui.show_results(
     demo,
     demos.two_parameters_picture,
-    params,
+    controls,
     {
         "theta0": ui.number("θ0", "%.6f", "Intercept of the fitted line."),
         "theta1": ui.number("θ1", "%.6f", "Slope of the fitted line."),
@@ -34,4 +34,6 @@ ui.show_results(
     },
     page="two_parameters",
 )
-st.caption(f"The run {demo.stop}. Data: m = {params['m']} points, noise {params['noise']:g}.")
+st.caption(
+    f"The run {demo.stop}. Data: m = {controls.values['m']} points, noise {controls.values['noise']:g}."
+)
