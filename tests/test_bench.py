@@ -26,6 +26,7 @@ def test_benchmark_runs_and_matches_the_seed_loop():
         assert re.search(rf"^{page}: seed update \d+ ms", out, re.M)
     assert len(re.findall(r"new value : .* ratio \d+\.\d+", out)) == 2
     assert len(re.findall(r"revisit   : .* ratio \d+\.\d+", out)) == 2
+    assert len(re.findall(r"at m = 100,000, N = 1,000: new value +\d+ ms", out)) == 2
     rows = re.findall(r"^\s+(\d[\d,]*)\s+(\d[\d,]*)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\S+)$", out, re.M)
     assert len(rows) == 4, out
     assert all(float(diff) <= 1e-9 for *_, diff in rows)
