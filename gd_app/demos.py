@@ -57,7 +57,7 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}" if value and not 1e-4 <= abs(value) < 1e6 else f"{value:.6g}"
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)  # a data set holds up to 2 x 100,000 floats (1.6 MB)
 def _problem(m: int, theta_true: tuple, noise: float, seed: int, intercept: bool):
     """The data set and its least-squares statistics: the one O(m) pass, cached."""
     data = line_data(m=m, theta_true=theta_true, noise=noise, seed=seed)
@@ -164,7 +164,7 @@ def _rates_line(alpha: float, rates) -> str:
 
 
 # ---------------------------------------------------------------- one parameter
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=16)
 def _one_run(
     *, N: int, alpha: float, theta1: float, m: int = 20, noise: float = 0.0, seed: int = 0
 ):
@@ -201,7 +201,7 @@ def one_parameter_picture(*, step: int = 0, **params) -> Picture:
 
 
 # ---------------------------------------------------------------- two parameters
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=16)
 def _two_run(
     *, N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m=20, noise=0.0, seed=0
 ):

@@ -36,7 +36,7 @@ from gd_core.linear import LeastSquares, LineData
 BLUE, ORANGE, GREEN, VERMILLION, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9"
 DPI = 200  # what st.pyplot renders at
 MAX_SCATTER = 400  # data points drawn; a larger data set is drawn as an even sample
-STATIC_CACHE = 8  # static layers kept (each about 8 MB of pixels)
+STATIC_CACHE = 4  # static layers kept (each about 8 MB of pixels)
 
 
 # ---------------------------------------------------------------- rendering
