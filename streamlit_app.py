@@ -34,7 +34,7 @@ def home() -> None:
     )
     st.subheader("Try it")
     for page, what in (
-        (ONE, "Fit h = θ₁·x to points on y = 0.5x; see why α above 5.43 diverges."),
+        (ONE, "Fit h = θ₁·x to points on y = 0.5x; see why too large an α diverges."),
         (TWO, "Fit h = θ₀ + θ₁·x; follow the arrows across the contours of J(θ₀, θ₁)."),
         (SYMBOLIC, "Type any f(x): SymPy differentiates it and the loop walks downhill."),
     ):

@@ -16,7 +16,7 @@ from gd_app import plotting
 from gd_app.tables import StepVerdicts, fit_history, step_verdicts, symbolic_history
 from gd_core.analysis import learning_rates, rate_verdict, run_verdict
 from gd_core.descent import StopReason, Trajectory
-from gd_core.linear import LeastSquares, design_matrix, fit_line, line_data
+from gd_core.linear import LeastSquares, LineData, design_matrix, fit_line, line_data
 from gd_core.symbolic import SymbolicFunction, compile_function, minimize
 
 
@@ -54,6 +54,7 @@ class Demo:
 
 def _fmt(value: float) -> str:
     """Six significant digits, four when an exponent is needed (so a metric fits its column)."""
+    value = float(value) + 0.0  # no "-0"
     return f"{value:.4g}" if value and not 1e-4 <= abs(value) < 1e6 else f"{value:.6g}"
 
 
@@ -86,7 +87,12 @@ def _offscreen_note(params: np.ndarray, box: list[tuple[float, float]]) -> tuple
     )
 
 
-def _verdict(verdicts: StepVerdicts, trajectory: Trajectory, measure: str = "distance") -> dict:
+def _verdict(
+    verdicts: StepVerdicts,
+    trajectory: Trajectory,
+    measure: str = "distance",
+    curvature: float = float("nan"),
+) -> dict:
     fault = trajectory.reason is StopReason.FAULT
     verdict, tone = run_verdict(
         list(verdicts.statuses), trajectory.message, fault=fault, measure=measure
@@ -98,8 +104,26 @@ def _verdict(verdicts: StepVerdicts, trajectory: Trajectory, measure: str = "dis
             "have no minimum this way at all (like exp(x), which only flattens out)."
         )
         tone = "warning"
+    elif measure == "slope" and not fault and not curvature > 0:
+        # f′ = 0 alone does not make a minimum: cos(x) from 0 sits on a maximum.
+        verdict += (
+            f" But f″ there is {curvature:.3g}, not positive: this flat point is a maximum or "
+            "an inflection, not a minimum. Start a little to one side to roll away from it."
+            if np.isfinite(curvature)
+            else " f″ can't be evaluated there, so this may not be a minimum."
+        )
+        tone = "warning"
     return dict(verdict=verdict, tone=tone, stop=trajectory.message, fault=fault)
-    return dict(verdict=verdict, tone=tone, stop=trajectory.message, fault=fault)
+
+
+def _points(data: LineData, line: str) -> str:
+    noisy = not np.allclose(data.y, data.theta_true[0] + data.theta_true[1] * data.x)
+    return f"{len(data.x):,} data points {'scattered around' if noisy else 'on'} the line {line}"
+
+
+def _lines(trajectory: Trajectory) -> str:
+    n, drawn = len(trajectory.values), len(plotting.fit_line_indices(len(trajectory.values)))
+    return f"{n} fit lines" if drawn == n else f"the fit lines of {drawn} of the {n} iterates"
 
 
 def _highlight(step: int, trajectory: Trajectory) -> int:
@@ -116,7 +140,7 @@ def _fit_demo(
     box,
 ) -> Demo:
     rates = learning_rates(problem.hessian)
-    verdicts = step_verdicts(trajectory.params - problem.solution)
+    verdicts = step_verdicts(trajectory.params - problem.solution, floor=problem.resolution)
     metrics = tuple(
         Metric(
             f"final {label}",
@@ -157,7 +181,7 @@ def _alpha_note(rates) -> str:
 
 
 def _rates_line(alpha: float, rates) -> str:
-    line = rate_verdict(alpha, rates)
+    line = rate_verdict(rates, alpha=alpha)
     if len(rates.eigenvalues) == 1:
         return f"{line}. One step lands exactly on the minimum at α = 1/λ = {rates.optimal:.3g}."
     return f"{line}. Fastest at α_opt = 2/(λmin + λmax) = {rates.optimal:.3g}."
@@ -188,11 +212,11 @@ def one_parameter(
 def one_parameter_picture(*, step: int = 0, **params) -> Picture:
     """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted."""
     data, problem, trajectory = _one_run(**params)
-    final, m, theta1 = trajectory.final[0], len(data.x), params["theta1"]
+    final, theta1 = trajectory.final[0], params["theta1"]
     alt = (
-        f"Left: {m} data points on the line y = 0.5x with {len(trajectory.values)} fit lines, "
-        f"the last with slope {final:.3g}. Right: the parabola J(θ1) with the iterates "
-        f"moving from θ1 = {theta1:g} to {final:.3g}; the true θ1 is 0.5."
+        f"Left: {_points(data, 'y = 0.5x')} with {_lines(trajectory)}, the last with slope "
+        f"{final:.3g}. Right: the parabola J(θ1) with the iterates moving from θ1 = {theta1:g} "
+        f"to {final:.3g}; the true θ1 is 0.5."
     )
     png = plotting.one_parameter_png(
         data, problem, trajectory, highlight=_highlight(step, trajectory)
@@ -247,12 +271,12 @@ def two_parameters(
 def two_parameters_picture(*, step: int = 0, **params) -> Picture:
     """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
     data, problem, trajectory = _two_run(**params)
-    m, (theta0_true, theta1_true) = len(data.x), data.theta_true
+    theta0_true, theta1_true = data.theta_true
     theta0_start, theta1_start = trajectory.params[0]
     t0, t1 = trajectory.final
     alt = (
-        f"Left: {m} data points on y = {theta0_true:g} + {theta1_true:g}x with "
-        f"{len(trajectory.values)} fit lines, the last y = {t0:.3g} + {t1:.3g}x. Right: a colour "
+        f"Left: {_points(data, f'y = {theta0_true:g} + {theta1_true:g}x')} with "
+        f"{_lines(trajectory)}, the last y = {t0:.3g} + {t1:.3g}x. Right: a colour "
         f"map of J(θ0, θ1) with elliptical contours; arrows step from ({theta0_start:g}, "
         f"{theta1_start:g}) to ({t0:.3g}, {t1:.3g}); the true θ is ({theta0_true:g}, {theta1_true:g})."
     )
@@ -302,7 +326,7 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
             ),
             Metric("steps taken", str(trajectory.n_steps)),
         ),
-        **_verdict(verdicts, trajectory, measure="slope"),
+        **_verdict(verdicts, trajectory, measure="slope", curvature=run.curvature[-1]),
         alpha_note=_local_alpha_note(run.curvature[0], x0),
         latex=run.function.latex(),
     )

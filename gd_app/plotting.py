@@ -32,9 +32,10 @@ from PIL import Image
 
 from gd_core.descent import Trajectory
 from gd_core.linear import LeastSquares, LineData
+from gd_core.symbolic import real_values
 
 BLUE, ORANGE, GREEN, VERMILLION, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9"
-DPI = 200  # what st.pyplot renders at
+DPI = 200  # as st.pyplot renders the seeds' figures
 MAX_SCATTER = 400  # data points drawn; a larger data set is drawn as an even sample
 STATIC_CACHE = 4  # static layers kept (each about 8 MB of pixels)
 
@@ -132,7 +133,7 @@ def _sample(data: LineData) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------- shared panels
-def _axes(fig: Figure, rects, view: View, *, bare: bool):
+def _axes(fig: Figure, rects, *, bare: bool):
     """Axes at fixed positions; ``bare`` axes (dynamic layer) have no frame or ticks."""
     axes = [fig.add_axes(rect) for rect in rects]
     for ax in axes:
@@ -159,9 +160,19 @@ def _marker(label: str, marker: str, color: str, **kwargs) -> Line2D:
     return Line2D([], [], ls="", marker=marker, c=color, label=label, **kwargs)
 
 
-HIGHLIGHT = Line2D(
-    [], [], ls="", marker="o", ms=11, mfc="none", mec=VERMILLION, mew=2, label="highlighted iterate"
-)
+def _highlight_handle() -> Line2D:
+    """The legend entry of the highlighted-iterate ring (a new artist per legend)."""
+    return Line2D(
+        [],
+        [],
+        ls="",
+        marker="o",
+        ms=11,
+        mfc="none",
+        mec=VERMILLION,
+        mew=2,
+        label="highlighted iterate",
+    )
 
 
 def _data_panel_static(ax, data: LineData, view: View):
@@ -242,7 +253,7 @@ def one_parameter_view(data: LineData, problem: LeastSquares, trajectory: Trajec
 
 
 def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
-    left, right = _axes(fig, ONE_RECTS, view, bare=False)
+    left, right = _axes(fig, ONE_RECTS, bare=False)
     _data_panel_static(left, data, view)
     grid = np.linspace(*view.theta1, 300)
     right.plot(grid, problem.cost(grid[:, None]), "k")
@@ -250,7 +261,7 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
         Line2D([], [], c="k", label="J(θ₁)"),
         _marker("iterates", "o", BLUE),
         _marker("final θ₁", "o", ORANGE, ms=9),
-        HIGHLIGHT,
+        _highlight_handle(),
         _marker("true θ₁", "*", GREEN, ms=12),
     ]
     if not np.isclose(problem.solution[0], data.theta_true[1]):
@@ -264,7 +275,7 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
 
 
 def _one_dynamic(fig, data, problem, trajectory, view, highlight):
-    left, right = _axes(fig, ONE_RECTS, view, bare=True)
+    left, right = _axes(fig, ONE_RECTS, bare=True)
     _data_panel_dynamic(left, data, trajectory.params, view, highlight, intercept=False)
     theta1, cost = trajectory.params[:, 0], trajectory.values
     right.set_xlim(*view.theta1)
@@ -319,7 +330,7 @@ def two_parameter_view(data: LineData) -> View:
 
 
 def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
-    left, right = _axes(fig, TWO_RECTS, view, bare=False)
+    left, right = _axes(fig, TWO_RECTS, bare=False)
     _data_panel_static(left, data, view)
     surface = cost_surface(problem)
     image = right.imshow(
@@ -341,7 +352,7 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
         _marker("iterates", "o", SKY),
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
         _marker("final θ", "o", ORANGE, ms=8),
-        HIGHLIGHT,
+        _highlight_handle(),
     ]
     if not np.allclose(problem.solution, data.theta_true):
         handles.append(_marker("least-squares θ*", "P", "w", mec="k", ms=9))
@@ -354,7 +365,7 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
 
 
 def _two_dynamic(fig, data, problem, trajectory, view, highlight):
-    left, right = _axes(fig, TWO_RECTS, view, bare=True)
+    left, right = _axes(fig, TWO_RECTS, bare=True)
     params = trajectory.params
     _data_panel_dynamic(left, data, params, view, highlight, intercept=True)
     right.set_xlim(*view.theta0)
@@ -419,6 +430,7 @@ def two_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
 
 # ---------------------------------------------------------------- symbolic f(x)
 SYMBOLIC_SIZE = (10.0, 4.3)
+LOG_CAP = 1e200
 SYMBOLIC_RECTS = ((0.065, 0.12, 0.42, 0.8), (0.57, 0.12, 0.41, 0.8))
 
 
@@ -429,8 +441,7 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     xs, values = trajectory.params[:, 0], trajectory.values
     lo, hi = symbolic_view(xs)
     grid = np.linspace(lo, hi, 400)
-    with np.errstate(all="ignore"):
-        curve = np.array([_real(f, g) for g in grid])
+    curve = real_values(f, grid)
     left.plot(grid, curve, "k", label=r"$f(x)$")
     left.plot(xs, values, "-", c=VERMILLION, lw=0.8, alpha=0.7, label="path of the steps")
     left.scatter(xs, values, s=30, lw=0, c=BLUE, label="iterates", zorder=3)
@@ -441,7 +452,8 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     in_view = values[(xs >= lo) & (xs <= hi)]
     shown = np.concatenate([curve, in_view])
     shown = shown[np.isfinite(shown) & (np.abs(shown) < 1e300)]
-    left.set_ylim(*_padded(float(shown.min()), float(shown.max())))
+    if shown.size:  # else every value is beyond 1e300: leave matplotlib's default limits
+        left.set_ylim(*_padded(float(shown.min()), float(shown.max())))
     left.set_xlabel(r"$x$")
     left.set_ylabel(r"$f(x)$")
     left.set_title("f(x) and the iterates")
@@ -449,8 +461,15 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
 
     slope = np.abs(trajectory.grads[:, 0])
     iterations = np.arange(len(slope))
-    positive = (slope > 0) & (slope < 1e300)
-    right.semilogy(iterations[positive], slope[positive], ".-", c=BLUE, label=r"$|f'(x_k)|$")
+    # Slopes past 1e200 only confirm a divergence the verdict reports; matplotlib's log
+    # ticks overflow when an axis reaches towards 1e300.
+    positive = (slope > 0) & (slope < LOG_CAP)
+    right.set_yscale("log")
+    if positive.any():  # our own limits: autoscaling a log axis near 1e300 overflows
+        low, high = slope[positive].min(), slope[positive].max()
+        right.set_ylim(max(low / 3, 1 / LOG_CAP), min(high * 3, LOG_CAP))
+        right.set_autoscaley_on(False)
+    right.plot(iterations[positive], slope[positive], ".-", c=BLUE, label=r"$|f'(x_k)|$")
     if positive[highlight]:
         _ring(right, highlight, slope[highlight], label=f"iterate {highlight}")
     right.set_xlabel(r"iteration $k$")
@@ -469,11 +488,3 @@ def symbolic_view(xs: np.ndarray, *, reach: float = 1e6) -> tuple[float, float]:
     near = xs[np.abs(xs - xs[0]) <= reach]
     lo, hi = float(near.min()) - 1.0, float(near.max()) + 1.0
     return _padded(lo, hi, 0.02)
-
-
-def _real(f, x: float) -> float:
-    try:
-        value = complex(f(x))
-    except (ArithmeticError, ValueError, TypeError):
-        return np.nan
-    return value.real if value.imag == 0 else np.nan

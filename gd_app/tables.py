@@ -19,9 +19,10 @@ class StepVerdicts:
     statuses: tuple[str, ...]
 
 
-def step_verdicts(errors: np.ndarray) -> StepVerdicts:
+def step_verdicts(errors: np.ndarray, *, floor: float = 0.0) -> StepVerdicts:
+    """Ratios and statuses of the error rows; errors up to ``floor`` count as converged."""
     ratios = contraction_ratios(errors)
-    return StepVerdicts(ratios, tuple(step_statuses(errors, ratios=ratios)))
+    return StepVerdicts(ratios, tuple(step_statuses(errors, ratios=ratios, floor=floor)))
 
 
 def _verdict_columns(verdicts: StepVerdicts, trajectory: Trajectory) -> dict:

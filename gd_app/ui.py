@@ -19,8 +19,10 @@ CACHE_ENTRIES = 32  # per cached function; each entry is a table or one PNG (~0.
 
 
 def escape_markdown(text: str) -> str:
-    """User text shown inside st.error/st.warning must not be read as markdown or LaTeX."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|$<>~])", r"\\\1", text)
+    """Text shown in st.error/st.warning/…, read literally: no markdown, LaTeX, icon codes
+    (``:material/…:``) or line structure from whatever a visitor put in it."""
+    one_line = " ".join(text.split())
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|$<>~:=])", r"\\\1", one_line)
 
 
 def run_through_navigation() -> None:
@@ -153,7 +155,7 @@ def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page:
     controls' values and the scrubber's ``step``.
     """
     if demo.alpha_note and controls.alpha_note is not None:
-        controls.alpha_note.caption(demo.alpha_note)
+        controls.alpha_note.caption(escape_markdown(demo.alpha_note))
     step = step_slider(len(demo.table), page)
     picture = cached(draw)(**controls.values, step=step)
     show_verdicts(demo)
@@ -164,15 +166,15 @@ def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page:
 
 def show_verdicts(demo: Demo) -> None:
     if demo.rates:
-        st.info(demo.rates, icon=":material/straighten:")
+        st.info(escape_markdown(demo.rates), icon=":material/straighten:")
     show, icon = {
         "success": (st.success, ":material/check_circle:"),
         "warning": (st.warning, ":material/warning:"),
         "error": (st.error, ":material/error:"),
     }[demo.tone]
-    show(demo.verdict, icon=icon)
+    show(escape_markdown(demo.verdict), icon=icon)
     for note in demo.notes:
-        st.caption(note)
+        st.caption(escape_markdown(note))
 
 
 def show_metrics(demo: Demo) -> None:

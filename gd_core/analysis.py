@@ -47,16 +47,16 @@ def learning_rates(hessian: np.ndarray) -> LearningRates:
     )
 
 
-def predicted_behaviour(alpha: float, rates: LearningRates) -> str:
+def predicted_behaviour(rates: LearningRates, *, alpha: float) -> str:
     """What theory says plain gradient descent does at this α."""
     if alpha >= rates.critical:
         return DIVERGING if alpha > rates.critical else STALLED
     return MONOTONE if alpha <= rates.monotone_limit else OSCILLATING
 
 
-def rate_verdict(alpha: float, rates: LearningRates) -> str:
+def rate_verdict(rates: LearningRates, *, alpha: float) -> str:
     """One line such as 'α = 1.15 < α_crit = 5.43: converges monotonically'."""
-    behaviour = predicted_behaviour(alpha, rates)
+    behaviour = predicted_behaviour(rates, alpha=alpha)
     relation = "<" if alpha < rates.critical else ("=" if alpha == rates.critical else ">")
     says = {
         MONOTONE: "converges monotonically",
@@ -65,7 +65,17 @@ def rate_verdict(alpha: float, rates: LearningRates) -> str:
         STALLED: "oscillates forever without converging",
         DIVERGING: "diverges: every step overshoots further",
     }[behaviour]
-    return f"α = {alpha:.3g} {relation} α_crit = {rates.critical:.3g}: {says}"
+    shown_alpha, shown_critical = distinct(alpha, rates.critical)
+    return f"α = {shown_alpha} {relation} α_crit = {shown_critical}: {says}"
+
+
+def distinct(a: float, b: float) -> tuple[str, str]:
+    """a and b with 3 significant digits, or more until they read differently (at most 8)."""
+    for digits in range(3, 9):
+        shown = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if shown[0] != shown[1] or a == b:
+            return shown
+    return shown
 
 
 def contraction_ratios(errors: np.ndarray) -> np.ndarray:
@@ -99,20 +109,27 @@ def _norms(rows: np.ndarray) -> np.ndarray:
 
 
 def step_statuses(
-    errors: np.ndarray, *, ratios: np.ndarray | None = None, tolerance: float = 1e-12
+    errors: np.ndarray,
+    *,
+    ratios: np.ndarray | None = None,
+    floor: float = 0.0,
+    tolerance: float = 1e-12,
 ) -> list[str]:
     """A verdict per row of errors e (n, p): how the step into that row went.
 
-    ``ratios`` may pass in :func:`contraction_ratios` of the same errors.
-    Overshooting shows as a component of e changing sign; a growing e that
-    does not flip is running away (f has no minimum that way).
+    ``ratios`` may pass in :func:`contraction_ratios` of the same errors. An
+    error of at most ``floor`` counts as at the minimum: once θ is within
+    rounding of θ*, updates round to nothing and the ratio sits at exactly 1,
+    which is convergence, not a stall. Overshooting shows as a component of e
+    changing sign; a growing e that does not flip is running away.
     """
     errors = np.atleast_2d(errors.T).T
     ratios = contraction_ratios(errors) if ratios is None else ratios
+    norms = _norms(errors)
     statuses = [START]
     for k in range(1, len(errors)):
         previous, current = errors[k - 1], errors[k]
-        if not np.any(previous):
+        if norms[k - 1] <= floor:
             statuses.append(AT_MINIMUM)
         elif ratios[k] > 1 + tolerance:
             statuses.append(DIVERGING if _flipped(previous, current) else RUNAWAY)
@@ -126,13 +143,13 @@ def step_statuses(
 
 
 _TOWARDS = {  # what a shrinking error means: e = θ − θ* (distance) or e = f′(x) (slope)
-    "distance": ("moved closer to the minimum", "overshot the minimum"),
-    "slope": ("made the slope flatter", "overshot the bottom of the valley"),
+    "distance": ("moved closer to the minimum", "overshot the minimum", "it was at the minimum"),
+    "slope": ("made the slope flatter", "overshot the bottom of the valley", "f′ was 0"),
 }
 
 
 def _summaries(measure: str) -> dict[str, tuple[str, str]]:
-    closer, overshot = _TOWARDS[measure]
+    closer, overshot, _ = _TOWARDS[measure]
     return {
         MONOTONE: (f"Each step {closer} without overshooting", "success"),
         OSCILLATING: (
@@ -152,6 +169,9 @@ def _summaries(measure: str) -> dict[str, tuple[str, str]]:
     }
 
 
+_SEVERITY = [MONOTONE, OSCILLATING, STALLED, RUNAWAY, DIVERGING]  # ties go to the worse
+
+
 def run_verdict(
     statuses: list[str], stop_message: str, *, fault: bool = False, measure: str = "distance"
 ) -> tuple[str, str]:
@@ -164,13 +184,17 @@ def run_verdict(
     steps = [s for s in statuses[1:] if s != AT_MINIMUM]
     summary, tone = "", "success"
     if steps:
-        main = max(set(steps), key=steps.count)
+        main = max(_SEVERITY, key=lambda s: (steps.count(s), _SEVERITY.index(s)))
         text, tone = _summaries(measure)[main]
         summary = f"{text} ({steps.count(main)} of {len(steps)} steps: {main}). "
         if AT_MINIMUM in statuses:
-            summary += f"From iteration {statuses.index(AT_MINIMUM) - 1} on it sat exactly at the minimum. "
+            first = statuses.index(AT_MINIMUM) - 1
+            summary += f"From iteration {first} on {_TOWARDS[measure][2]}, to rounding. "
     if fault:
         return f"{summary}The run hit a numerical fault {stop_message}.", "error"
     if not steps:
-        summary = "No step moved the guess: it started at the minimum, or no step was asked for. "
+        summary = (
+            f"No step moved the guess: at the start {_TOWARDS[measure][2]} already, "
+            "or no step was asked for. "
+        )
     return f"{summary}It {stop_message}.", tone

@@ -16,6 +16,7 @@ import enum
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -47,11 +48,12 @@ class Trajectory:
     reason: StopReason
     message: str
 
-    @property
+    @cached_property
     def steps(self) -> np.ndarray:
         """(n, p) the update that led to each iterate, θ(k) − θ(k−1); row 0 is nan."""
         steps = np.full_like(self.params, np.nan)
         steps[1:] = np.diff(self.params, axis=0)
+        steps.setflags(write=False)
         return steps
 
     @property
@@ -100,9 +102,8 @@ def descend(
                 grads.append(grad)
                 if k == max_steps:
                     break
-                update, state = rule.update(grad, state)
                 where = f"iteration {k + 1}"
-                theta_next = _finite(theta + update, where, name)
+                update, state, theta_next = _step(rule, grad, state, theta, where, name)
                 value, grad = _evaluate(objective, theta_next, where, name)
                 theta = theta_next
                 if precision is not None and np.all(np.abs(update) < precision):
@@ -123,6 +124,18 @@ def descend(
         reason=reason,
         message=message,
     )
+
+
+def _step(rule: UpdateRule, grad, state, theta: np.ndarray, where: str, name: str):
+    """(update, state, θ + update); overflow in the update itself is a fault too."""
+    try:
+        update, state = rule.update(grad, state)
+        theta_next = theta + update
+    except ArithmeticError as error:
+        raise NumericalFault(
+            f"at {where}: the step from {name} = {_fmt(theta)} is too large: {_describe(error)}"
+        ) from None
+    return update, state, _finite(theta_next, where, name)
 
 
 def _evaluate(objective: Objective, theta: np.ndarray, where: str, name: str):

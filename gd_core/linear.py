@@ -87,6 +87,11 @@ class LeastSquares:
         """∇J = A(θ − θ*) = Aθ − b at θ of shape (p,)."""
         return self.hessian @ (np.asarray(theta, dtype=float) - self.solution)
 
+    @property
+    def resolution(self) -> float:
+        """How close to θ* an iterate can get before updates round to nothing."""
+        return 8 * float(np.finfo(float).eps) * max(1.0, float(np.max(np.abs(self.solution))))
+
     def __call__(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         """(J, ∇J) at θ of shape (p,), sharing the one product A(θ − θ*)."""
         d = theta - self.solution
@@ -99,6 +104,6 @@ def fit_line(problem: LeastSquares, start, *, alpha: float, n_iterates: int) -> 
     return descend(
         problem,
         np.asarray(start, dtype=float),
-        rule=gradient_descent(alpha),
+        rule=gradient_descent(alpha=alpha),
         max_steps=n_iterates - 1,
     )

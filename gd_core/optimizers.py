@@ -25,7 +25,7 @@ class UpdateRule(NamedTuple):
     update: Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
 
 
-def gradient_descent(alpha: float) -> UpdateRule:
+def gradient_descent(*, alpha: float) -> UpdateRule:
     """Plain gradient descent: θ := θ − α·∇J(θ). Stateless."""
     if not (np.isfinite(alpha) and alpha > 0):
         raise ValueError(f"the learning rate α must be a positive number, got {alpha}")

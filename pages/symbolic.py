@@ -36,7 +36,9 @@ ui.show_results(
         ),
         "d2f": ui.number("f″(x)", "%.4g", "Curvature at x."),
         "alpha_crit": ui.number(
-            "local α_crit", "%.4g", "2/f″(x) where f″ > 0: a larger α overshoots here."
+            "local α_crit",
+            "%.4g",
+            "2/f″(x) where f″ > 0: above 1/f″ a step overshoots here, above 2/f″ it diverges.",
         ),
         **ui.verdict_columns("|f′(x_k)| / |f′(x_(k−1))|: below 1 means the slope is flattening."),
     },

@@ -4,12 +4,16 @@ import numpy as np
 import pytest
 
 from gd_core.analysis import (
+    AT_MINIMUM,
     DIVERGING,
     MONOTONE,
     OSCILLATING,
     RUNAWAY,
+    STALLED,
+    START,
     learning_rates,
     rate_verdict,
+    run_verdict,
     step_statuses,
 )
 from gd_core.linear import LeastSquares, design_matrix, fit_line, line_data
@@ -28,11 +32,24 @@ def test_rates_equal_eigvalsh_of_the_hessian(m, intercept):
     rates = learning_rates(ls.hessian)
     assert rates.critical == pytest.approx(2 / eig.max(), rel=1e-12)
     assert rates.optimal == pytest.approx(2 / (eig.min() + eig.max()), rel=1e-12)
+    assert rates.monotone_limit == pytest.approx(1 / eig.max(), rel=1e-12)
+
+
+@pytest.mark.parametrize("m", [2, 20, 1000])
+def test_rates_equal_the_closed_form(m):
+    """x evenly on [−1, 1]: mean(x²) = (m + 1) / (3(m − 1)), mean(x) = 0, mean(1) = 1."""
+    lam = (m + 1) / (3 * (m - 1))
+    _, one = problem(m=m)
+    _, two = problem(m=m, intercept=True)
+    assert learning_rates(one.hessian).critical == pytest.approx(2 / lam, rel=1e-12)
+    rates = learning_rates(two.hessian)
+    assert rates.eigenvalues == pytest.approx(sorted([lam, 1.0]), rel=1e-12)
+    assert rates.optimal == pytest.approx(2 / (lam + 1), rel=1e-12)
 
 
 def test_one_parameter_default_verdict_reads_as_the_issue_says():
     _, ls = problem()
-    assert rate_verdict(1.15, learning_rates(ls.hessian)) == (
+    assert rate_verdict(learning_rates(ls.hessian), alpha=1.15) == (
         "α = 1.15 < α_crit = 5.43: converges monotonically"
     )
 
@@ -77,6 +94,33 @@ def test_two_parameter_diverges_at_alpha_2_2():
         trajectory.params[:-1] - ls.solution, axis=1
     )
     assert ratios[-1] > 1
+
+
+@pytest.mark.parametrize("intercept, alpha", [(False, 1.15), (True, 0.7), (False, 0.5)])
+def test_long_converged_runs_are_not_called_stalled(intercept, alpha):
+    """Within rounding of θ* updates vanish and the ratio is 1: that is convergence."""
+    _, ls = problem(theta_true=(2.0, 2.0) if intercept else (0.0, 0.5), intercept=intercept)
+    start = np.zeros(ls.solution.shape)
+    trajectory = fit_line(ls, start, alpha=alpha, n_iterates=1000)
+    statuses = step_statuses(trajectory.params - ls.solution, floor=ls.resolution)
+    assert STALLED not in statuses
+    assert statuses[-1] == AT_MINIMUM
+    verdict, tone = run_verdict(statuses, trajectory.message)
+    assert tone == "success" and "no progress" not in verdict
+
+
+def test_verdict_ties_go_to_the_worse_status():
+    for statuses in ([START, MONOTONE, DIVERGING], [START, DIVERGING, MONOTONE]):
+        verdict, tone = run_verdict(statuses, "stopped")
+        assert tone == "warning" and DIVERGING in verdict
+
+
+def test_alpha_and_its_limit_never_read_the_same():
+    _, ls = problem(m=100_000)
+    rates = learning_rates(ls.hessian)
+    line = rate_verdict(rates, alpha=6.0)
+    shown_alpha, shown_critical = line.split(":")[0].removeprefix("α = ").split(" > α_crit = ")
+    assert shown_alpha != shown_critical
 
 
 def test_runaway_is_told_apart_from_overshooting():

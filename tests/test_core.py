@@ -100,12 +100,6 @@ def test_converged_fit_equals_lstsq(noise, seed):
     np.testing.assert_allclose(trajectory.final, expected, atol=1e-9)
 
 
-def test_cost_is_never_negative_near_the_minimum():
-    _, ls = problem(m=1000, theta_true=(3.0, 3.0), intercept=True)
-    near = ls.solution + np.random.default_rng(2).normal(scale=1e-9, size=(500, 2))
-    assert np.all(ls.cost(near) >= 0)
-
-
 def test_cost_grid_matches_direct_formula_for_large_m():
     data, ls = problem(m=100_000, theta_true=(0.3, 0.9), noise=1.0, seed=5, intercept=True)
     X = design_matrix(data.x, intercept=True)
@@ -199,7 +193,7 @@ def test_the_update_rule_is_separate_from_the_loop():
     rule = UpdateRule(*momentum(0.5, 0.5))
     trajectory = descend(ls, np.zeros(2), rule=rule, max_steps=200)
     np.testing.assert_allclose(trajectory.final, ls.solution, atol=1e-8)
-    plain = descend(ls, np.zeros(2), rule=gradient_descent(0.5), max_steps=1)
+    plain = descend(ls, np.zeros(2), rule=gradient_descent(alpha=0.5), max_steps=1)
     np.testing.assert_allclose(plain.params[1], -0.5 * ls.gradient(np.zeros(2)))
 
 
@@ -215,4 +209,4 @@ def test_derivatives_that_explode_are_rejected_quickly(text):
     start = time.perf_counter()
     with pytest.raises(ExpressionError, match="too complex"):
         compile_function(text)
-    assert time.perf_counter() - start < 2.0  # unbounded, this took 1-2 s (generous bound)
+    assert time.perf_counter() - start < 0.5  # unbounded, this took 1-2 s

@@ -44,8 +44,8 @@ def test_page_runs_and_shows_figure_table_metrics(page):
 def test_home_links_every_demo():
     at = run("streamlit_app.py")
     assert not at.exception
-    links = [e.proto.page for e in at.get("page_link")]
-    assert len(links) == 3
+    links = sorted(e.proto.page for e in at.get("page_link"))
+    assert links == ["one_parameter", "symbolic", "two_parameters"]
 
 
 def test_one_parameter_table_is_the_seed_theta1_values():
@@ -54,8 +54,8 @@ def test_one_parameter_table_is_the_seed_theta1_values():
     np.testing.assert_allclose(table(at)["theta1"], seed_thetas, atol=1e-12)
     assert [m.label for m in at.metric] == ["final θ1", "final cost J", "steps taken"]
     assert at.metric[0].value == f"{seed_thetas[-1]:.6g}"
-    assert "α = 1.15 < α_crit = 5.43: converges monotonically" in at.info[0].value
-    assert any("α_crit = 5.43" in c.value for c in at.sidebar.caption), "beside the α slider"
+    assert "α = 1.15 < α_crit = 5.43: converges monotonically" in plain(at.info[0].value)
+    assert any("α_crit = 5.43" in plain(c.value) for c in at.sidebar.caption), "beside α"
 
 
 def test_two_parameter_table_is_the_seed_theta_list():
@@ -72,7 +72,7 @@ def test_symbolic_shows_the_seeds_two_printed_lines():
     labels = {m.label: m.value for m in at.metric}
     assert labels["minimum found at x"] == f"{x_min:.6g}"
     assert labels["slope f′(x) there"] == f"{2 * x_min:.6g}"
-    assert "below the precision" in at.success[0].value
+    assert "below the precision" in plain(at.success[0].value)
     assert any("2 x" in latex.value for latex in at.latex)
 
 
@@ -196,3 +196,24 @@ def test_a_refused_step_in_the_link_is_reported():
     at = run("pages/two_parameters.py", N="10", step="15")
     assert_healthy(at)
     assert any("step" in plain(w.value) and "not allowed" in plain(w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"f": "x**100*10**10", "x0": "900"},  # every value beyond 1e300
+        {"f": "x**100", "x0": "1", "alpha": "10"},  # slopes up to 1e298 on a log axis
+        {"f": "exp(100*x)/100", "x0": "7.08", "alpha": "10"},
+    ],  # the step itself overflows
+)
+def test_extreme_symbolic_inputs_end_with_a_message(query):
+    at = run("pages/symbolic.py", **query)
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.error or at.warning
+
+
+@pytest.mark.parametrize("f, x0", [("cos(x)", "0"), ("-x**2", "0"), ("x**3", "0")])
+def test_a_flat_point_that_is_no_minimum_is_called_so(f, x0):
+    at = run("pages/symbolic.py", f=f, x0=x0)
+    assert_healthy(at)
+    assert "not a minimum" in plain(at.warning[0].value)
