@@ -14,7 +14,7 @@ import pandas as pd
 
 from gd_app import plotting
 from gd_app.tables import StepVerdicts, fit_history, step_verdicts, symbolic_history
-from gd_core.analysis import learning_rates, rate_verdict, run_verdict
+from gd_core.analysis import distinct, learning_rates, rate_verdict, run_verdict
 from gd_core.descent import StopReason, Trajectory
 from gd_core.linear import LeastSquares, LineData, design_matrix, fit_line, line_data
 from gd_core.symbolic import SymbolicFunction, compile_function, minimize
@@ -161,7 +161,7 @@ def _fit_demo(
         metrics=metrics,
         **_verdict(verdicts, trajectory),
         rates=_rates_line(alpha, rates),
-        alpha_note=_alpha_note(rates),
+        alpha_note=_alpha_note(rates, alpha),
         notes=_offscreen_note(trajectory.params, box) + _thinned_note(len(trajectory.values)),
     )
 
@@ -172,10 +172,11 @@ def _local_alpha_note(curvature: float, x0: float) -> str:
     return f"At x0 = {x0:g}: local α_crit = 2/f″(x0) = {2 / curvature:.3g}"
 
 
-def _alpha_note(rates) -> str:
+def _alpha_note(rates, alpha: float) -> str:
     best = "one step" if len(rates.eigenvalues) == 1 else "fastest"
+    critical = distinct(rates.critical, alpha)[0]
     return (
-        f"α_crit = {rates.critical:.3g} (diverges above) · no overshoot up to "
+        f"α_crit = {critical} (diverges above) · no overshoot up to "
         f"{rates.monotone_limit:.3g} · {best} at {rates.optimal:.3g}"
     )
 

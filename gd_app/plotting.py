@@ -265,13 +265,13 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
         _marker("true θ₁", "*", GREEN, ms=12),
     ]
     if not np.isclose(problem.solution[0], data.theta_true[1]):
-        handles.append(_marker("least-squares θ₁*", "P", "k", ms=9))
+        handles.append(_marker("best fit θ₁*", "P", "k", ms=9))
     right.set_xlim(*view.theta1)
     right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
     right.set_xlabel(r"$\theta_1$")
     right.set_ylabel(r"$J(\theta_1)$")
     right.set_title("Cost function")
-    _legend_below(right, handles)
+    _legend_below(right, handles, ncol=2)
 
 
 def _one_dynamic(fig, data, problem, trajectory, view, highlight):
@@ -355,7 +355,7 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
         _highlight_handle(),
     ]
     if not np.allclose(problem.solution, data.theta_true):
-        handles.append(_marker("least-squares θ*", "P", "w", mec="k", ms=9))
+        handles.append(_marker("best fit θ*", "P", "w", mec="k", ms=9))
     right.set_xlim(*view.theta0)
     right.set_ylim(*view.theta1)
     right.set_xlabel(r"$\theta_0$")

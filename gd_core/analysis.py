@@ -19,7 +19,7 @@ OSCILLATING = "oscillating (overshooting)"
 DIVERGING = "diverging (overshooting)"
 RUNAWAY = "diverging (running away)"
 STALLED = "not converging"
-AT_MINIMUM = "at the minimum"
+AT_MINIMUM = "settled (nothing left to correct)"
 START = "start"
 
 
