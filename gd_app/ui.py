@@ -34,6 +34,11 @@ def run_through_navigation() -> None:
     alone, without the app's navigation or page config. Leaving that mode and
     rerunning sends the session through the entry point to this same page (both
     modes key a page by its URL path). Streamlit issue #9624 is about this.
+
+    ``PagesManager.uses_pages_directory`` is Streamlit-internal (checked against
+    the pinned 1.67.0); tests/test_e2e.py opens a deep link as the first visit
+    to guard it. Renaming pages/ would avoid it, but the project's layout fixes
+    that name.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
