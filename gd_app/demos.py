@@ -6,6 +6,8 @@ what it returns: no maths and no drawing happen in the pages.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,6 +58,33 @@ def _fmt(value: float) -> str:
     """Six significant digits, four when an exponent is needed (so a metric fits its column)."""
     value = float(value) + 0.0  # no "-0"
     return f"{value:.4g}" if value and not 1e-4 <= abs(value) < 1e6 else f"{value:.6g}"
+
+
+def _cache_by_name(*, maxsize: int):
+    """``lru_cache`` for keyword-only functions, keyed in signature order, defaults filled in.
+
+    Plain ``lru_cache`` keys keyword arguments in call order, so a page's table
+    (called by name) and its picture (called with ``**params`` in the controls'
+    order) would miss each other and run the same descent twice.
+    """
+
+    def decorate(function):
+        signature = inspect.signature(function)
+        names = list(signature.parameters)
+        by_position = lru_cache(maxsize=maxsize)(
+            lambda *values: function(**dict(zip(names, values, strict=True)))
+        )
+
+        @functools.wraps(function)
+        def call(**kwargs):
+            bound = signature.bind(**kwargs)
+            bound.apply_defaults()
+            return by_position(*bound.arguments.values())
+
+        call.cache_info = by_position.cache_info
+        return call
+
+    return decorate
 
 
 @lru_cache(maxsize=8)  # a data set holds up to 2 x 100,000 floats (1.6 MB)
@@ -189,7 +218,7 @@ def _rates_line(alpha: float, rates) -> str:
 
 
 # ---------------------------------------------------------------- one parameter
-@lru_cache(maxsize=16)
+@_cache_by_name(maxsize=16)
 def _one_run(
     *, N: int, alpha: float, theta1: float, m: int = 20, noise: float = 0.0, seed: int = 0
 ):
@@ -226,7 +255,7 @@ def one_parameter_picture(*, step: int = 0, **params) -> Picture:
 
 
 # ---------------------------------------------------------------- two parameters
-@lru_cache(maxsize=16)
+@_cache_by_name(maxsize=16)
 def _two_run(
     *, N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m=20, noise=0.0, seed=0
 ):
@@ -293,7 +322,7 @@ def _compiled(text: str) -> SymbolicFunction:
     return compile_function(text)
 
 
-@lru_cache(maxsize=32)
+@_cache_by_name(maxsize=32)
 def _symbolic_run(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
     return minimize(_compiled(f), x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
 
