@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from gd_app.controls import MAX_FORMULA, STEP, Control
-from gd_app.demos import Demo, Picture
+from gd_app.demos.common import Demo, Picture
 
 CACHE_ENTRIES = 32  # per cached function; each entry is a table or one PNG (~0.2–0.5 MB)
 

@@ -1,13 +1,14 @@
 """A page's table and its picture share one run, however their arguments are ordered."""
 
 from gd_app import demos
+from gd_app.demos import fit
 
 
 def test_table_and_picture_share_one_run_whatever_the_argument_order():
     params = dict(seed=7, theta1=0.1, alpha=0.8, N=12)  # order and omitted defaults differ
-    before = demos._one_run.cache_info()
+    before = fit._one_run.cache_info()
     demos.one_parameter(**params)
     demos.one_parameter_picture(step=3, **dict(reversed(list(params.items()))), m=20)
-    after = demos._one_run.cache_info()
+    after = fit._one_run.cache_info()
     assert after.misses - before.misses == 1
     assert after.hits - before.hits == 1

@@ -1,0 +1,1 @@
+"""Figures, one module per demo (matplotlib's Figure API, never pyplot); ``common`` is shared."""
