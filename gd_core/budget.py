@@ -35,6 +35,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from multiprocessing import spawn
 from typing import Any
 
 from gd_core.errors import OverBudget
@@ -60,6 +61,27 @@ TOO_SLOW = f"took longer than the {TIME_LIMIT:g} s limit and was stopped"
 TOO_BIG = f"needed more than the {MEMORY_LIMIT >> 20} MB memory limit and was stopped"
 CRASHED = f"stopped: its worker ran out of memory (limit {MEMORY_LIMIT >> 20} MB) or crashed"
 BUSY = "could not start: the server is busy with other work; try again in a moment"
+
+
+WORKER_NAME = "gd-budget-worker"
+
+
+def _preparation_data(name: str, _original=spawn.get_preparation_data) -> dict:
+    """multiprocessing's data for a new process, without re-running ``__main__`` for ours.
+
+    Each child of the fork server would otherwise re-import the server's main script
+    (``streamlit run``'s entry point, so all of Streamlit) before its first job, or fail
+    when there is none (``python -``). Our jobs live in importable modules and need no
+    ``__main__``. Other processes keep the standard behaviour.
+    """
+    data = _original(name)
+    if name == WORKER_NAME:
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+spawn.get_preparation_data = _preparation_data
 
 
 class WorkerError(RuntimeError):
@@ -141,7 +163,7 @@ class _Worker:
         ours, theirs = context.Pipe()
         self.conn = ours
         self.process = context.Process(
-            target=_serve, args=(theirs, MEMORY_LIMIT), daemon=True, name="gd-budget-worker"
+            target=_serve, args=(theirs, MEMORY_LIMIT), daemon=True, name=WORKER_NAME
         )
         self.process.start()
         theirs.close()
