@@ -68,7 +68,7 @@ def symbolic_history(trajectory: Trajectory, facts, curvature: np.ndarray) -> pd
     length ratio |Δx_k| / |Δx_(k−1)|; status says what the step into the row did
     (``facts``: :class:`gd_core.symbolic_verdict.StepFacts`).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         local_critical = np.where(curvature > 0, 2.0 / curvature, np.nan)
     return pd.DataFrame(
         {

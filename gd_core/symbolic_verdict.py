@@ -44,7 +44,7 @@ def step_facts(trajectory: Trajectory, crossed: tuple[str, ...]) -> StepFacts:
     change = np.zeros(len(values), dtype=int)
     change[1:] = np.sign(np.diff(values))
     ratio = np.full(len(values), np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         ratio[2:] = np.where(sizes[1:-1] > 0, sizes[2:] / sizes[1:-1], np.nan)
     statuses = [START]
     for k in range(1, len(values)):

@@ -24,8 +24,11 @@ _EXPECTED = (ExpressionError, OutsideDomain, OverBudget)
 
 
 def _local_alpha_note(curvature: float, x0: float) -> str:
+    curvature = float(curvature)
     if not curvature > 0:
         return f"At x0 = {x0:g}, f″ ≤ 0 or is undefined: no local α_crit there."
+    if curvature < 2e-300:
+        return f"At x0 = {x0:g}, f″ is nearly 0 ({curvature:.3g}): local α_crit is huge."
     return f"At x0 = {x0:g}: local α_crit = 2/f″(x0) = {2 / curvature:.3g}"
 
 
@@ -66,6 +69,11 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
     or f′ is not a real number at x0, OverBudget when the analysis ran past its budget.
     """
     run = _symbolic_run(f=f, x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
+    return demo_of(run, x0=x0, precision=precision)
+
+
+def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
+    """The table, metrics and sentences of one run (plain data: no SymPy, no worker)."""
     trajectory = run.trajectory
     facts = step_facts(trajectory, run.crossings)
     verdict, tone = run_verdict(trajectory, run.endpoint, facts, precision)
@@ -178,8 +186,14 @@ MAX_ITER = {max_iter}  # at most this many steps
 
 x = sympy.Symbol("x", real=True)
 f_expr = sympy.sympify(F, locals={{"x": x}})
-df_expr = sympy.diff(f_expr, x)
-d2f_expr = sympy.diff(df_expr, x)
+
+
+def no_spikes(expr):  # as the explorer does: DiracDelta (from abs) is 0 except at a kink
+    return expr.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0))
+
+
+df_expr = no_spikes(sympy.diff(f_expr, x))
+d2f_expr = no_spikes(sympy.diff(df_expr, x))
 f = sympy.lambdify(x, f_expr, "numpy")
 df = sympy.lambdify(x, df_expr, "numpy")
 d2f = sympy.lambdify(x, d2f_expr, "numpy")
