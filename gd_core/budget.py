@@ -212,6 +212,9 @@ class _Pool:
                 self._context = context
             return self._context
 
+    def idle(self) -> int:
+        return self._idle.qsize()
+
     def _reserve(self) -> bool:
         with self._lock:
             if self._live >= MAX_WORKERS:
@@ -323,6 +326,13 @@ def run(job: Callable, /, *args: Any, **kwargs: Any) -> Any:
     return _POOL.run(job, args, kwargs)
 
 
-def warm_up() -> None:
-    """Start the spare workers now (in the background), before the first visitor needs one."""
+def warm_up(*, wait: bool = False) -> None:
+    """Start the spare workers now, before the first visitor needs one.
+
+    In the background by default; ``wait=True`` returns once SPARES workers are ready
+    (or START_TIMEOUT has passed).
+    """
     _POOL.top_up()
+    deadline = time.monotonic() + START_TIMEOUT
+    while wait and _POOL.idle() < SPARES and time.monotonic() < deadline:
+        time.sleep(0.05)

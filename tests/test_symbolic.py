@@ -253,7 +253,7 @@ def test_expected_failures_come_back_through_the_worker_with_their_type():
 
 
 def test_the_hostile_corpus_is_refused_through_the_worker():
-    from tests.test_expr import HOSTILE
+    from hostile import HOSTILE
 
     for text in HOSTILE:
         with pytest.raises((ExpressionError, OverBudget)):

@@ -13,12 +13,14 @@ from gd_app.demos.common import Demo, Metric, Picture, cache_by_name, fmt, highl
 from gd_app.plotting import symbolic as plotting
 from gd_app.plotting.common import png_width, to_png
 from gd_app.tables import symbolic_history
+from gd_core import budget
 from gd_core.descent import StopReason
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.symbolic import Formula, SymbolicRun, run_symbolic
 from gd_core.symbolic_verdict import is_minimum, run_verdict, step_facts
 
 TOO_SLOW = "f(x) took too long to analyse, try a simpler form"
+budget.warm_up()  # start the workers when the app loads, not when the first f(x) comes in
 LONG_LATEX = 110  # characters of LaTeX that fit on one line of the page
 _EXPECTED = (ExpressionError, OutsideDomain, OverBudget)
 
