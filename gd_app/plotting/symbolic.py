@@ -13,6 +13,7 @@ from gd_core.symbolic import SymbolicRun
 
 SYMBOLIC_SIZE = (10.0, 4.3)
 LOG_CAP = 1e200
+MARKED_CROSSINGS = 40  # above this many, the sign changes get small marks under the line
 SYMBOLIC_RECTS = ((0.065, 0.12, 0.42, 0.8), (0.57, 0.12, 0.41, 0.8))
 
 # What the end point is, as the legend and the marker say it (see gd_core.endpoint).
@@ -88,15 +89,17 @@ def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -
     right.plot(iterations[positive], slope[positive], ".-", c=BLUE, label=r"$|f'(x_k)|$")
     crossed = [k for k, kind in enumerate(run.crossings) if kind and positive[k]]
     if crossed:
+        few = len(crossed) <= MARKED_CROSSINGS  # many rings would bury the line
         right.plot(
             crossed,
             slope[crossed],
             "o",
             mfc="none",
             mec=ORANGE,
-            mew=1.5,
-            ms=8,
+            mew=1.5 if few else 0.8,
+            ms=8 if few else 3,
             label="f′ changed sign on the step",
+            zorder=3 if few else 1,
         )
     if positive[highlight]:
         ring(right, highlight, slope[highlight], label=f"iterate {highlight}")
