@@ -60,7 +60,7 @@ def visible_length(latex: str) -> int:
 
 
 def is_long(formula: Formula) -> bool:
-    return visible_length(formula.latex) > LONG_LATEX
+    return not formula.latex or visible_length(formula.latex) > LONG_LATEX
 
 
 def shown_formula(formula: Formula) -> str:
@@ -77,7 +77,10 @@ def shown_formula(formula: Formula) -> str:
 def shown_formulas(formulas: tuple[Formula, ...]) -> tuple[str, ...]:
     """One line for f, f′, f″ when it fits, else one line each."""
     lines = tuple(shown_formula(formula) for formula in formulas)
-    if sum(visible_length(formula.latex) for formula in formulas) <= LONG_LATEX:
+    if (
+        not any(map(is_long, formulas))
+        and sum(visible_length(formula.latex) for formula in formulas) <= LONG_LATEX
+    ):
         return (" \\qquad ".join(lines),)
     return lines
 
