@@ -36,7 +36,7 @@ def _local_alpha_note(curvature: float, x0: float) -> str:
 
 
 # One cache for the run (and for its expected failure, so a slow f is refused once, not on
-# every rerun): at most 32 entries of up to 10,001 rows × 9 columns, about 23 MB in all.
+# every rerun): at most 32 entries of up to 10,001 rows × 5 arrays, about 16 MB in all.
 @cache_by_name(maxsize=32)
 def _outcome(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
     try:

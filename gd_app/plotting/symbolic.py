@@ -87,6 +87,15 @@ def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -
         right.set_ylim(max(low / 3, 1 / LOG_CAP), min(high * 3, LOG_CAP))
         right.set_autoscaley_on(False)
     right.plot(iterations[positive], slope[positive], ".-", c=BLUE, label=r"$|f'(x_k)|$")
+    if not positive.any():
+        right.text(
+            0.5,
+            0.5,
+            "f′ is 0 at every iterate:\nnothing to draw on a log scale",
+            transform=right.transAxes,
+            ha="center",
+            va="center",
+        )
     crossed = [k for k, kind in enumerate(run.crossings) if kind and positive[k]]
     if crossed:
         few = len(crossed) <= MARKED_CROSSINGS  # many rings would bury the line
