@@ -35,20 +35,22 @@ def _local_alpha_note(curvature: float, x0: float) -> str:
     return f"At x0 = {x0:g}: local α_crit = 2/f″(x0) = {2 / curvature:.3g}"
 
 
-# One cache for the run (and for its expected failure, so a slow f is refused once, not on
-# every rerun): at most 32 entries of up to 10,001 rows × 5 arrays, about 16 MB in all.
+# One cache for the run, and for a refused formula or start (they are facts of the text):
+# at most 32 entries of up to 10,001 rows × 5 arrays, about 16 MB in all. Work over the
+# budget is not cached: it may have been a moment when the machine was busy.
 @cache_by_name(maxsize=32)
 def _outcome(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
     try:
         return run_symbolic(f=f, x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
-    except OverBudget as error:
-        return OverBudget(f"{TOO_SLOW} (the analysis {error}).")
     except (ExpressionError, OutsideDomain) as error:
         return error
 
 
 def _symbolic_run(**params) -> SymbolicRun:
-    outcome = _outcome(**params)
+    try:
+        outcome = _outcome(**params)
+    except OverBudget as error:
+        raise OverBudget(f"{TOO_SLOW} (the analysis {error}).") from None
     if isinstance(outcome, _EXPECTED):
         raise type(outcome)(*outcome.args)
     return outcome
