@@ -96,6 +96,9 @@ def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -
             ha="center",
             va="center",
         )
+        right.set_xticks([])
+        right.set_yticks([], minor=True)
+        right.set_yticks([])
     crossed = [k for k, kind in enumerate(run.crossings) if kind and positive[k]]
     if crossed:
         few = len(crossed) <= MARKED_CROSSINGS  # many rings would bury the line
