@@ -15,8 +15,6 @@ from streamlit.runtime.pages_manager import PagesManager
 from gd_app.controls import MAX_FORMULA, STEP, Control
 from gd_app.demos.common import Demo, Picture
 
-CACHE_ENTRIES = 32  # per cached function; each entry is a table or one PNG (~0.2–0.5 MB)
-
 
 def escape_markdown(text: str) -> str:
     """Text shown in st.error/st.warning/…, read literally: no markdown, LaTeX, icon codes
@@ -43,11 +41,6 @@ def run_through_navigation() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-def cached(function):
-    """``st.cache_data`` with a bound size, shared by every session."""
-    return st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)(function)
 
 
 def _widget(control: Control):
@@ -156,13 +149,13 @@ def step_slider(rows: int, page: str) -> int:
 def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page: str) -> None:
     """The part every demo page shares: scrubber, verdicts, figure, metrics, history table.
 
-    ``draw`` is the demo's picture function; it is called (cached) with the
-    controls' values and the scrubber's ``step``.
+    ``draw`` is the demo's picture function (cached in the view model); it is
+    called with the controls' values and the scrubber's ``step``.
     """
     if demo.alpha_note and controls.alpha_note is not None:
         controls.alpha_note.caption(escape_markdown(demo.alpha_note))
     step = step_slider(len(demo.table), page)
-    picture = cached(draw)(**controls.values, step=step)
+    picture = draw(**controls.values, step=step)
     show_verdicts(demo)
     show_picture(picture)
     show_metrics(demo)

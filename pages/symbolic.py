@@ -16,7 +16,7 @@ st.markdown(
 
 controls = ui.sidebar(SYMBOLIC, page="symbolic")
 try:
-    demo = ui.cached(demos.symbolic)(**controls.values)
+    demo = demos.symbolic(**controls.values)
 except (ExpressionError, ValueError) as error:
     st.error(ui.escape_markdown(f"Can't use this f(x): {error}"), icon=":material/block:")
     st.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from gd_app.demos.common import (
+    PICTURES,
     Demo,
     Metric,
     Picture,
@@ -14,7 +15,7 @@ from gd_app.demos.common import (
     run_summary,
 )
 from gd_app.plotting import symbolic as plotting
-from gd_app.plotting.common import png_width, to_png
+from gd_app.plotting.common import render
 from gd_app.tables import step_verdicts, symbolic_history
 from gd_core.symbolic import SymbolicFunction, compile_function, minimize
 
@@ -71,6 +72,7 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
     )
 
 
+@cache_by_name(maxsize=PICTURES)
 def symbolic_picture(*, step: int = 0, **params) -> Picture:
     """The figure for :func:`symbolic`'s ``params``, iterate ``step`` highlighted."""
     run = _symbolic_run(**params)
@@ -84,5 +86,5 @@ def symbolic_picture(*, step: int = 0, **params) -> Picture:
         f"x = {x0:g} to x = {trajectory.final[0]:.4g}. Right: the slope |f′(x)| at each "
         f"iteration on a log scale."
     )
-    png = to_png(fig)
-    return Picture(png=png, alt=alt, width=png_width(png))
+    png, width = render(fig)
+    return Picture(png=png, alt=alt, width=width)
