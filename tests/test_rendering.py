@@ -87,6 +87,13 @@ def test_encode_round_trips_through_pil(alpha):
     assert np.array_equal(decoded(png), rgba)
 
 
+def test_deflate_in_halves_is_a_zlib_stream_of_the_data():
+    data = np.random.default_rng(1).integers(0, 4, size=300_001, dtype=np.uint8).tobytes()
+    import zlib
+
+    assert zlib.decompress(common._deflate(memoryview(data))) == data
+
+
 def test_pictures_carry_their_drawn_width():
     for picture in (
         demos.one_parameter_picture(**ONE, step=2),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -51,22 +52,46 @@ def encode(rgba: np.ndarray) -> bytes:
     Written with zlib, not PIL: PIL tries five row filters on every row and holds
     the GIL while it does (one 2000x960 picture: about 3x slower, and another
     session's rerun waits for it). zlib at level 1 on unfiltered rows gives a file
-    of the same size, and releases the GIL while it compresses.
+    of the same size and releases the GIL, so the two halves compress on both cores.
     """
     height, width, _ = rgba.shape
-    channels = 3 if rgba[..., 3].min() == 255 else 4
+    opaque = bool((rgba.view(np.uint32) >= 0xFF000000).all())  # alpha is the high byte
+    channels = 3 if opaque else 4
     rows = np.empty((height, 1 + width * channels), np.uint8)
     rows[:, 0] = 0  # filter type 0: the row as it is
-    rows[:, 1:].reshape(height, width, channels)[...] = rgba[..., :channels]
+    pixels = rows[:, 1:].reshape(height, width, channels)
+    for channel in range(channels):  # one channel at a time: 4x faster than all at once
+        pixels[..., channel] = rgba[..., channel]
     header = struct.pack(">IIBBBBB", width, height, 8, 6 if channels == 4 else 2, 0, 0, 0)
     return b"".join(
         (
             b"\x89PNG\r\n\x1a\n",
             _chunk(b"IHDR", header),
-            _chunk(b"IDAT", zlib.compress(rows.data, 1)),
+            _chunk(b"IDAT", _deflate(memoryview(rows).cast("B"))),
             _chunk(b"IEND", b""),
         )
     )
+
+
+_HALVES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="png")
+
+
+def _deflate_part(data: memoryview, *, last: bool) -> bytes:
+    part = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, as pigz does
+    return part.compress(data) + part.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+def _deflate(data: memoryview) -> bytes:
+    """``zlib.compress(data, 1)`` in two halves at once (RFC 1950/1951).
+
+    A full flush ends the first half on a byte boundary with no reference
+    back, so the two raw deflate streams concatenate into one.
+    """
+    half = len(data) // 2
+    first = _HALVES.submit(_deflate_part, data[:half], last=False)
+    second = _HALVES.submit(_deflate_part, data[half:], last=True)
+    checksum = zlib.adler32(data)
+    return b"\x78\x01" + first.result() + second.result() + checksum.to_bytes(4, "big")
 
 
 def render(fig: Figure) -> Rendered:
