@@ -31,6 +31,7 @@ from gd_app.plotting.common import (
     axes,
     background,
     draw_over,
+    dynamic_figure,
     frozen,
     highlight_handle,
     legend_below,
@@ -317,14 +318,14 @@ def _static_layer(kind: str, data: LineData, problem: LeastSquares, view: View):
 def one_parameter_png(data, problem, trajectory, *, highlight: int) -> Rendered:
     """The same picture as :func:`one_parameter_figure`, static layer from the cache."""
     view = one_parameter_view(data, problem, trajectory)
-    fig = new_figure(ONE_SIZE, transparent=True)
-    _one_dynamic(fig, data, problem, trajectory, view, highlight)
-    return draw_over(_static_layer("one", data, problem, view), fig)
+    with dynamic_figure(ONE_SIZE) as fig:
+        _one_dynamic(fig, data, problem, trajectory, view, highlight)
+        return draw_over(_static_layer("one", data, problem, view), fig)
 
 
 def two_parameter_png(data, problem, trajectory, *, highlight: int) -> Rendered:
     """The same picture as :func:`two_parameter_figure`, static layer from the cache."""
     view = two_parameter_view(data)
-    fig = new_figure(TWO_SIZE, transparent=True)
-    _two_dynamic(fig, data, problem, trajectory, view, highlight)
-    return draw_over(_static_layer("two", data, problem, view), fig)
+    with dynamic_figure(TWO_SIZE) as fig:
+        _two_dynamic(fig, data, problem, trajectory, view, highlight)
+        return draw_over(_static_layer("two", data, problem, view), fig)
