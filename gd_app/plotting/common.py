@@ -79,9 +79,10 @@ def encode(rgba: np.ndarray) -> bytes:
 _HALVES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="png")
 
 
-def _deflate_part(data: memoryview, *, last: bool) -> bytes:
+def _deflate_part(data: memoryview, *, last: bool) -> tuple[bytes, int]:
     part = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, as pigz does
-    return part.compress(data) + part.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+    end = zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH
+    return part.compress(data) + part.flush(end), zlib.adler32(data)
 
 
 def _deflate(data: memoryview) -> bytes:
@@ -93,8 +94,17 @@ def _deflate(data: memoryview) -> bytes:
     half = len(data) // 2
     first = _HALVES.submit(_deflate_part, data[:half], last=False)
     second = _HALVES.submit(_deflate_part, data[half:], last=True)
-    checksum = zlib.adler32(data)
-    return b"\x78\x01" + first.result() + second.result() + checksum.to_bytes(4, "big")
+    (head, adler1), (tail, adler2) = first.result(), second.result()
+    checksum = _adler32_combine(adler1, adler2, len(data) - half)
+    return b"\x78\x01" + head + tail + checksum.to_bytes(4, "big")
+
+
+def _adler32_combine(adler1: int, adler2: int, length2: int) -> int:
+    """The Adler-32 of A + B from those of A and B (zlib's ``adler32_combine``)."""
+    base = 65521
+    a = ((adler1 & 0xFFFF) + (adler2 & 0xFFFF) - 1) % base
+    b = ((adler1 >> 16) + (adler2 >> 16) + length2 * (adler1 & 0xFFFF) - length2) % base
+    return (b << 16) | a
 
 
 def render(fig: Figure) -> Rendered:
