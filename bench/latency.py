@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from server import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
+    PHASES_JS,
     open_and_settle,
     press_until_new_figure,
     streamlit_server,
@@ -47,6 +48,7 @@ async def measure(urls: dict[str, str], rounds: int, moves: int) -> dict:
     from playwright.async_api import async_playwright
 
     times = {case: {"new": [], "revisit": []} for case in urls}
+    phases = {case: {"new": [], "revisit": []} for case in urls}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -68,10 +70,29 @@ async def measure(urls: dict[str, str], rounds: int, moves: int) -> dict:
                             await page.wait_for_timeout(300)
                             took = await press_until_new_figure(page, "alpha", button)
                             times[case][kind].append(took)
+                            phases[case][kind].append(await page.evaluate(PHASES_JS))
                     await context.close()
         finally:
             await browser.close()
-    return times
+    return times, phases
+
+
+def breakdown(phases: dict) -> str:
+    """Median of each phase, in ms from the key press (see PHASES_JS); '-' if never seen."""
+    names = ("to_running", "running", "fetch_start", "fetch", "total")
+    lines = [
+        "where the time goes (medians, ms): press -> app shows its script running; "
+        "running; press -> figure fetch starts; fetch; press -> figure decoded",
+        f"  {'case':<24}" + "".join(f"{name:>12}" for name in names),
+    ]
+    for case, kinds in phases.items():
+        for kind, rows in kinds.items():
+            cells = []
+            for name in names:
+                values = [row[name] for row in rows if row[name] == row[name]]  # not NaN
+                cells.append(f"{statistics.median(values):12.0f}" if values else f"{'-':>12}")
+            lines.append(f"  {case + ' ' + kind:<24}" + "".join(cells))
+    return "\n".join(lines)
 
 
 def report(times: dict) -> str:
@@ -103,7 +124,9 @@ def main() -> None:
     rounds, moves = (1, 1) if args.tiny else (3, 6)
     with streamlit_server() as app, streamlit_server("bench/bare_app.py") as bare:
         urls = {"one_parameter": app, "two_parameters": app, "bare": bare}
-        print(report(asyncio.run(measure(urls, rounds, moves))))
+        times, phases = asyncio.run(measure(urls, rounds, moves))
+        print(report(times))
+        print(breakdown(phases))
 
 
 if __name__ == "__main__":

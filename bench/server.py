@@ -232,6 +232,33 @@ WATCH_JS = """() => {
   const observer = new MutationObserver(check);
   observer.observe(main, {subtree: true, childList: true, attributes: true,
                           attributeFilter: ['src']});
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = new MutationObserver((records) => {
+    const now = performance.now();
+    if (app.getAttribute('data-test-script-state') === 'running') watch.started ??= now;
+    if (records.some(r => r.oldValue === 'running')) {
+      watch.started ??= now;
+      watch.finished ??= now;
+    }
+  });
+  state.observe(app, {attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+}"""
+
+# Where the time went, on the page's clock: key press -> the app shows its script
+# running (the rerun request reached the server and it answered) -> not running
+# (the run's elements arrived) ; the figure's fetch (Resource Timing) ; decoded.
+PHASES_JS = """() => {
+  const w = window.__watch;
+  const img = document.querySelector('[data-testid="stMain"] [data-testid="stImage"] img');
+  const fetch = performance.getEntriesByName(img.src).at(-1);
+  return {
+    to_running: (w.started ?? NaN) - w.pressed,
+    running: (w.finished ?? NaN) - (w.started ?? NaN),
+    fetch_start: fetch ? fetch.startTime - w.pressed : NaN,
+    fetch: fetch ? fetch.responseEnd - fetch.startTime : NaN,
+    total: w.loaded - w.pressed,
+  };
 }"""
 
 IDLE_JS = """() => {

@@ -52,13 +52,14 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
 def encode(rgba: np.ndarray) -> bytes:
     """A PNG of 8-bit RGBA pixels, RGB when every pixel is opaque (the PNG spec, section 11.2).
 
-    Written with zlib, not PIL: PIL tries five row filters on every row and holds
-    the GIL while it does (one 2000x960 picture: about 3x slower, and another
-    session's rerun waits for it). zlib at level 1 on unfiltered rows gives a file
-    of the same size and releases the GIL, so the two halves compress on both cores.
+    Written with zlib, not PIL: PIL picks a filter for every row (adaptive
+    filtering) and, encoding to memory, never releases the GIL, so another
+    session's rerun waits for it; a 2000x960 picture took about 3x as long.
+    zlib at level 1 on unfiltered rows gives a file of the same size and
+    releases the GIL, so the two halves compress on both cores.
     """
     height, width, _ = rgba.shape
-    opaque = bool((rgba.view(np.uint32) >= 0xFF000000).all())  # alpha is the high byte
+    opaque = bool((rgba.view("<u4") >= 0xFF000000).all())  # alpha: the high byte
     channels = 3 if opaque else 4
     rows = np.empty((height, 1 + width * channels), np.uint8)
     rows[:, 0] = 0  # filter type 0: the row as it is
