@@ -27,14 +27,15 @@ def _local_alpha_note(curvature: float, x0: float) -> str:
 
 
 # ---------------------------------------------------------------- symbolic f(x)
-@lru_cache(maxsize=32)
-def _compiled(text: str) -> SymbolicFunction:
-    return compile_function(text)
+@lru_cache(maxsize=32)  # the problem: f, f′, f″ compiled, and their LaTeX (up to 100 ms)
+def _compiled(text: str) -> tuple[SymbolicFunction, tuple[str, str, str]]:
+    function = compile_function(text)
+    return function, function.latex()
 
 
 @cache_by_name(maxsize=32)
 def _symbolic_run(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
-    return minimize(_compiled(f), x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
+    return minimize(_compiled(f)[0], x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
 
 
 def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int) -> Demo:
@@ -68,7 +69,7 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
         ),
         **run_summary(verdicts, trajectory, measure="slope", curvature=run.curvature[-1]),
         alpha_note=_local_alpha_note(run.curvature[0], x0),
-        latex=run.function.latex(),
+        latex=_compiled(f)[1],
     )
 
 
