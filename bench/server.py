@@ -247,11 +247,12 @@ WATCH_JS = """() => {
 
 # Where the time went, on the page's clock: key press -> the app shows its script
 # running (the rerun request reached the server and it answered) -> not running
-# (the run's elements arrived) ; the figure's fetch (Resource Timing) ; decoded.
+# (the run's elements arrived) ; the figure's fetch (Resource Timing; none when the
+# browser had the bytes already) ; decoded.
 PHASES_JS = """() => {
   const w = window.__watch;
   const img = document.querySelector('[data-testid="stMain"] [data-testid="stImage"] img');
-  const fetch = performance.getEntriesByName(img.src).at(-1);
+  const fetch = performance.getEntriesByName(img.src).filter(e => e.startTime >= w.pressed).at(-1);
   return {
     to_running: (w.started ?? NaN) - w.pressed,
     running: (w.finished ?? NaN) - (w.started ?? NaN),
