@@ -72,7 +72,11 @@ async def browsers(url: str, sessions: int, moves: int, pause: float) -> str:
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
         try:
             page = await context.new_page()
-            await open_and_settle(page, f"{url}/{page_name}?N={DEFAULT_N[page_name] + i}")
+            try:
+                await open_and_settle(page, f"{url}/{page_name}?N={DEFAULT_N[page_name] + i}")
+            except Exception as error:
+                errors.append(f"session {i} could not open: {type(error).__name__}: {error}"[:200])
+                return
             for _ in range(per_session[i]):
                 await asyncio.sleep(pause)
                 try:
