@@ -11,7 +11,7 @@ def home() -> None:
         "Gradient descent finds the parameters $\\theta$ of a model by walking downhill on a "
         "**cost function**. These demos let you watch every step."
     )
-    st.subheader("The model and its cost")
+    st.header("The model and its cost")
     st.markdown(
         "We fit a **hypothesis function** $h_\\theta(x)$ to data $(x^{(i)}, y^{(i)})$, "
         "$i = 1, \\dots, m$: a straight line through the origin, or with an intercept:"
@@ -19,20 +19,20 @@ def home() -> None:
     st.latex(r"h_\theta(x) = \theta_1 x \qquad\text{or}\qquad h_\theta(x) = \theta_0 + \theta_1 x")
     st.markdown("The cost is the mean squared error, divided by 2:")
     st.latex(r"J(\theta) = \frac{1}{2m} \sum_{i=1}^{m} \left(h_\theta(x^{(i)}) - y^{(i)}\right)^2")
-    st.subheader("The update rule")
+    st.header("The update rule")
     st.latex(r"\theta_j := \theta_j - \alpha \frac{\partial J(\theta)}{\partial \theta_j}")
     st.markdown(
         "The **learning rate** $\\alpha$ sets the step size. Small steps are safe but slow; "
         "larger ones get there faster, until they overshoot the minimum, and past a critical "
         "value $\\alpha_{crit}$ every step overshoots further and the run diverges."
     )
-    st.subheader("How a machine learns")
+    st.header("How a machine learns")
     st.markdown(
         "1. **Predict**: make a guess for the parameters.\n"
         "2. **Calculate the error**: how steep is the cost there? (the gradient)\n"
         "3. **Learn**: step against the slope, and repeat until the steps get tiny."
     )
-    st.subheader("Try it")
+    st.header("Try it")
     for page, what in (
         (ONE, "Fit h = θ₁·x to points on y = 0.5x; see why too large an α diverges."),
         (TWO, "Fit h = θ₀ + θ₁·x; follow the arrows across the contours of J(θ₀, θ₁)."),

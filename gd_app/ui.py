@@ -15,8 +15,6 @@ from streamlit.runtime.pages_manager import PagesManager
 from gd_app.controls import MAX_FORMULA, STEP, Control
 from gd_app.demos.common import Demo, Picture
 
-CACHE_ENTRIES = 32  # per cached function; each entry is a table or one PNG (~0.2–0.5 MB)
-
 
 def escape_markdown(text: str) -> str:
     """Text shown in st.error/st.warning/…, read literally: no markdown, LaTeX, icon codes
@@ -60,11 +58,6 @@ def nearest_option(control: Control, raw: str | None):
     if not (math.isfinite(number) and number > 0):
         return None
     return min(control.options, key=lambda v: abs(math.log10(v) - math.log10(number)))
-
-
-def cached(function):
-    """``st.cache_data`` with a bound size, shared by every session."""
-    return st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)(function)
 
 
 def _widget(control: Control):
@@ -213,13 +206,15 @@ def step_slider(rows: int, page: str) -> int:
 def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page: str) -> None:
     """The part every demo page shares: scrubber, verdicts, figure, metrics, history table.
 
-    ``draw`` is the demo's picture function; it is called (cached) with the
-    controls' values and the scrubber's ``step``.
+    ``draw`` is the demo's picture function (cached in the view model); it is
+    called with the controls' values and the scrubber's ``step``.
     """
     if demo.alpha_note and controls.alpha_note is not None:
-        controls.alpha_note.caption(escape_markdown(demo.alpha_note))
+        # Small text in the body colour: st.caption's grey on the sidebar's grey
+        # fails WCAG AA contrast (3.8:1, axe-core's color-contrast rule).
+        controls.alpha_note.markdown(f":small[{escape_markdown(demo.alpha_note)}]")
     step = step_slider(len(demo.table), page)
-    picture = cached(draw)(**controls.values, step=step)
+    picture = draw(**controls.values, step=step)
     show_verdicts(demo)
     show_picture(picture)
     show_metrics(demo)

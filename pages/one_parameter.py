@@ -15,7 +15,7 @@ st.markdown(
 )
 
 controls = ui.sidebar(ONE_PARAMETER, page="one_parameter")
-demo = ui.cached(demos.one_parameter)(**controls.values)
+demo = demos.one_parameter(**controls.values)
 ui.show_results(
     demo,
     demos.one_parameter_picture,

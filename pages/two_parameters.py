@@ -15,7 +15,7 @@ st.markdown(
 )
 
 controls = ui.sidebar(TWO_PARAMETERS, page="two_parameters")
-demo = ui.cached(demos.two_parameters)(**controls.values)
+demo = demos.two_parameters(**controls.values)
 ui.show_results(
     demo,
     demos.two_parameters_picture,

@@ -11,6 +11,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -62,3 +64,37 @@ def test_budget_benchmark_runs_and_answers_every_hostile_formula():
     assert re.search(
         r"^other sessions: with 1 over-budget job running: .* ratio [\d.]+ ", out, re.M
     )
+
+
+def _run(*args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=600, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_load_generator_speaks_the_websocket_protocol():
+    """Three websocket sessions rerun the real server; every move answers, none errs."""
+    out = _run("bench/load.py", "--tiny", "--scenario", "class")
+    match = re.search(
+        r"^class \(3 of 3 websocket sessions.*: (\d+) moves, median .* errors (\d+)", out, re.M
+    )
+    assert match, out
+    assert int(match[1]) >= 3 and int(match[2]) == 0, out
+
+
+@pytest.mark.browser
+def test_browser_benchmarks_run():
+    """The browser scenario of bench/load.py and bench/latency.py, at toy sizes."""
+    if not os.path.exists("/usr/bin/chromium"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true requires Chromium at /usr/bin/chromium")
+        pytest.skip("Chromium is not installed (no /usr/bin/chromium)")
+    out = _run("bench/load.py", "--tiny", "--scenario", "browsers")
+    assert re.search(
+        r"^browsers \(2 Chromium sessions.*: 4 moves, median .* errors 0$", out, re.M
+    ), out
+    out = _run("bench/latency.py", "--tiny")
+    for case in ("one_parameter", "two_parameters", "bare"):
+        assert re.search(rf"^  {case} +\d+ ms \(1\) +\d+ ms \(1\)$", out, re.M), out

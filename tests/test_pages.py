@@ -57,7 +57,7 @@ def test_one_parameter_table_is_the_seed_theta1_values():
     assert [m.label for m in at.metric] == ["final θ1", "final cost J", "steps taken"]
     assert at.metric[0].value == f"{seed_thetas[-1]:.6g}"
     assert "α = 1.15 < α_crit = 5.43: converges monotonically" in plain(at.info[0].value)
-    assert any("α_crit = 5.43" in plain(c.value) for c in at.sidebar.caption), "beside α"
+    assert any("α_crit = 5.43" in plain(c.value) for c in at.sidebar.markdown), "beside α"
 
 
 def test_two_parameter_table_is_the_seed_theta_list():

@@ -1,7 +1,15 @@
 """What every demo's view model shares: the Demo a page shows, number formats, run caches.
 
-A page calls exactly one view-model function (wrapped in ``st.cache_data``) and
-shows what it returns: no maths and no drawing happen in the pages.
+A page calls its view model's functions and shows what they return: no maths and
+no drawing happen in the pages. The caches live here and in the demo modules,
+one per thing, each bounded (no ``st.cache_data`` layer on top):
+
+* the data set / problem: ``fit._problem`` (8 data sets), ``symbolic._compiled`` (32 f's);
+* the run: ``cache_by_name`` on ``fit._one_run``, ``fit._two_run`` and
+  ``symbolic._symbolic_run``; a page's Demo (table, sentences) and its picture
+  both read this one run object, and the Demo, cheap to build from it, is not cached;
+* the picture: ``cache_by_name`` on each ``*_picture`` (one PNG per entry);
+* the static figure layer: ``plotting.fit._static_layer`` (4 layers of 8 MB).
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ import pandas as pd
 from gd_app.tables import StepVerdicts
 from gd_core.analysis import run_verdict
 from gd_core.descent import StopReason, Trajectory
+
+PICTURES = 32  # pictures kept per demo, one PNG each (at most about 0.5 MB at 2000 x 960)
 
 
 @dataclass(frozen=True)
@@ -63,23 +73,37 @@ def cache_by_name(*, maxsize: int):
 
     Plain ``lru_cache`` keys keyword arguments in call order, so a page's table
     (called by name) and its picture (called with ``**params`` in the controls'
-    order) would miss each other and run the same descent twice.
+    order) would miss each other and run the same descent twice. A function that
+    takes ``**params`` is keyed by those sorted by name. Process-wide and shared by
+    every session; the caller states the bound in entries and what one entry holds.
     """
 
     def decorate(function):
         signature = inspect.signature(function)
         names = list(signature.parameters)
-        by_position = lru_cache(maxsize=maxsize)(
-            lambda *values: function(**dict(zip(names, values, strict=True)))
+        extra = next(
+            (p.name for p in signature.parameters.values() if p.kind is p.VAR_KEYWORD), None
         )
+
+        def unkey(*values):
+            kwargs = dict(zip(names, values, strict=True))
+            if extra is not None:
+                kwargs.update(kwargs.pop(extra))  # the sorted (name, value) pairs
+            return function(**kwargs)
+
+        by_position = lru_cache(maxsize=maxsize)(unkey)
 
         @functools.wraps(function)
         def call(**kwargs):
             bound = signature.bind(**kwargs)
             bound.apply_defaults()
-            return by_position(*bound.arguments.values())
+            values = dict(bound.arguments)
+            if extra is not None:
+                values[extra] = tuple(sorted(values.get(extra, {}).items()))  # hashable
+            return by_position(*values.values())
 
         call.cache_info = by_position.cache_info
+        call.cache_clear = by_position.cache_clear
         return call
 
     return decorate

@@ -7,6 +7,7 @@ from functools import lru_cache
 import numpy as np
 
 from gd_app.demos.common import (
+    PICTURES,
     Demo,
     Metric,
     Picture,
@@ -16,7 +17,6 @@ from gd_app.demos.common import (
     run_summary,
 )
 from gd_app.plotting import fit as plotting
-from gd_app.plotting.common import png_width
 from gd_app.tables import fit_history, step_verdicts
 from gd_core.analysis import distinct, learning_rates, rate_verdict
 from gd_core.descent import Trajectory
@@ -136,6 +136,7 @@ def one_parameter(
     )
 
 
+@cache_by_name(maxsize=PICTURES)
 def one_parameter_picture(*, step: int = 0, **params) -> Picture:
     """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted."""
     data, problem, trajectory = _one_run(**params)
@@ -145,10 +146,10 @@ def one_parameter_picture(*, step: int = 0, **params) -> Picture:
         f"{final:.3g}. Right: the parabola J(θ1) with the iterates moving from θ1 = {theta1:g} "
         f"to {final:.3g}; the true θ1 is 0.5."
     )
-    png = plotting.one_parameter_png(
+    png, width = plotting.one_parameter_png(
         data, problem, trajectory, highlight=highlighted_row(step, trajectory)
     )
-    return Picture(png=png, alt=alt, width=png_width(png))
+    return Picture(png=png, alt=alt, width=width)
 
 
 # ---------------------------------------------------------------- two parameters
@@ -195,6 +196,7 @@ def two_parameters(
     )
 
 
+@cache_by_name(maxsize=PICTURES)
 def two_parameters_picture(*, step: int = 0, **params) -> Picture:
     """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
     data, problem, trajectory = _two_run(**params)
@@ -207,7 +209,7 @@ def two_parameters_picture(*, step: int = 0, **params) -> Picture:
         f"map of J(θ0, θ1) with elliptical contours; arrows step from ({theta0_start:g}, "
         f"{theta1_start:g}) to ({t0:.3g}, {t1:.3g}); the true θ is ({theta0_true:g}, {theta1_true:g})."
     )
-    png = plotting.two_parameter_png(
+    png, width = plotting.two_parameter_png(
         data, problem, trajectory, highlight=highlighted_row(step, trajectory)
     )
-    return Picture(png=png, alt=alt, width=png_width(png))
+    return Picture(png=png, alt=alt, width=width)

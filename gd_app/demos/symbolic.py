@@ -10,9 +10,17 @@ import io
 import math
 import re
 
-from gd_app.demos.common import Demo, Metric, Picture, cache_by_name, fmt, highlighted_row
+from gd_app.demos.common import (
+    PICTURES,
+    Demo,
+    Metric,
+    Picture,
+    cache_by_name,
+    fmt,
+    highlighted_row,
+)
 from gd_app.plotting import symbolic as plotting
-from gd_app.plotting.common import png_width, to_png
+from gd_app.plotting.common import render
 from gd_app.tables import symbolic_history
 from gd_core import budget
 from gd_core.descent import StopReason
@@ -134,6 +142,7 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
     )
 
 
+@cache_by_name(maxsize=PICTURES)
 def symbolic_picture(*, step: int = 0, **params) -> Picture:
     """The figure for :func:`symbolic`'s ``params``, iterate ``step`` highlighted."""
     fig = figure(step=step, **params)
@@ -145,8 +154,8 @@ def symbolic_picture(*, step: int = 0, **params) -> Picture:
         f"from x = {params['x0']:g} to x = {trajectory.final[0]:.4g}, marked as: {kind}. "
         "Right: the slope |f′(x)| at each iteration on a log scale."
     )
-    png = to_png(fig)
-    return Picture(png=png, alt=alt, width=png_width(png))
+    png, width = render(fig)
+    return Picture(png=png, alt=alt, width=width)
 
 
 def figure(*, step: int = 0, theme: str = "light", **params):

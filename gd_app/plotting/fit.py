@@ -27,22 +27,24 @@ from gd_app.plotting.common import (
     ORANGE,
     SKY,
     VERMILLION,
+    Rendered,
     axes,
+    background,
     draw_over,
+    dynamic_figure,
     frozen,
     highlight_handle,
     legend_below,
     marker,
     new_figure,
     padded,
-    pixels,
     ring,
 )
 from gd_core.descent import Trajectory
 from gd_core.linear import LeastSquares, LineData
 
 MAX_SCATTER = 400  # data points drawn; a larger data set is drawn as an even sample
-STATIC_CACHE = 4  # static layers kept (each about 8 MB of pixels)
+STATIC_CACHE = 4  # static layers kept, each 8 MB of RGBA pixels (2000 x 960 x 4 bytes)
 
 
 # ---------------------------------------------------------------- views
@@ -306,24 +308,24 @@ def two_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure
 
 # ---------------------------------------------------------------- layered PNGs
 @lru_cache(maxsize=STATIC_CACHE)
-def _static_pixels(kind: str, data: LineData, problem: LeastSquares, view: View) -> np.ndarray:
+def _static_layer(kind: str, data: LineData, problem: LeastSquares, view: View):
     draw, size = {"one": (_one_static, ONE_SIZE), "two": (_two_static, TWO_SIZE)}[kind]
     fig = new_figure(size)
     draw(fig, data, problem, view)
-    return frozen(pixels(fig))
+    return background(fig)
 
 
-def one_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
+def one_parameter_png(data, problem, trajectory, *, highlight: int) -> Rendered:
     """The same picture as :func:`one_parameter_figure`, static layer from the cache."""
     view = one_parameter_view(data, problem, trajectory)
-    fig = new_figure(ONE_SIZE, transparent=True)
-    _one_dynamic(fig, data, problem, trajectory, view, highlight)
-    return draw_over(_static_pixels("one", data, problem, view), fig)
+    with dynamic_figure(ONE_SIZE) as fig:
+        _one_dynamic(fig, data, problem, trajectory, view, highlight)
+        return draw_over(_static_layer("one", data, problem, view), fig)
 
 
-def two_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
+def two_parameter_png(data, problem, trajectory, *, highlight: int) -> Rendered:
     """The same picture as :func:`two_parameter_figure`, static layer from the cache."""
     view = two_parameter_view(data)
-    fig = new_figure(TWO_SIZE, transparent=True)
-    _two_dynamic(fig, data, problem, trajectory, view, highlight)
-    return draw_over(_static_pixels("two", data, problem, view), fig)
+    with dynamic_figure(TWO_SIZE) as fig:
+        _two_dynamic(fig, data, problem, trajectory, view, highlight)
+        return draw_over(_static_layer("two", data, problem, view), fig)

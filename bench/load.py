@@ -1,0 +1,169 @@
+"""Many visitors at once against a real ``streamlit run``: median, p95 and errors (#13).
+
+    python bench/load.py                      # both scenarios (about 3 minutes)
+    python bench/load.py --scenario class     # one of them: browsers | class
+    python bench/load.py --tiny               # a few moves each: shows it works
+
+1. browsers: 6 sessions in headless Chromium, alternating the one- and the
+   two-parameter page, each pressing → on the α slider 0.7 s after its last
+   answer, 48 moves in all. A move's time runs from the key press to the new
+   figure loaded and decoded in the page. (The issue's first measurement:
+   median 498 ms, p95 978 ms; goal p95 <= 500 ms.)
+2. class: 30 sessions speaking Streamlit's websocket protocol (no browser:
+   at 30 browsers we would measure Chromium), alternating the pages, each
+   moving α to a value no session has asked for about every 3 s for a minute.
+   A move's time runs from sending the rerun to the run finished and its
+   figure fetched over HTTP. (Goal: p95 <= 1 s, no errors.)
+
+Each session starts with its own N, so no two sessions ask for the same run.
+Errors are runs that raised, timed out or lost their connection. The machine
+may be shared: compare numbers measured in one run only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from server import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    WireSession,
+    open_and_settle,
+    press_until_new_figure,
+    streamlit_server,
+)
+
+PAGES = ("one_parameter", "two_parameters")
+DEFAULT_N = {"one_parameter": 20, "two_parameters": 15}
+ALPHAS = {  # the α slider's values (min, max, step as in gd_app/controls.py)
+    "one_parameter": [round(0.1 + 0.05 * i, 2) for i in range(119)],
+    "two_parameters": [round(0.1 + 0.1 * i, 1) for i in range(25)],
+}
+
+
+def summary(name: str, seconds: list[float], errors: list[str], extra: str = "") -> str:
+    if seconds:
+        ms = sorted(1000 * s for s in seconds)
+        p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+        times = f"median {statistics.median(ms):5.0f} ms, p95 {p95:5.0f} ms, max {ms[-1]:5.0f} ms"
+    else:
+        times = "no move finished"
+    line = f"{name}: {len(seconds)} moves, {times}, errors {len(errors)}{extra}"
+    return line + "".join(f"\n    error: {e}" for e in errors[:5])
+
+
+# ------------------------------------------------------------------ 1. browsers
+async def browsers(url: str, sessions: int, moves: int, pause: float) -> str:
+    from playwright.async_api import async_playwright
+
+    seconds, errors = [], []
+    per_session = [moves // sessions + (i < moves % sessions) for i in range(sessions)]
+
+    async def visitor(browser, i: int) -> None:
+        page_name = PAGES[i % 2]
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = await context.new_page()
+            try:
+                await open_and_settle(page, f"{url}/{page_name}?N={DEFAULT_N[page_name] + i}")
+            except Exception as error:
+                errors.append(f"session {i} could not open: {type(error).__name__}: {error}"[:200])
+                return
+            for _ in range(per_session[i]):
+                await asyncio.sleep(pause)
+                try:
+                    seconds.append(await press_until_new_figure(page, "alpha", "ArrowRight"))
+                except Exception as error:  # a timeout: the answer never came
+                    errors.append(f"session {i}: {type(error).__name__}: {error}"[:200])
+                if await page.locator('[data-testid="stException"]').count():
+                    errors.append(f"session {i}: the page shows an exception")
+        finally:
+            await context.close()
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            await asyncio.gather(*(visitor(browser, i) for i in range(sessions)))
+        finally:
+            await browser.close()
+    return summary(
+        f"browsers ({sessions} Chromium sessions, → on α {pause} s after each answer)",
+        seconds,
+        errors,
+    )
+
+
+# ------------------------------------------------------------------ 2. a class
+async def a_class(url: str, sessions: int, duration: float, every: float, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    seconds, errors, sizes = [], [], []
+    opened = []
+
+    async def student(i: int) -> None:
+        page_name = PAGES[i % 2]
+        start_n = DEFAULT_N[page_name] + i
+        fresh = [a for a in ALPHAS[page_name]]
+        rng.shuffle(fresh)
+        session = WireSession(url)
+        await asyncio.sleep(rng.uniform(0, every))  # students don't start in step
+        try:
+            await session.open(page_name, f"N={start_n}")
+            opened.append(i)
+            end = time.monotonic() + duration
+            while time.monotonic() < end and fresh:
+                began = time.monotonic()
+                try:
+                    await session.move("alpha", fresh.pop())
+                    sizes.append(await session.fetch_image())
+                    seconds.append(time.monotonic() - began)
+                    errors.extend(f"session {i}: {e[:150]}" for e in session.errors)
+                except Exception as error:
+                    errors.append(f"session {i}: {type(error).__name__}: {error}"[:200])
+                    if not isinstance(error, asyncio.TimeoutError):
+                        return  # the connection is gone
+                await asyncio.sleep(
+                    max(0.0, every * rng.uniform(0.8, 1.2) - (time.monotonic() - began))
+                )
+        except Exception as error:
+            errors.append(f"session {i} could not open: {type(error).__name__}: {error}"[:200])
+        finally:
+            await session.close()
+
+    await asyncio.gather(*(student(i) for i in range(sessions)))
+    kb = statistics.median(sizes) / 1024 if sizes else 0
+    return summary(
+        f"class ({len(opened)} of {sessions} websocket sessions, a fresh α about every "
+        f"{every:g} s for {duration:g} s)",
+        seconds,
+        errors,
+        extra=f", figure {kb:.0f} KB (median)",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", choices=["browsers", "class", "both"], default="both")
+    parser.add_argument("--tiny", action="store_true", help="a few moves: shows it works")
+    parser.add_argument("--log", type=Path, help="the server's log file")
+    args = parser.parse_args()
+    with streamlit_server(log=args.log) as url:
+        if args.scenario in ("browsers", "both"):
+            sessions, moves = (2, 4) if args.tiny else (6, 48)
+            print(asyncio.run(browsers(url, sessions, moves, pause=0.7)), flush=True)
+        if args.scenario in ("class", "both"):
+            sessions, duration = (3, 4.0) if args.tiny else (30, 60.0)
+            print(asyncio.run(a_class(url, sessions, duration, every=3.0)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

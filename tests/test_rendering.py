@@ -1,0 +1,103 @@
+"""The fast screen route draws the same pixels as the one-figure route; the PNGs are valid.
+
+The fast route blits (matplotlib's documented ``copy_from_bbox`` / ``restore_region``)
+the cached static layer and draws only the dynamic Axes over it; the one-figure
+route draws both layers on one Figure. PNGs are decoded with PIL, independently of
+the zlib writer in ``gd_app.plotting.common``.
+"""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gd_app import demos
+from gd_app.demos import fit
+from gd_app.plotting import common
+from gd_app.plotting import fit as plotting
+
+
+def decoded(png: bytes) -> np.ndarray:
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return np.asarray(image.convert("RGBA"))
+
+
+ONE = dict(N=20, alpha=1.15, theta1=0.0)
+TWO = dict(N=15, alpha=0.5, theta0_true=2.0, theta1_true=2.0, theta0_start=0.0, theta1_start=0.0)
+
+
+@pytest.mark.parametrize(
+    "run, whole, fast, params, other",
+    [
+        (
+            fit._one_run,
+            plotting.one_parameter_figure,
+            plotting.one_parameter_png,
+            ONE,
+            dict(ONE, alpha=1.9, N=30),  # zoomed out: another static layer
+        ),
+        (
+            fit._two_run,
+            plotting.two_parameter_figure,
+            plotting.two_parameter_png,
+            TWO,
+            dict(TWO, alpha=1.9, N=40, noise=1.0, m=50),
+        ),
+    ],
+    ids=["one_parameter", "two_parameters"],
+)
+def test_fast_route_equals_the_one_figure_route(run, whole, fast, params, other):
+    for each in (params, other, params):  # cached layers must not carry one run into the next
+        data, problem, trajectory = run(**each)
+        for highlight in (0, 3, len(trajectory.values) - 1):
+            quick = fast(data, problem, trajectory, highlight=highlight)
+            reference = common.pixels(whole(data, problem, trajectory, highlight=highlight))
+            got = decoded(quick.png)
+            assert got.shape == reference.shape
+            assert quick.width == reference.shape[1]
+            assert np.array_equal(got, reference), (
+                f"{np.count_nonzero(np.any(got != reference, axis=-1))} pixels differ"
+            )
+
+
+def test_the_highlight_changes_the_fast_picture():
+    """A blit that forgot the dynamic layer would pass the test above only if both were blank."""
+    data, problem, trajectory = fit._two_run(**TWO)
+    first = decoded(plotting.two_parameter_png(data, problem, trajectory, highlight=0).png)
+    last = decoded(plotting.two_parameter_png(data, problem, trajectory, highlight=9).png)
+    fig = common.new_figure(plotting.TWO_SIZE)
+    plotting._two_static(fig, data, problem, plotting.two_parameter_view(data))
+    static = common.pixels(fig)
+    assert np.any(first != last)
+    assert np.count_nonzero(np.any(first != static, axis=-1)) > 10_000
+
+
+@pytest.mark.parametrize("alpha", [255, 128])
+def test_encode_round_trips_through_pil(alpha):
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    rgba[..., 3] = 255
+    rgba[5, 7, 3] = alpha
+    png = common.encode(rgba)
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == ("RGB" if alpha == 255 else "RGBA")
+    assert image.size == (53, 37)
+    assert np.array_equal(decoded(png), rgba)
+
+
+def test_deflate_in_halves_is_a_zlib_stream_of_the_data():
+    data = np.random.default_rng(1).integers(0, 4, size=300_001, dtype=np.uint8).tobytes()
+    import zlib
+
+    assert zlib.decompress(common._deflate(memoryview(data))) == data
+
+
+def test_pictures_carry_their_drawn_width():
+    for picture in (
+        demos.one_parameter_picture(**ONE, step=2),
+        demos.two_parameters_picture(**TWO, step=2),
+        demos.symbolic_picture(f="x**2", x0=3.0, alpha=0.1, precision=1e-4, max_iter=100),
+    ):
+        assert picture.width == Image.open(io.BytesIO(picture.png)).size[0]
