@@ -16,6 +16,10 @@ from typing import ClassVar
 
 import sympy
 
+from gd_core.errors import ExpressionError
+
+__all__ = ["MAX_LENGTH", "X", "ExpressionError", "parse_expression"]
+
 X = sympy.Symbol("x", real=True)
 
 MAX_LENGTH = 200  # characters of input
@@ -26,10 +30,6 @@ _MAX_DIGITS = 15  # digits in a typed number (a float holds about 15 significant
 _MAX_EXPONENT = 100  # largest |exponent| when the exponent is a constant
 _MAX_MAGNITUDE = 1e100  # largest |constant|, and largest numerator/denominator SymPy may hold
 _MAX_ROOT_BASE = 10**5  # largest integer SymPy may take a fractional power of (it factorises it)
-
-
-class ExpressionError(ValueError):
-    """Input rejected; str(err) is a short message for a student, saying what is not allowed."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class _Built:
     value: float | None  # None when the expression depends on x
 
 
-_NAMES = {"x": X, "pi": sympy.pi, "E": sympy.E, "e": sympy.E}
+_CONSTANTS = {"pi": sympy.pi, "E": sympy.E, "e": sympy.E}
 _NAME_VALUES = {"pi": math.pi, "E": math.e, "e": math.e}
 
 _FUNCTIONS: dict[str, tuple[Callable, Callable[[float], float]]] = {
@@ -112,8 +112,36 @@ _TOO_LARGE = "Numbers in f(x) get too large (the limit is 1e100)"
 _IMPLICIT_PRODUCT = re.compile(r"[\d.)]\s*[A-Za-z_(]|[\w)]\s+[\w(]")
 
 
-def parse_expression(text: str) -> sympy.Expr:
-    """Parse text into a SymPy expression in X, or raise ExpressionError."""
+def parse_expression(text: str, variables: tuple[str, ...] = ("x",)) -> sympy.Expr:
+    """Parse text into a SymPy expression in ``variables`` (real symbols), or raise ExpressionError.
+
+    With the default it is f(x) in :data:`X`; the lab page passes ("x", "y"). The
+    expression must depend on at least one of the variables. Messages name the
+    function as f(x) or f(x, y) and list the allowed variables.
+    """
+    names = _variables(tuple(variables))
+    try:
+        return _parse(text, names)
+    except ExpressionError as error:
+        if tuple(variables) == ("x",):
+            raise
+        message = str(error).replace("f(x)", f"f({', '.join(variables)})")
+        raise ExpressionError(message) from None
+
+
+def _variables(variables: tuple[str, ...]) -> dict[str, sympy.Symbol]:
+    """The symbol of each variable name (x is :data:`X`); names must be plain and new."""
+    if not variables:
+        raise ValueError("at least one variable is needed")
+    symbols = {}
+    for name in variables:
+        if not name.isidentifier() or name in _CONSTANTS or name in _FUNCTIONS:
+            raise ValueError(f"{name!r} can't be a variable")
+        symbols[name] = X if name == "x" else sympy.Symbol(name, real=True)
+    return symbols
+
+
+def _parse(text: str, variables: dict[str, sympy.Symbol]) -> sympy.Expr:
     if not isinstance(text, str):
         raise ExpressionError("f(x) must be text")
     if len(text) > MAX_LENGTH:
@@ -124,10 +152,18 @@ def parse_expression(text: str) -> sympy.Expr:
         raise ExpressionError("f(x) is empty")
     tree = _parse_tree(source)
     _check_size(tree.body)
-    expr = _Builder(source).build(tree.body).expr
-    if not expr.has(X):
-        raise ExpressionError("f(x) does not depend on x")
+    expr = _Builder(source, variables).build(tree.body).expr
+    if not expr.free_symbols:
+        raise ExpressionError(f"f(x) does not depend on {_or(list(variables))}")
     return expr
+
+
+def _or(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _parse_tree(source: str) -> ast.Expression:
@@ -179,13 +215,13 @@ def _checked(expr: sympy.Expr, value: float | None) -> _Built:
             raise ExpressionError(_TOO_LARGE)
         if node.is_Pow and node.exp.is_Number and abs(node.exp) > _MAX_EXPONENT:
             raise ExpressionError(f"Exponents must be at most {_MAX_EXPONENT}")
-        if node.is_Add and not node.has(X) and _has_root(node):
+        if node.is_Add and not node.free_symbols and _has_root(node):
             # To decide whether a constant like 1 + sqrt(2) - sqrt(3 + 2*sqrt(2)) is zero (Abs,
             # sqrt, exp, ... ask), SymPy computes a minimal polynomial: seconds for 100 characters.
             raise ExpressionError(
                 "Sums with roots of numbers, like 1 + sqrt(2), are not allowed: write 2.414"
             )
-    if value is None and not expr.has(X):  # the x terms cancelled, as in x - x
+    if value is None and not expr.free_symbols:  # the x terms cancelled, as in x - x
         if not expr.is_Number:
             raise ExpressionError("Part of f(x) cancels to a constant; write it more simply")
         value = float(expr)
@@ -208,8 +244,9 @@ def _operator_error(op: ast.AST) -> ExpressionError:
 class _Builder:
     """Builds the SymPy expression from a syntax tree that passed _check_size."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, variables: dict[str, sympy.Symbol]) -> None:
         self.source = source
+        self.variables = variables
 
     def build(self, node: ast.expr) -> _Built:
         handler = self._HANDLERS.get(type(node))
@@ -238,11 +275,16 @@ class _Builder:
         name = node.id
         if name in _FUNCTIONS:
             raise ExpressionError(f"'{name}' is a function: write {name}(x)")
-        if name not in _NAMES:
+        if name in self.variables:
+            return _Built(self.variables[name], None)
+        if name not in _CONSTANTS:
+            names = list(self.variables)
+            kind = "variable" if len(names) == 1 else "variables"
             raise ExpressionError(
-                f"Only the variable x and the constants pi and e are allowed; found '{name}'"
+                f"Only the {kind} {_and(names)} and the constants pi and e are allowed; "
+                f"found '{name}'"
             )
-        return _Built(_NAMES[name], _NAME_VALUES.get(name))
+        return _Built(_CONSTANTS[name], _NAME_VALUES[name])
 
     def _unary(self, node: ast.UnaryOp) -> _Built:
         op = _UNARY_OPERATORS.get(type(node.op))
@@ -285,7 +327,7 @@ class _Builder:
                 raise ExpressionError("Missing '*' before '(': write (x+1)*(x-1)")
             raise _forbidden(node.func)
         name = node.func.id
-        if name in _NAMES:
+        if name in _CONSTANTS or name in self.variables:
             raise ExpressionError(f"Missing '*' before '(': write {name}*(...)")
         if name not in _FUNCTIONS:
             raise ExpressionError(
