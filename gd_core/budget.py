@@ -31,9 +31,11 @@ import multiprocessing
 import os
 import pickle
 import queue
+import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -134,6 +136,9 @@ def _loads(data: bytes) -> Any:
 
 
 # ------------------------------------------------------------------ the pool
+_MAIN_SWAP = threading.Lock()
+
+
 class _Worker:
     """One worker process and our end of its pipe."""
 
@@ -143,7 +148,15 @@ class _Worker:
         self.process = context.Process(
             target=_serve, args=(theirs, MEMORY_LIMIT), daemon=True, name="gd-budget-worker"
         )
-        self.process.start()
+        with _MAIN_SWAP:
+            # multiprocessing makes a new process re-run ``__main__``'s file; under Streamlit
+            # that is the app or page script (which would start workers itself). Hide it.
+            main = sys.modules.get("__main__")
+            sys.modules["__main__"] = types.ModuleType("__main__")
+            try:
+                self.process.start()
+            finally:
+                sys.modules["__main__"] = main
         theirs.close()
         self.retired = False  # its priority was lowered: replace it after this job
         if not ours.poll(START_TIMEOUT) or ours.recv_bytes() != b"ready":
