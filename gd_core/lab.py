@@ -15,6 +15,7 @@ import numpy as np
 
 from gd_core import lab_analysis as analysis
 from gd_core import optimizers
+from gd_core.errors import OutsideDomain
 from gd_core.surface import Surface, compile_surface
 
 # name -> (text, known minima)
@@ -92,6 +93,7 @@ class LabResult:
     """Everything the page shows, as plain data."""
 
     latex: tuple[str, str, str]  # f, ∇f, Hessian
+    canonical: str  # the parsed f as SymPy prints it (for the exported script)
     runs: tuple[MethodRun, ...]
     theory: analysis.Theory | None  # None unless f is quadratic
     minima: np.ndarray  # (k, 2) known minima
@@ -114,12 +116,19 @@ def _surface(text: str) -> Surface:
     return compile_surface(text)
 
 
-def lab_job(
-    text: str, *, x0: float, y0: float, N: int, tol: float, methods: tuple
-) -> LabResult:
+def lab_job(text: str, *, x0: float, y0: float, N: int, tol: float, methods: tuple) -> LabResult:
     """The lab's whole job for the worker. ``methods`` is ((name, ((key, value), …)), …)."""
     surface = _surface(text)
     start = np.array([x0, y0], dtype=float)
+    try:
+        with np.errstate(all="raise"):
+            _evaluate(surface, start, "at the start")
+    except (_Fault, ArithmeticError) as error:
+        detail = str(error).rsplit(": ", 1)[-1] if isinstance(error, _Fault) else _describe(error)
+        raise OutsideDomain(
+            f"f(x, y) or its gradient can't be used at the start ({x0:g}, {y0:g}): {detail}. "
+            "Pick a start inside f's domain."
+        ) from None
     settings = {name: dict(values) for name, values in methods}
     runs = [
         race(surface, name, start, max_steps=N - 1, tol=tol, **settings[name])
@@ -144,6 +153,7 @@ def lab_job(
     ys = np.linspace(window[2], window[3], GRID)
     return LabResult(
         latex=surface.latex(),
+        canonical=surface.canonical(),
         runs=tuple(runs),
         theory=theory,
         minima=minima,
@@ -180,7 +190,7 @@ def race(
                 values.append(value)
                 grads.append(grad)
                 states.append(state)
-                if math.hypot(*grad) < tol:
+                if math.hypot(grad[0], grad[1]) < tol:
                     converged = True
                     break
                 if k == max_steps:
@@ -193,7 +203,8 @@ def race(
                         f"at step {k + 1} the update from {_point(theta)} overflowed "
                         f"({_describe(error)})"
                     ) from None
-                if not all(map(math.isfinite, theta_next.tolist())):
+                a, b = theta_next.tolist()
+                if not (math.isfinite(a) and math.isfinite(b)):
                     raise _Fault(f"at step {k + 1} the new point is not finite (overflow)")
                 value, grad = _evaluate(surface, theta_next, f"at step {k + 1}")
                 theta = theta_next
@@ -216,11 +227,12 @@ def race(
 def _evaluate(surface: Surface, theta: np.ndarray, where: str) -> tuple[float, np.ndarray]:
     x, y = theta.tolist()
     try:
-        value, gx, gy = (float(v) for v in surface.value_and_gradient(x, y))
+        value, gx, gy = surface.value_and_gradient(x, y)
+        value, gx, gy = float(value), float(gx), float(gy)
     except (ArithmeticError, ValueError, TypeError) as error:
         raise _Fault(f"{where}, f or ∇f at {_point(theta)}: {_describe(error)}") from None
-    if not all(map(math.isfinite, (value, gx, gy))):
-        raise _Fault(f"{where}, f or ∇f at {_point(theta)} overflowed (is not finite)")
+    if not (math.isfinite(value) and math.isfinite(gx) and math.isfinite(gy)):
+        raise _Fault(f"{where}, f or ∇f at {_point(theta)}: not finite (overflow or a pole)")
     return value, np.array([gx, gy])
 
 
@@ -365,7 +377,6 @@ def frame(start: np.ndarray, minima: np.ndarray, runs) -> tuple[tuple, tuple[str
     clipped = tuple(
         run.method
         for run in runs
-        if len(run.params)
-        and not np.all((run.params >= low) & (run.params <= high))
+        if len(run.params) and not np.all((run.params >= low) & (run.params <= high))
     )
     return window, clipped

@@ -59,14 +59,16 @@ class Moments(NamedTuple):
 def _check(name: str, value: float, low: float, high: float, *, open_low: bool = False) -> None:
     ok = np.isfinite(value) and (low < value if open_low else low <= value) and value <= high
     if not ok:
-        raise ValueError(f"{name} must be in {'(' if open_low else '['}{low:g}, {high:g}], got {value}")
+        raise ValueError(
+            f"{name} must be in {'(' if open_low else '['}{low:g}, {high:g}], got {value}"
+        )
 
 
 def momentum(*, alpha: float, beta: float) -> UpdateRule:
     """Heavy-ball momentum (torch.optim.SGD(momentum=β)):
 
-        v ← β·v + g
-        θ ← θ − α·v
+    v ← β·v + g
+    θ ← θ − α·v
     """
     _check("the learning rate α", alpha, 0, np.inf, open_low=True)
     _check("β", beta, 0, 1)
@@ -84,8 +86,8 @@ def momentum(*, alpha: float, beta: float) -> UpdateRule:
 def nesterov(*, alpha: float, beta: float) -> UpdateRule:
     """Nesterov momentum (torch.optim.SGD(momentum=β, nesterov=True)):
 
-        v ← β·v + g
-        θ ← θ − α·(g + β·v)
+    v ← β·v + g
+    θ ← θ − α·(g + β·v)
     """
     _check("the learning rate α", alpha, 0, np.inf, open_low=True)
     _check("β", beta, 0, 1)
@@ -103,8 +105,8 @@ def nesterov(*, alpha: float, beta: float) -> UpdateRule:
 def adagrad(*, alpha: float, eps: float = 1e-10) -> UpdateRule:
     """AdaGrad (torch.optim.Adagrad), per component:
 
-        s ← s + g²
-        θ ← θ − α·g/(√s + ε),  ε = 1e-10
+    s ← s + g²
+    θ ← θ − α·g/(√s + ε),  ε = 1e-10
     """
     _check("the learning rate α", alpha, 0, np.inf, open_low=True)
 
@@ -121,8 +123,8 @@ def adagrad(*, alpha: float, eps: float = 1e-10) -> UpdateRule:
 def rmsprop(*, alpha: float, rho: float, eps: float = 1e-8) -> UpdateRule:
     """RMSProp (torch.optim.RMSprop, its ``alpha`` is ρ here), per component:
 
-        s ← ρ·s + (1 − ρ)·g²
-        θ ← θ − α·g/(√s + ε),  ε = 1e-8
+    s ← ρ·s + (1 − ρ)·g²
+    θ ← θ − α·g/(√s + ε),  ε = 1e-8
     """
     _check("the learning rate α", alpha, 0, np.inf, open_low=True)
     _check("ρ", rho, 0, 1)

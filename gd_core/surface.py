@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from gd_core.expr import ExpressionError, parse_expression
+from gd_core.errors import ExpressionError
+from gd_core.expr import parse_expression
 from gd_core.symbolic import MAX_FIRST_NODES, MAX_SECOND_NODES
 
 VARIABLES = ("x", "y")
@@ -37,6 +38,10 @@ class Surface:
         if self.hessian.free_symbols:
             return None
         return np.array(self.hessian.tolist(), dtype=float)
+
+    def canonical(self) -> str:
+        """The parsed f as SymPy prints it: text ``sympy.sympify`` reads back to the same f."""
+        return sympy.sstr(self.expr)
 
     def latex(self) -> tuple[str, str, str]:
         return (
