@@ -117,8 +117,8 @@ def static_figure(result: LabResult) -> Figure:
             result.grid_y,
             result.grid_f,
             levels=levels,
-            cmap="Greys_r",
-            alpha=0.35,
+            cmap="Greys",
+            alpha=0.4,
             extend="both",
         )
         race.contour(
@@ -257,7 +257,8 @@ def surface_figure(result: LabResult, step: int) -> Figure:
     ax.set_ylabel("y")
     ax.set_zlabel("f(x, y)")
     ax.set_title(
-        f"f(x, y) as a surface (cut at f = {cap:.3g}, the top 5% of the window)", fontsize="medium"
+        f"f(x, y) as a surface (values above {cap:.3g}, the top 5% of the window, cut off)",
+        fontsize="medium",
     )
     ax.legend(loc="upper left", fontsize="small")
     return fig
