@@ -56,7 +56,11 @@ MAX_WORKERS = 6  # jobs running at once; a job that finds every worker busy wait
 WAIT_FOR_WORKER = TIME_LIMIT  # the longest a job waits for a free worker before giving up
 SPARES = 2  # idle warm workers kept ready
 START_TIMEOUT = 120.0  # seconds for a new worker to report ready (the first start imports SymPy)
-PRELOAD = ("gd_core.worker_preload", "gd_core.symbolic")  # imported once, in the fork server
+PRELOAD = (
+    "gd_core.worker_preload",
+    "gd_core.symbolic",
+    "gd_core.lab_preload",
+)  # imported once, in the fork server
 
 TOO_SLOW = f"took longer than the {TIME_LIMIT:g} s limit and was stopped"
 TOO_BIG = f"needed more than the {MEMORY_LIMIT >> 20} MB memory limit and was stopped"

@@ -117,7 +117,25 @@ def _surface(text: str) -> Surface:
 
 
 def lab_job(text: str, *, x0: float, y0: float, N: int, tol: float, methods: tuple) -> LabResult:
-    """The lab's whole job for the worker. ``methods`` is ((name, ((key, value), …)), …)."""
+    """Everything in one process: each method's run, then the rest (for tests and scripts).
+
+    ``methods`` is ((name, ((key, value), …)), …). The app runs the same two steps as
+    separate budgeted jobs, so each stays small and a method's run is cached on its own.
+    """
+    runs = tuple(
+        method_job(text, method=name, hyper=values, x0=x0, y0=y0, N=N, tol=tol)
+        for name, values in methods
+    )
+    return finish_job(text, x0=x0, y0=y0, runs=runs, methods=methods)
+
+
+def method_job(
+    text: str, *, method: str, hyper: tuple, x0: float, y0: float, N: int, tol: float
+) -> MethodRun:
+    """One method's run on the typed f (a job for the worker). ``hyper``: ((key, value), …).
+
+    Raises ExpressionError for a refused f, OutsideDomain when f can't be used at the start.
+    """
     surface = _surface(text)
     start = np.array([x0, y0], dtype=float)
     try:
@@ -129,11 +147,16 @@ def lab_job(text: str, *, x0: float, y0: float, N: int, tol: float, methods: tup
             f"f(x, y) or its gradient can't be used at the start ({x0:g}, {y0:g}): {detail}. "
             "Pick a start inside f's domain."
         ) from None
+    return race(surface, method, start, max_steps=N - 1, tol=tol, **dict(hyper))
+
+
+def finish_job(
+    text: str, *, x0: float, y0: float, runs: tuple[MethodRun, ...], methods: tuple
+) -> LabResult:
+    """Theory, known minima, f_ref, the window and f on its grid, around finished runs."""
+    surface = _surface(text)
+    start = np.array([x0, y0], dtype=float)
     settings = {name: dict(values) for name, values in methods}
-    runs = [
-        race(surface, name, start, max_steps=N - 1, tol=tol, **settings[name])
-        for name, _ in methods
-    ]
     theory = None
     hessian = surface.constant_hessian
     if hessian is not None:

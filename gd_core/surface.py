@@ -73,7 +73,7 @@ def surface_of(expr: sympy.Expr) -> Surface:
         ),
     )
     triple = sympy.lambdify((x, y), (expr, *gradient), modules="math", cse=True)
-    second = sympy.lambdify((x, y), hessian, modules="numpy", cse=True)
+    second = sympy.lambdify((x, y), hessian.tolist(), modules="math", cse=True)
     grid = sympy.lambdify((x, y), expr, modules="numpy")
     _try(triple, "f(x, y)")
     _try(second, "the Hessian")
