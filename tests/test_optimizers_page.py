@@ -187,3 +187,19 @@ def test_history_csv_and_script_agree_to_1e_12(change, tmp_path):
     np.testing.assert_allclose(
         printed[numeric].to_numpy(float), frame[numeric].to_numpy(float), rtol=1e-12, atol=0
     )
+
+
+def test_export_figure_gives_the_screens_pixels():
+    from PIL import Image
+
+    from gd_app.plotting.common import to_png
+
+    params = {**DEFAULTS, "N": 300}
+    screen = lab.optimizers_picture(step=120, **params).png
+    export = to_png(lab.figure(step=120, **params))
+    a, b = (
+        np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+        for png in (screen, export)
+    )
+    assert a.shape == b.shape
+    assert (np.abs(a - b).max(axis=2) > 0).mean() < 1e-3  # drawing order of antialiased edges

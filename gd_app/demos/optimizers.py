@@ -7,8 +7,8 @@ the budget's time limit on a busy machine.
 
 Caches, one per thing: each method's run (:func:`_method_run`, 48 entries of at
 most 0.5 MB: 5,000 rows of 13 floats), the whole result (:func:`_result`, 8
-entries, each ~0.2 MB beyond the runs it shares), the static layer's pixels
-(:func:`_static_pixels`, 3 entries of ~10 MB). Pictures are cached by the page
+entries, each ~0.2 MB beyond the runs it shares), the drawn figure and its
+background (:func:`_scrubber`, 3 entries of ~15 MB). Pictures are cached by the page
 (``ui.cached``), bounded there.
 """
 
@@ -25,7 +25,7 @@ from gd_app.controls import LAB_METHODS
 from gd_app.demos.common import Picture, cache_by_name
 from gd_app.demos.optimizers_export import csv_text, script_text
 from gd_app.plotting import optimizers as plotting
-from gd_app.plotting.common import draw_over, pixels, png_width, to_png
+from gd_app.plotting.common import png_width, to_png
 from gd_core import budget
 from gd_core.errors import ExpressionError, OutsideDomain
 from gd_core.lab import LabResult, MethodRun, finish_job, method_job
@@ -271,17 +271,15 @@ def _alt(lab: LabResult, step: int) -> str:
     )
 
 
-@cache_by_name(maxsize=3)  # ~10 MB of pixels each
-def _static_pixels(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple):
-    lab = _lab(dict(f=f, x0=x0, y0=y0, N=N, tol=tol, spec=spec))
-    return pixels(plotting.static_figure(lab))
+@cache_by_name(maxsize=3)  # a drawn Figure and its ~10 MB background each
+def _scrubber(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple):
+    return plotting.Scrubber(_lab(dict(f=f, x0=x0, y0=y0, N=N, tol=tol, spec=spec)))
 
 
 def optimizers_picture(*, step: int = 0, **params) -> Picture:
     """The 2D figure, iterate ``step`` of every method marked."""
     lab = result(**params)
-    static = _static_pixels(**run_key(params))
-    png = draw_over(static, plotting.marker_figure(lab, step))
+    png = _scrubber(**run_key(params)).png(step)
     return Picture(png=png, alt=_alt(lab, step), width=png_width(png))
 
 

@@ -1,18 +1,19 @@
 """Figures of the optimizer lab: the contour race, f − f_ref per iteration, the 3D surface.
 
-The 2D figure is drawn in two layers like the fit pages: a static layer (contours,
-paths, curves, legend) rendered once per run, and the scrubber's markers drawn
-over its pixels (:func:`gd_app.plotting.common.draw_over`) on the same axes.
+The 2D figure is drawn once per run (contours, paths, curves, legend); the
+scrubber's markers are then blitted over its pixels (:class:`Scrubber`).
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 
-from gd_app.plotting.common import new_figure
+from gd_app.plotting.common import encode, new_figure
 from gd_core.lab import LabResult
 
 # Okabe–Ito, one per method, with a line style each so paths differ in grey print too.
@@ -27,6 +28,7 @@ STYLE = {
 SIZE = (11.0, 5.6)
 RECTS = ((0.065, 0.25, 0.40, 0.68), (0.575, 0.25, 0.405, 0.68))
 LOG_FLOOR, LOG_CAP = 1e-300, 1e200
+DPI = 150  # 1650 px wide: sharper than the page column, half the pixels to encode of 200 dpi
 LEVELS = 18
 
 
@@ -111,6 +113,7 @@ def _value_limits(result: LabResult) -> tuple[float, float]:
 def static_figure(result: LabResult) -> Figure:
     """Contours, the paths, the start and known minima; f per iteration; the legend."""
     fig = new_figure(SIZE)
+    fig.set_dpi(DPI)
     race, values = _axes(fig, result, bare=False)
     levels, log_spaced = contour_levels(result.grid_f)
     if len(levels) > 1:
@@ -190,32 +193,50 @@ def static_figure(result: LabResult) -> Figure:
     return fig
 
 
-def marker_figure(result: LabResult, step: int, *, transparent: bool = True) -> Figure:
-    """The scrubber's layer: every method's iterate ``step`` (its last, if it ended before)."""
-    fig = new_figure(SIZE, transparent=transparent)
-    race, values = _axes(fig, result, bare=True)
-    add_markers(race, values, result, step)
-    return fig
+class Scrubber:
+    """The static figure drawn once; each step's markers blitted over a copy of its pixels.
+
+    Like blitting in an animation: the background is restored, only the new markers
+    are drawn (``draw_artist``) and then removed again. One lock per figure, so two
+    sessions scrubbing the same run take turns.
+    """
+
+    def __init__(self, result: LabResult) -> None:
+        self.result = result
+        self.fig = static_figure(result)
+        self.fig.canvas.draw()
+        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self.lock = threading.Lock()
+
+    def png(self, step: int) -> bytes:
+        race, values = self.fig.axes[:2]
+        canvas = self.fig.canvas
+        with self.lock:
+            canvas.restore_region(self.background)
+            artists = add_markers(race, values, self.result, step)
+            for artist in artists:
+                artist.axes.draw_artist(artist)
+            rgb = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+            for artist in artists:
+                artist.remove()
+        return encode(rgb)
 
 
-def add_markers(race, values, result: LabResult, step: int) -> None:
-    values.axvline(step, c="k", lw=0.8, alpha=0.6)
-    ys = curve(
-        result,
-        np.array(
-            [run.values[min(step, len(run.values) - 1)] for run in result.runs if len(run.values)]
-        ),
-    )
-    shown = [run for run in result.runs if len(run.values)]
-    for run, y in zip(shown, ys, strict=True):
+def add_markers(race, values, result: LabResult, step: int) -> list:
+    """Ring every method's iterate ``step`` (a cross too when its run ended before it)."""
+    artists = [values.axvline(step, c="k", lw=0.8, alpha=0.6)]
+    for run in result.runs:
+        if not len(run.values):
+            continue
         k = min(step, len(run.values) - 1)
         c = color(run.method)
-        ended = k < step
-        race.plot(*run.params[k], "o", mfc="none", mec=c, ms=13, mew=2.4, zorder=6)
-        if ended:  # it stopped before this step: its last iterate stays marked, with a cross
-            race.plot(*run.params[k], "x", c=c, ms=9, mew=2, zorder=6)
+        artists += race.plot(*run.params[k], "o", mfc="none", mec=c, ms=13, mew=2.4, zorder=6)
+        if k < step:  # it stopped before this step: its last iterate stays marked, with a cross
+            artists += race.plot(*run.params[k], "x", c=c, ms=9, mew=2, zorder=6)
+        y = curve(result, run.values[k : k + 1])[0]
         if np.isfinite(y):
-            values.plot(k, y, "o", mfc="none", mec=c, ms=11, mew=2.2)
+            artists += values.plot(k, y, "o", mfc="none", mec=c, ms=11, mew=2.2)
+    return artists
 
 
 def whole_figure(result: LabResult, step: int) -> Figure:
