@@ -112,7 +112,9 @@ if demo.theory_table is not None:
             "limit": ui.number("α limit", "%.4g", "The stability limit at your β."),
             "theory": st.column_config.TextColumn("theory says"),
             "predicted": ui.number(
-                "predicted rate", "%.4g", "Contraction of ‖θ − θ*‖ per step, from λmin, λmax."
+                "predicted rate",
+                "%.4g",
+                "Contraction of ‖θ − θ*‖ per step, from λmin and λmax (GD and heavy ball only).",
             ),
             "reached": ui.number(
                 "rate reached",

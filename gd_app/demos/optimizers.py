@@ -187,7 +187,7 @@ def _notes(lab: LabResult) -> tuple[str, ...]:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.4g}"
+    return f"{value + 0.0:.4g}"  # + 0.0: no "-0"
 
 
 def theory_lines(lab: LabResult, params: dict) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ import threading
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from gd_app.plotting.common import encode, new_figure
 from gd_core.lab import LabResult
@@ -86,7 +86,9 @@ def _axes(fig: Figure, result: LabResult, *, bare: bool):
     longest = max((len(run.values) for run in result.runs), default=1)
     values.set_xlim(-0.02 * max(longest - 1, 1), (longest - 1) * 1.02 or 1)
     if result.f_ref is None:
-        values.set_yscale("symlog", linthresh=symlog_threshold(result))
+        threshold = symlog_threshold(result)
+        values.set_yscale("symlog", linthresh=threshold)
+        values.yaxis.set_major_locator(FixedLocator(_symlog_ticks(threshold)))
     else:
         values.set_yscale("log")
     values.set_ylim(*_value_limits(result))
@@ -95,6 +97,12 @@ def _axes(fig: Figure, result: LabResult, *, bare: bool):
         race.set_axis_off()
         values.set_axis_off()
     return race, values
+
+
+def _symlog_ticks(threshold: float) -> list[float]:
+    """0 and ± every decade outside the linear part (ticks inside it would overlap)."""
+    decades = [10.0**k for k in range(int(np.ceil(np.log10(threshold))), 309)]
+    return [-d for d in reversed(decades)] + [0.0] + decades
 
 
 def _value_limits(result: LabResult) -> tuple[float, float]:
@@ -248,26 +256,42 @@ def whole_figure(result: LabResult, step: int) -> Figure:
 
 
 # ---------------------------------------------------------------------- the 3D surface
+def _inside(params: np.ndarray, window: tuple) -> np.ndarray:
+    x_lo, x_hi, y_lo, y_hi = window
+    x, y = params[:, 0], params[:, 1]
+    return (x >= x_lo) & (x <= x_hi) & (y >= y_lo) & (y <= y_hi)
+
+
 def surface_figure(result: LabResult, step: int) -> Figure:
-    """f as a surface (mplot3d), the paths on it; heights above the 95th percentile are cut."""
+    """f as a surface (mplot3d) with the paths on it.
+
+    Heights above the larger of the window's 95th percentile and the highest iterate
+    in it are cut off (a wall like Rosenbrock's would flatten the rest); the title
+    says what share of the window that hides.
+    """
     fig = new_figure((8.0, 6.0))
     ax = fig.add_subplot(projection="3d")
     every = max(len(result.grid_x) // 60, 1)
     X, Y = np.meshgrid(result.grid_x[::every], result.grid_y[::every])
     Z = result.grid_f[::every, ::every]
     finite = Z[np.isfinite(Z)]
-    cap = float(np.quantile(finite, 0.95)) if finite.size else 1.0
+    x_lo, x_hi, y_lo, y_hi = result.window
+    highest = [
+        run.values[_inside(run.params, result.window)].max(initial=-np.inf)
+        for run in result.runs
+        if len(run.values)
+    ]
+    cap = max([float(np.quantile(finite, 0.95)) if finite.size else 1.0, *highest])
     floor = float(finite.min()) if finite.size else 0.0
+    hidden = float(np.mean(finite > cap)) if finite.size else 0.0
     shown = np.where(Z <= cap, Z, np.nan)
     ax.plot_surface(X, Y, shown, cmap="Greys_r", alpha=0.55, linewidth=0, rstride=1, cstride=1)
-    x_lo, x_hi, y_lo, y_hi = result.window
     for run in result.runs:
         if not len(run.values):
             continue
         c, ls, mark = STYLE[run.method]
         p, v = run.params, run.values
-        inside = (p[:, 0] >= x_lo) & (p[:, 0] <= x_hi) & (p[:, 1] >= y_lo) & (p[:, 1] <= y_hi)
-        inside &= v <= cap
+        inside = _inside(p, result.window) & (v <= cap)
         z = np.where(inside, v, np.nan)
         ax.plot(p[:, 0], p[:, 1], z, ls=ls, c=c, lw=1.8, label=run.method, zorder=5)
         k = min(step, len(v) - 1)
@@ -276,12 +300,12 @@ def surface_figure(result: LabResult, step: int) -> Figure:
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
     ax.set_zlim(floor, cap)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(MaxNLocator(5))
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_zlabel("f(x, y)")
-    ax.set_title(
-        f"f(x, y) as a surface (values above {cap:.3g}, the top 5% of the window, cut off)",
-        fontsize="medium",
-    )
-    ax.legend(loc="upper left", fontsize="small")
+    cut = f" (values above {cap:.3g}, {hidden:.0%} of the window, cut off)" if hidden else ""
+    ax.set_title(f"f(x, y) as a surface{cut}", fontsize="medium")
+    fig.legend(loc="upper left", fontsize="small", frameon=False, bbox_to_anchor=(0.01, 0.93))
     return fig
