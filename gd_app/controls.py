@@ -17,9 +17,10 @@ class Control:
     low: float | int | None = None
     high: float | int | None = None
     step: float | int | None = None
-    kind: str = "slider"  # slider | number | text
+    kind: str = "slider"  # slider | number | text | select
     help: str = ""
     format: str | None = None
+    options: tuple = ()  # the allowed values of a select slider (kind "select")
 
 
 def _data_controls() -> tuple[Control, ...]:
@@ -92,6 +93,7 @@ TWO_PARAMETERS = (
 )
 
 MAX_FORMULA = 200  # characters of f(x); the parser enforces the same bound
+PRECISIONS = tuple(float(f"1e-{n}") for n in range(12, -1, -1))  # 1e-12, 1e-11, …, 0.1, 1
 
 SYMBOLIC = (
     Control(
@@ -116,13 +118,13 @@ SYMBOLIC = (
     Control(
         "precision",
         "precision",
-        0.0001,
+        1e-4,
         1e-12,
         1.0,
-        0.00001,
-        kind="number",
-        format="%.1e",
-        help="Stop once a step is smaller than this (the seed's rule).",
+        kind="select",
+        options=PRECISIONS,
+        help="Stop after the first step |x_new − x_old| smaller than this (the seed's rule). "
+        "− and + move by factors of ten.",
     ),
     Control(
         "max_iter",

@@ -25,11 +25,21 @@ def step_verdicts(errors: np.ndarray, *, floor: float = 0.0) -> StepVerdicts:
     return StepVerdicts(ratios, tuple(step_statuses(errors, ratios=ratios, floor=floor)))
 
 
-def _verdict_columns(verdicts: StepVerdicts, trajectory: Trajectory) -> dict:
-    statuses = list(verdicts.statuses)
-    if trajectory.reason is not StopReason.MAX_STEPS and len(statuses) > 1:
+def final_statuses(statuses, trajectory: Trajectory) -> list[str]:
+    """Statuses with the stop marked on the row that caused it, and only there.
+
+    A step below the precision is that row's own fact, so its row says so. A numerical
+    fault belongs to the step that was never taken (the faulty iterate is not in the
+    table): it goes in the verdict, and the last row's status describes only that row.
+    """
+    statuses = list(statuses)
+    if trajectory.reason is StopReason.PRECISION and len(statuses) > 1:
         statuses[-1] = f"stopped: {trajectory.reason.value} ({statuses[-1]})"
-    return {"ratio": verdicts.ratios, "status": statuses}
+    return statuses
+
+
+def _verdict_columns(verdicts: StepVerdicts, trajectory: Trajectory) -> dict:
+    return {"ratio": verdicts.ratios, "status": final_statuses(verdicts.statuses, trajectory)}
 
 
 def fit_history(
@@ -51,14 +61,14 @@ def fit_history(
     return pd.DataFrame(columns)
 
 
-def symbolic_history(
-    trajectory: Trajectory, verdicts: StepVerdicts, curvature: np.ndarray
-) -> pd.DataFrame:
+def symbolic_history(trajectory: Trajectory, facts, curvature: np.ndarray) -> pd.DataFrame:
     """Columns: iteration, x, f, df, step, d2f, alpha_crit (2/f″ where f″ > 0), ratio, status.
 
-    ratio is |f′(x_k)| / |f′(x_(k−1))|.
+    step is the realised x_k − x_(k−1) (the number the stop rule tests); ratio is the step
+    length ratio |Δx_k| / |Δx_(k−1)|; status says what the step into the row did
+    (``facts``: :class:`gd_core.symbolic_verdict.StepFacts`).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         local_critical = np.where(curvature > 0, 2.0 / curvature, np.nan)
     return pd.DataFrame(
         {
@@ -69,6 +79,7 @@ def symbolic_history(
             "step": trajectory.steps[:, 0],
             "d2f": curvature,
             "alpha_crit": local_critical,
-            **_verdict_columns(verdicts, trajectory),
+            "ratio": facts.step_ratio,
+            "status": final_statuses(facts.statuses, trajectory),
         }
     )

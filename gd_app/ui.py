@@ -45,6 +45,23 @@ def run_through_navigation() -> None:
         st.rerun()
 
 
+def decade(value: float) -> str:
+    """A power of ten as a select slider shows it and a link spells it: 1e-4, 1e-12, 1."""
+    exponent = round(math.log10(value))
+    return "1" if exponent == 0 else f"1e{exponent}"
+
+
+def nearest_option(control: Control, raw: str | None):
+    """The allowed value nearest (in decades) to a link's number, or None if it is no number."""
+    try:
+        number = float(raw)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(number) and number > 0):
+        return None
+    return min(control.options, key=lambda v: abs(math.log10(v) - math.log10(number)))
+
+
 def cached(function):
     """``st.cache_data`` with a bound size, shared by every session."""
     return st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)(function)
@@ -54,6 +71,10 @@ def _widget(control: Control):
     common = dict(key=control.key, help=control.help or None, bind="query-params")
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
+    if control.kind == "select":
+        return st.select_slider(
+            control.label, control.options, control.default, format_func=decade, **common
+        )
     if control.kind == "number":
         return st.number_input(
             control.label,
@@ -84,6 +105,7 @@ def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
     fills with the run's learning-rate limits, once they are known.
     """
     raw = {c.key: st.query_params.get(c.key) for c in controls}
+    _snap_select_values_from_link(page, controls, raw)
     values, alpha_note = {}, None
     with st.sidebar:
         for control in controls:
@@ -94,6 +116,23 @@ def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
         page, "controls", [(c, raw[c.key], values[c.key]) for c in controls]
     )
     return Sidebar(values, alpha_note)
+
+
+def _snap_select_values_from_link(page: str, controls, raw: dict) -> None:
+    """On a page's first run, a link's number for a select slider that is not one of its
+    spelled-out options (an old link's precision=3e-05 or 0.00001) starts the slider at the
+    nearest allowed value; :func:`refused_link_value` reports it when that value differs."""
+    if f"_link_checked_{page}_controls" in st.session_state:
+        return
+    for control in controls:
+        value = raw.get(control.key)
+        if control.kind != "select" or value is None:
+            continue
+        if value in {decade(v) for v in control.options}:
+            continue
+        nearest = nearest_option(control, value)
+        if nearest is not None:
+            st.session_state[control.key] = nearest
 
 
 def _report_refused_link_values(page: str, part: str, checks: list) -> None:
@@ -120,6 +159,8 @@ def refused_link_value(control: Control, raw: str | None, used) -> str | None:
             f"The link's {control.key} is {len(raw):,} characters long; at most "
             f"{MAX_FORMULA} are allowed, so only the first {MAX_FORMULA} were kept."
         )
+    if control.kind == "select":
+        return _refused_option(control, raw, used, shown)
     try:
         number = float(raw)
         accepted = math.isclose(number, float(used), rel_tol=1e-9, abs_tol=1e-12)
@@ -130,6 +171,22 @@ def refused_link_value(control: Control, raw: str | None, used) -> str | None:
     return (
         f"The link sets {control.key}={shown}, which is not allowed "
         f"({control.low:g} to {control.high:g}); using {control.key} = {used:g} instead."
+    )
+
+
+def _refused_option(control: Control, raw: str, used, shown: str) -> str | None:
+    try:
+        if math.isclose(float(raw), float(used), rel_tol=1e-9, abs_tol=0.0):
+            return None
+    except ValueError:
+        pass
+    allowed = f"{decade(control.options[0])}, {decade(control.options[1])}, …, "
+    allowed += decade(control.options[-1])
+    nearest = nearest_option(control, raw)
+    near = "" if nearest is None else f"the nearest allowed value is {decade(nearest)}; "
+    return (
+        f"The link sets {control.key}={shown}, which is not allowed (powers of ten: "
+        f"{allowed}); {near}using {control.key} = {decade(used)} instead."
     )
 
 
@@ -218,11 +275,16 @@ def number(label: str, fmt: str, help: str) -> st.column_config.NumberColumn:
     return st.column_config.NumberColumn(label, format=fmt, help=help)
 
 
-def verdict_columns(ratio_help: str) -> dict:
+def verdict_columns(
+    ratio_help: str,
+    *,
+    status_help: str = "How the step into this row went.",
+    ratio_none: str = "None on row 0: nothing came before.",
+) -> dict:
     return {
         "iteration": number("k", "%d", "Iteration number; 0 is the start."),
-        "ratio": number("ratio", "%.4f", f"{ratio_help} None on row 0: nothing came before."),
-        "status": st.column_config.TextColumn("status", help="How the step into this row went."),
+        "ratio": number("ratio", "%.4g", f"{ratio_help} {ratio_none}".strip()),
+        "status": st.column_config.TextColumn("status", help=status_help),
     }
 
 
@@ -248,3 +310,18 @@ def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict
     """Warn once per session about the link values of number and text ``controls`` refused."""
     checked = [c for c in controls if c.kind in ("number", "slider", "text")]
     _report_refused_link_values(page, "controls", [(c, raw[c.key], values[c.key]) for c in checked])
+
+
+def show_refusal(message: str, icon: str = ":material/block:") -> None:
+    """An expected failure (refused formula, start outside the domain, over budget): say it, stop."""
+    st.error(escape_markdown(message), icon=icon)
+    st.stop()
+
+
+def show_formulas(demo: Demo) -> None:
+    """Each formula on its own line; a shortened one is shown whole, wrapped, on request."""
+    for line in demo.latex:
+        st.latex(line)
+    for title, text in demo.details:
+        with st.expander(title):
+            st.code(text, language=None, wrap_lines=True)

@@ -4,10 +4,13 @@ The loop records every iterate θ(0), θ(1), … (the start included) with the
 objective value and gradient there. It stops, and says why, when
 
 * it has taken ``max_steps`` updates,
-* an update is smaller than ``precision`` in every component (if given),
+* a step, as realised in floating point (|θ(k+1) − θ(k)|, the seed's
+  ``step_size = abs(new_x - previous_x)``), is smaller than ``precision`` in
+  every component (if given); the step's row is recorded, then the loop stops,
 * or a number stops being finite (overflow, a domain error such as log of
   a negative number, division by zero). The faulty iterate is not recorded:
-  the history holds only finite rows.
+  the history holds only finite rows, and the message says what the next
+  step would have done.
 """
 
 from __future__ import annotations
@@ -81,8 +84,10 @@ def descend(
 ) -> Trajectory:
     """Iterate θ(k+1) = θ(k) + update(∇J(θ(k))) from ``start`` (shape (p,)).
 
-    Takes at most ``max_steps`` updates; with ``precision`` it also stops once
-    |θ(k+1) − θ(k)| < precision in every component (the seed's rule).
+    Takes at most ``max_steps`` updates; with ``precision`` it also stops after
+    the first step whose realised size |θ(k+1) − θ(k)| is below ``precision``
+    in every component (the seed's rule; the table's step column shows that
+    same number).
     ``name`` is what messages call the parameter ("θ", or "x" for f(x)).
     """
     if max_steps < 0:
@@ -95,18 +100,19 @@ def descend(
     with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         try:
             state = rule.init(theta)
-            value, grad = _evaluate(objective, theta, "iteration 0 (the start)", name)
+            value, grad = _evaluate(objective, theta, "the start", name)
             for k in range(max_steps + 1):
                 params.append(theta)
                 values.append(value)
                 grads.append(grad)
                 if k == max_steps:
                     break
-                where = f"iteration {k + 1}"
+                where = f"step {k + 1} (to iteration {k + 1})"
                 update, state, theta_next = _step(rule, grad, state, theta, where, name)
                 value, grad = _evaluate(objective, theta_next, where, name)
+                realised = theta_next - theta
                 theta = theta_next
-                if precision is not None and np.all(np.abs(update) < precision):
+                if precision is not None and np.all(np.abs(realised) < precision):
                     reason = StopReason.PRECISION
                     message = (
                         f"stopped after step {k + 1}, which was below the precision {precision:g}"
@@ -133,7 +139,8 @@ def _step(rule: UpdateRule, grad, state, theta: np.ndarray, where: str, name: st
         theta_next = theta + update
     except ArithmeticError as error:
         raise NumericalFault(
-            f"at {where}: the step from {name} = {_fmt(theta)} is too large: {_describe(error)}"
+            f"at {where}: the step from {name} = {_fmt(theta)} would have been too large: "
+            f"{_describe(error)}"
         ) from None
     return update, state, _finite(theta_next, where, name)
 
@@ -144,18 +151,21 @@ def _evaluate(objective: Objective, theta: np.ndarray, where: str, name: str):
         value = float(value)
         grad = np.asarray(grad, dtype=float).reshape(-1)
     except (ArithmeticError, ValueError, TypeError) as error:
-        raise NumericalFault(f"at {where}: {_describe(error)} at {name} = {_fmt(theta)}") from None
-    if not (math.isfinite(value) and _all_finite(grad)):
+        why = f"computing the value or gradient fails: {_describe(error)}"
+    else:
+        if math.isfinite(value) and _all_finite(grad):
+            return value, grad
         what = "the value" if not math.isfinite(value) else "the gradient"
-        why = _not_finite(np.append(value, grad))
-        raise NumericalFault(f"at {where}: {what} {why} at {name} = {_fmt(theta)}")
-    return value, grad
+        why = f"{what} {_not_finite(np.append(value, grad))}"
+    if where == "the start":
+        raise NumericalFault(f"at the start {name} = {_fmt(theta)}: {why}")
+    raise NumericalFault(f"at {where}: it would have landed on {name} = {_fmt(theta)}, where {why}")
 
 
 def _finite(array: np.ndarray, where: str, what: str) -> np.ndarray:
     if _all_finite(array):
         return array
-    raise NumericalFault(f"at {where}: {what} {_not_finite(array)}")
+    raise NumericalFault(f"at {where}: the new {what} would have {_not_finite(array, verb=False)}")
 
 
 def _all_finite(array: np.ndarray) -> bool:
@@ -163,9 +173,9 @@ def _all_finite(array: np.ndarray) -> bool:
     return all(map(math.isfinite, array.tolist()))
 
 
-def _not_finite(array: np.ndarray) -> str:
+def _not_finite(array: np.ndarray, verb: bool = True) -> str:
     if np.any(np.isnan(array)):
-        return "is not a real number"
+        return "is not a real number" if verb else "become nan (not a real number)"
     return "overflowed (grew past the largest float, about 1.8e308)"
 
 

@@ -3,6 +3,12 @@
 The text goes through :func:`gd_core.expr.parse_expression`, which builds the
 SymPy expression from a whitelisted syntax tree; only that trusted expression
 and its derivatives are handed to ``lambdify``.
+
+All SymPy work on a visitor's text happens in :func:`analyse`, which the server
+runs through :func:`gd_core.budget.run` (:func:`run_symbolic`): parse,
+derivatives, lambdify, the descent loop and the end-point analysis, under a hard
+time and memory budget. It returns a :class:`SymbolicRun` of plain numbers,
+arrays and strings; no SymPy object or compiled function leaves the worker.
 """
 
 from __future__ import annotations
@@ -13,24 +19,42 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from gd_core.descent import Trajectory, descend
-from gd_core.expr import ExpressionError, X, parse_expression
+from gd_core import budget, endpoint
+from gd_core.descent import StopReason, Trajectory, descend
+from gd_core.endpoint import EndPoint, real_values
+from gd_core.errors import ExpressionError, OutsideDomain
+from gd_core.expr import MAX_LENGTH, X, parse_expression
 from gd_core.optimizers import gradient_descent
 
 
 @dataclass(frozen=True)
 class SymbolicFunction:
-    """f, f′ and f″ as SymPy expressions in x and as numpy functions of a float."""
+    """f, f′ and f″ as SymPy expressions in x and as numpy functions (worker side only)."""
 
     expr: sympy.Expr
     first: sympy.Expr
     second: sympy.Expr
-    f: Callable[[float], float]
-    df: Callable[[float], float]
-    d2f: Callable[[float], float]
+    f_array: Callable[[np.ndarray], np.ndarray]
+    df_array: Callable[[np.ndarray], np.ndarray]
+    d2f_array: Callable[[np.ndarray], np.ndarray]
+
+    def f(self, x: float) -> float:
+        return self.f_array(np.float64(x))
+
+    def df(self, x: float) -> float:
+        return self.df_array(np.float64(x))
+
+    def d2f(self, x: float) -> float:
+        return self.d2f_array(np.float64(x))
 
     def latex(self) -> tuple[str, str, str]:
         return sympy.latex(self.expr), sympy.latex(self.first), sympy.latex(self.second)
+
+    def formulas(self) -> tuple[Formula, Formula, Formula]:
+        return tuple(
+            Formula(name, sympy.latex(e), str(e), _size(e))
+            for name, e in (("f", self.expr), ("f′", self.first), ("f″", self.second))
+        )
 
 
 def compile_function(text: str) -> SymbolicFunction:
@@ -47,10 +71,14 @@ def compile_function(text: str) -> SymbolicFunction:
         expr=expr,
         first=first,
         second=second,
-        f=numeric["f(x)"],
-        df=numeric["f′(x)"],
-        d2f=numeric["f″(x)"],
+        f_array=numeric["f(x)"],
+        df_array=numeric["f′(x)"],
+        d2f_array=numeric["f″(x)"],
     )
+
+
+def _size(expr: sympy.Expr) -> int:
+    return sum(1 for _ in sympy.preorder_traversal(expr))
 
 
 # Derivatives can grow much faster than f (x**x**…**x: 39 nodes, f′ 908, f″ 13,692,
@@ -84,16 +112,93 @@ def _numeric(name: str, expr: sympy.Expr) -> Callable[[float], float]:
         raise ExpressionError(
             f"{name} uses something that can't be computed numerically ({error})"
         ) from None
-    return lambda x: function(np.float64(x))
+    return function
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One of f, f′, f″ for display: LaTeX, SymPy's plain text, and its size in tree nodes."""
+
+    name: str
+    latex: str
+    text: str
+    nodes: int
 
 
 @dataclass(frozen=True)
 class SymbolicRun:
-    """A run on f: the trajectory (p = 1) and f″ at each iterate (nan where undefined)."""
+    """A run on f, as plain data: what the page's table, verdict and figure read.
 
-    function: SymbolicFunction
+    text: the parser's canonical form of f (SymPy's str), for scripts and captions.
+    formulas: f, f′, f″.
+    trajectory: the descent (p = 1); curvature: f″ at each iterate (nan where undefined).
+    curve_x, curve_y: f on the figure's x-range (nan where not real).
+    endpoint: what the point where the run stopped is, and the facts that say so.
+    crossings: per row, :func:`gd_core.endpoint.crossings` (ZERO, KINK, BREAK or "").
+    """
+
+    text: str
+    formulas: tuple[Formula, Formula, Formula]
     trajectory: Trajectory
     curvature: np.ndarray
+    curve_x: np.ndarray
+    curve_y: np.ndarray
+    endpoint: EndPoint | None  # None when the run ended in a numerical fault
+    crossings: tuple[str, ...]  # per row: what the step crossed where f′ changed sign, or ""
+
+
+CURVE_POINTS = 400
+
+
+def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: int) -> SymbolicRun:
+    """The whole symbolic job (run it through :func:`run_symbolic`, never on the server).
+
+    Raises ExpressionError for a formula the parser refuses and OutsideDomain when f or
+    f′ is not a real number at x0.
+    """
+    function = compile_function(text)
+    trajectory, curvature = minimize(
+        function, x0=x0, alpha=alpha, precision=precision, max_iter=max_iter
+    )
+    if not len(trajectory.values):
+        raise OutsideDomain(
+            f"f(x) can't be used at the initial guess x0 = {x0:g}: {trajectory.message}"
+        )
+    xs = trajectory.params[:, 0]
+    lo, hi = view_range(xs)
+    curve_x = np.linspace(lo, hi, CURVE_POINTS)
+    point = None
+    if trajectory.reason is not StopReason.FAULT:
+        h = endpoint.half_width(trajectory.steps[:, 0], float(xs[-1]))
+        point = endpoint.classify(
+            function.expr, X, function.f_array, function.df_array, float(xs[-1]), h
+        )
+    return SymbolicRun(
+        text=str(function.expr),
+        formulas=function.formulas(),
+        trajectory=trajectory,
+        curvature=curvature,
+        curve_x=_frozen(curve_x),
+        curve_y=_frozen(real_values(function.f_array, curve_x)),
+        endpoint=point,
+        crossings=endpoint.crossings(
+            function.f_array, function.df_array, xs, trajectory.grads[:, 0]
+        ),
+    )
+
+
+def run_symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
+    """:func:`analyse` in a budget worker; raises ExpressionError, OutsideDomain or OverBudget."""
+    if not isinstance(f, str) or len(f) > MAX_LENGTH:  # cheap, and keeps big text off the pipe
+        parse_expression(f)
+    return budget.run(
+        analyse,
+        f,
+        x0=float(x0),
+        alpha=float(alpha),
+        precision=float(precision),
+        max_iter=int(max_iter),
+    )
 
 
 def minimize(
@@ -103,8 +208,11 @@ def minimize(
     alpha: float,
     precision: float,
     max_iter: int,
-) -> SymbolicRun:
-    """x := x − α·f′(x) from x0 until |step| < precision or max_iter steps."""
+) -> tuple[Trajectory, np.ndarray]:
+    """x := x − α·f′(x) from x0 until a realised step |Δx| < precision, or max_iter steps.
+
+    Returns the trajectory and f″ at each iterate.
+    """
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         x = theta[0]
@@ -118,24 +226,23 @@ def minimize(
         precision=precision,
         name="x",
     )
-    curvature = real_values(function.d2f, trajectory.params[:, 0])
-    curvature.setflags(write=False)
-    return SymbolicRun(function=function, trajectory=trajectory, curvature=curvature)
+    curvature = real_values(function.d2f_array, trajectory.params[:, 0])
+    return trajectory, _frozen(curvature)
 
 
-def real_values(function: Callable, xs: np.ndarray) -> np.ndarray:
-    """``function`` at every x of xs (n,) in one vectorised call; nan where not a real number.
+def view_range(xs: np.ndarray, *, reach: float = 1e6) -> tuple[float, float]:
+    """x-range for the figure: the iterates within ``reach`` of the start, plus a margin.
 
-    One call over the array, not one per x: f″ of a big f at 10,000 iterates
-    took seconds point by point.
+    Iterates that run away to 1e154 would make the view (and f on it)
+    meaningless, so they are left off the picture; the table still lists them.
     """
-    xs = np.asarray(xs, dtype=float)
-    with np.errstate(all="ignore"):
-        try:
-            values = np.broadcast_to(np.asarray(function(xs)), xs.shape)
-        except (ArithmeticError, ValueError, TypeError):
-            return np.full(xs.shape, np.nan)
-    if np.iscomplexobj(values):
-        values = np.where(values.imag == 0, values.real, np.nan)
-    values = values.astype(float)
-    return np.where(np.isfinite(values), values, np.nan)
+    near = xs[np.abs(xs - xs[0]) <= reach]
+    lo, hi = float(near.min()) - 1.0, float(near.max()) + 1.0
+    pad = 0.02 * (hi - lo)
+    return lo - pad, hi + pad
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.array(array, dtype=float)
+    array.setflags(write=False)
+    return array

@@ -5,6 +5,8 @@ is that every section prints, and that the O(m + N) core's iterates equal the
 seed's O(N*m) loop to 1e-9.
 """
 
+import ast
+import os
 import re
 import subprocess
 import sys
@@ -33,3 +35,30 @@ def test_benchmark_runs_and_matches_the_seed_loop():
     assert re.search(
         r"^optimizers: rerun with six methods at N = 1,000 .* ratio \d+\.\d+", out, re.M
     )
+
+
+def test_budget_benchmark_runs_and_answers_every_hostile_formula():
+    """bench/budget.py at toy size: every line prints; the hostile corpus is all answered
+    (refused by the parser or over budget: none is done, none hangs). No time is asserted."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "budget.py"), "--tiny"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env={**os.environ, "GD_BUDGET_SECONDS": "2"},  # the production budget
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    outcomes = re.search(
+        r"^hostile corpus: (\d+) formulas through the worker; outcomes (.*)$", out, re.M
+    )
+    assert outcomes, out
+    counts = ast.literal_eval(outcomes.group(2))
+    assert set(counts) <= {"refused by the parser", "over budget"}
+    assert sum(counts.values()) == int(outcomes.group(1))
+    assert re.search(
+        r"^hostile corpus: worst time to an answer \d+ ms .* ratio \d+\.\d+$", out, re.M
+    )
+    assert re.search(r"^other sessions: light request alone [\d.]+ ms", out, re.M)
+    assert re.search(r"^other sessions: with 1 over-budget f running: .* ratio [\d.]+ ", out, re.M)

@@ -1,18 +1,16 @@
 """Tests for gd_core.expr: accepted formulas, hostile input, and property tests."""
 
 import ast
-import time
 from pathlib import Path
 
 import pytest
 import sympy
+from hostile import HOSTILE
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from gd_core.expr import MAX_LENGTH, ExpressionError, X, parse_expression
 
-# Seconds; generous (the parser needs far less) because the test machine is shared and noisy.
-TIME_LIMIT = 0.5
 TRUSTED_LOCALS = {"x": X, "e": sympy.E, "ln": sympy.log, "abs": sympy.Abs}
 
 
@@ -21,14 +19,17 @@ def trusted(text: str) -> sympy.Expr:
     return sympy.sympify(text, locals=TRUSTED_LOCALS)
 
 
-def timed_parse(text: str) -> tuple[sympy.Expr | ExpressionError, float]:
-    """Parse text; return the expression or the ExpressionError, and the seconds it took."""
-    start = time.perf_counter()
+def outcome_of(text: str) -> sympy.Expr | ExpressionError:
+    """Parse text; return the expression or the ExpressionError.
+
+    No time is asserted here: the parser runs inside the budget's worker, whose time
+    limit is the guard (tests/test_budget.py, tests/test_symbolic.py); speed is measured
+    by bench/budget.py.
+    """
     try:
-        outcome = parse_expression(text)
+        return parse_expression(text)
     except ExpressionError as err:
-        outcome = err
-    return outcome, time.perf_counter() - start
+        return err
 
 
 # --- accepted input ---------------------------------------------------------------------------
@@ -156,105 +157,15 @@ def test_rejects_non_text():
 
 # --- hostile input: code injection and denial of service ----------------------------------------
 
-HOSTILE = [
-    "__import__('os').system('touch /tmp/PWNED_gd_expr')",
-    "().__class__.__bases__[0].__subclasses__()",
-    "open('/etc/passwd').read()",
-    "exec('import os')",
-    "eval('1')",
-    "compile('1', '', 'eval')",
-    "globals()",
-    "__builtins__",
-    "lambda: 1",
-    "x.__class__",
-    "x.__init__.__globals__",
-    "sin(x).__class__",
-    "x.evalf(10**9)",
-    "[x for x in ()]",
-    "(x for x in ())",
-    "{x: 1}",
-    "{x}",
-    "getattr(x, 'y')",
-    "sympify('x')",
-    "Symbol('y')",
-    "S('x')",
-    "x if 1 else 2",
-    "x and 1",
-    "not x",
-    "f'{x}'",
-    "x[0]",
-    "sin(x=1)",
-    "sin(*x)",
-    "sin(**{})",
-    "*x",
-    "(y:=1)",
-    "x @ x",
-    "print(x)",
-    "10**10**10",
-    "9**9**9",
-    "2**30**5",
-    "((9**9)**9)**9",
-    "2**-10**10*x",
-    "x**(10**10)",
-    "x**10**10",
-    "(x**100)**100",
-    "(2*x**50)**100",
-    "x*10**99*10**99",
-    "x/10**99/10**99",
-    "(10**99 + 7)**(1/3)*x",
-    "sqrt(10**99)*x",
-    "(10**7)**(1/3)*x",
-    "exp(exp(exp(100)))*x",
-    "cosh(10**6)*x",
-    "sin(x)**(9**9)",
-    "factorial(10**7)",
-    "gamma(x)",
-    "binomial(x, 2)",
-    "Min(x, 1)",
-    "Piecewise((x, x > 0))",
-    "prime(10**6)",
-    "isprime(x)",
-    "sum(range(10**9))",
-    "1e309",
-    "1e309*x",
-    "1j*x",
-    "(-8)**(1/3)*x",
-    # SymPy proves these constants zero with minimal polynomials: seconds or minutes of CPU.
-    "x*abs(sqrt(5+2*sqrt(6))-sqrt(2)-sqrt(3)+sqrt(7+2*sqrt(10))-sqrt(2)-sqrt(5))",
-    "x*abs(((sqrt(5)+2)**(1/3)-(sqrt(5)-2)**(1/3))*((10+sqrt(108))**(1/3)"
-    "-(sqrt(108)-10)**(1/3))*(sqrt(5+2*sqrt(6))-sqrt(3))-2*sqrt(2))",
-    "x*abs((2**(1/5)+3**(1/5))**5-5-5*48**(1/5)-10*72**(1/5)-10*108**(1/5)-5*162**(1/5))",
-    "x*abs((6+2*sqrt(2)+2*sqrt(3)+2*((sqrt(6)+10**15)-10**15))**49"
-    "*(1+sqrt(2)+sqrt(3))-(1+sqrt(2)+sqrt(3))**99)",
-    "exp(x + sqrt(2) + sqrt(3) - sqrt(5 + 2*sqrt(6)))",
-    "True",
-    "None",
-    "...",
-    "'x'*10**6",
-    "x\n__import__('os')",
-    "\x00x",
-    "x" * 100_000,
-    "(" * 5000 + "x" + ")" * 5000,
-    "-" * 100_000 + "x",
-    "x+" * 50_000 + "x",
-    "1" * 100_000,
-    " " * 100_000,
-    "-" * (MAX_LENGTH - 1) + "x",
-    "(" * 99 + "x" + ")" * 100,
-    "sin(" * 30 + "x" + ")" * 30,
-    "x" + "**x" * 60,
-]
-
 
 def _short_id(text: str) -> str:
     return repr(text[:40]) + (f"...({len(text)} chars)" if len(text) > 40 else "")
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=_short_id)
-def test_hostile_input_is_rejected_quickly(text):
-    outcome, seconds = timed_parse(text)
+def test_hostile_input_is_rejected(text):
+    outcome = outcome_of(text)
     assert isinstance(outcome, ExpressionError), f"accepted: {outcome}"
-    assert seconds < TIME_LIMIT
 
 
 def test_code_injection_has_no_side_effect(tmp_path: Path):
@@ -297,12 +208,11 @@ FORMULA_CHARACTERS = "x0123456789.+-*/^() eEpisncoatqrlbh_,[]'=jy"
 
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(), st.text(alphabet=FORMULA_CHARACTERS, max_size=80)))
-def test_random_text_is_parsed_or_rejected_quickly(text):
-    outcome, seconds = timed_parse(text)
+def test_random_text_is_parsed_or_rejected(text):
+    outcome = outcome_of(text)
     if not isinstance(outcome, ExpressionError):
         assert isinstance(outcome, sympy.Expr)
         assert outcome.has(X)
-    assert seconds < TIME_LIMIT
 
 
 FUNCTION_NAMES = [
@@ -393,8 +303,7 @@ def _size_and_depth(node: ast.AST) -> tuple[int, int]:
 @settings(max_examples=200, deadline=None)
 @given(ANY_FORMULA)
 def test_grammar_formula_matches_sympify_or_is_rejected(text):
-    outcome, seconds = timed_parse(text)
-    assert seconds < TIME_LIMIT
+    outcome = outcome_of(text)
     if isinstance(outcome, ExpressionError):
         return  # allowed: constant, undefined (e.g. 1/0) or beyond a size bound
     assert outcome == trusted(text)
@@ -406,7 +315,43 @@ def test_tame_grammar_formula_is_accepted_and_matches_sympify(text):
     assume("x" in text)
     size, depth = _size_and_depth(ast.parse(text.replace("^", "**"), mode="eval").body)
     assume(size <= 60 and depth <= 15)  # comfortably inside the parser's bounds
-    outcome, seconds = timed_parse(text)
-    assert seconds < TIME_LIMIT
+    outcome = outcome_of(text)
     assert not isinstance(outcome, ExpressionError), f"{text!r} rejected: {outcome}"
     assert outcome == trusted(text)
+
+
+# --- other variables (the lab's f(x, y)) -----------------------------------------------------
+
+
+def test_two_variables_are_parsed_as_real_symbols():
+    y = sympy.Symbol("y", real=True)
+    assert parse_expression("x**2 + 3*y^2", ("x", "y")) == X**2 + 3 * y**2
+    assert parse_expression("sin(y)", ("x", "y")) == sympy.sin(y)  # one variable is enough
+    assert sympy.diff(parse_expression("abs(y)", ("x", "y")), y) == sympy.sign(y)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("x + t", "Only the variables x and y and the constants pi and e are allowed; found 't'"),
+        ("3 + pi", "f(x, y) does not depend on x or y"),
+        ("y(x + 1)", "write y*(...)"),
+        ("", "f(x, y) is empty"),
+        ("x" * (MAX_LENGTH + 1), "f(x, y) is too long"),
+    ],
+)
+def test_two_variable_messages_name_the_allowed_variables(text, fragment):
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression(text, ("x", "y"))
+    assert fragment in str(caught.value)
+
+
+def test_y_is_refused_when_only_x_is_allowed():
+    with pytest.raises(ExpressionError, match="Only the variable x and"):
+        parse_expression("x + y")
+
+
+@pytest.mark.parametrize("names", [("x", "pi"), ("x", "sin"), ("x", "2y"), ()])
+def test_a_variable_may_not_shadow_a_constant_or_function(names):
+    with pytest.raises(ValueError):
+        parse_expression("x", names)

@@ -1,5 +1,7 @@
 """Each page through streamlit.testing.v1.AppTest, as a visitor would use it."""
 
+import importlib
+
 import numpy as np
 import pytest
 from seed_reference import seed_1d, seed_2d
@@ -72,7 +74,7 @@ def test_symbolic_shows_the_seeds_two_printed_lines():
     labels = {m.label: m.value for m in at.metric}
     assert labels["minimum found at x"] == f"{x_min:.6g}"
     assert labels["slope f′(x) there"] == f"{2 * x_min:.6g}"
-    assert "below the precision" in plain(at.success[0].value)
+    assert "shorter than the precision" in plain(at.success[0].value)
     assert any("2 x" in latex.value for latex in at.latex)
 
 
@@ -217,3 +219,84 @@ def test_a_flat_point_that_is_no_minimum_is_called_so(f, x0):
     at = run("pages/symbolic.py", f=f, x0=x0)
     assert_healthy(at)
     assert "not a minimum" in plain(at.warning[0].value)
+
+
+# ------------------------------------------------------------------ symbolic page (issues 9, 14)
+def test_precision_moves_by_decades_from_1e_12_to_1():
+    at = run("pages/symbolic.py")
+    slider = at.select_slider(key="precision")
+    assert slider.value == 1e-4  # the seed's default
+    assert [float(o) for o in slider.options] == [10.0**-n for n in range(12, -1, -1)]
+    rows_at_default = len(table(at))
+    slider.set_value(1e-5).run()
+    assert_healthy(at)
+    assert at.select_slider(key="precision").value == 1e-5
+    assert len(table(at)) > rows_at_default  # a finer precision takes more steps
+
+
+@pytest.mark.parametrize(
+    "value, nearest", [("3e-05", "1e-5"), ("0.002", "1e-3"), ("5", "1"), ("1e-20", "1e-12")]
+)
+def test_an_old_precision_link_is_refused_naming_the_nearest_allowed_value(value, nearest):
+    at = run("pages/symbolic.py", precision=value)
+    assert not at.exception
+    messages = [plain(w.value) for w in at.warning if "link sets precision" in plain(w.value)]
+    assert len(messages) == 1 and "not allowed" in messages[0]
+    assert f"nearest allowed value is {nearest};" in messages[0]
+    assert f"using precision = {nearest} instead" in messages[0]  # the nearest, not the default
+    assert at.select_slider(key="precision").value == float(nearest)
+
+
+@pytest.mark.parametrize("value", ["1e-12", "1e-4", "0.0001", "1e-05", "0.1", "1"])
+def test_a_precision_link_with_an_allowed_value_is_taken_silently(value):
+    at = run("pages/symbolic.py", precision=value)
+    assert_healthy(at)
+    assert not [w for w in at.warning if "link sets precision" in plain(w.value)]
+    assert at.select_slider(key="precision").value == float(value)
+
+
+def test_after_a_fault_the_last_row_describes_only_itself():
+    at = run("pages/symbolic.py", f="x**2", alpha="1.5", max_iter="10000")
+    assert_healthy(at)
+    status = table(at)["status"].iloc[-1]
+    assert "fault" not in status and "stopped" not in status
+    assert status == "overshoot: crossed f′ = 0; f rose; step longer"
+    verdict = plain(at.error[0].value)
+    assert "would have landed on x = -2.01117e+154" in verdict and "overflow" in verdict
+
+
+def test_a_long_derivative_is_shortened_with_the_full_form_on_request():
+    f = "exp(sin(x)*cos(x)**2)*atan(x**3 + x)/(1 + x**2)"
+    at = run("pages/symbolic.py", f=f)
+    assert_healthy(at)
+    lines = [plain(m.value) for m in at.get("latex")] if at.get("latex") else []
+    lines = lines or [m.body for m in at.markdown if m.body.startswith("$$")]
+    assert any("too long for one line" in line for line in lines)
+    assert at.expander and "full f″(x)" in at.expander[-1].label
+    assert len(at.code) >= 1 and "atan" in at.code[-1].value
+
+
+def test_an_unexpected_error_surfaces_as_a_bug(monkeypatch):
+    symbolic = importlib.import_module("gd_app.demos.symbolic")
+
+    def broken(**params):
+        raise ValueError("a bug in the view model")
+
+    monkeypatch.setattr(symbolic, "run_symbolic", broken)
+    at = run("pages/symbolic.py", f="x**2 + 0.123")
+    assert at.exception and "a bug in the view model" in at.exception[0].message
+
+
+def test_work_over_budget_is_said_plainly(monkeypatch):
+    from gd_core.errors import OverBudget
+
+    symbolic = importlib.import_module("gd_app.demos.symbolic")
+
+    def slow(**params):
+        raise OverBudget("took longer than the 2 s limit and was stopped")
+
+    monkeypatch.setattr(symbolic, "run_symbolic", slow)
+    at = run("pages/symbolic.py", f="x**2 + 0.456")
+    assert not at.exception
+    assert "f(x) took too long to analyse, try a simpler form" in plain(at.error[0].value)
+    assert not at.dataframe

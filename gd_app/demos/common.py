@@ -48,7 +48,8 @@ class Demo:
     rates: str = ""  # the learning-rate verdict (fits only)
     alpha_note: str = ""  # learning-rate limits, shown under the α slider
     notes: tuple[str, ...] = ()
-    latex: tuple[str, ...] = ()  # f, f′, f″ (symbolic only)
+    latex: tuple[str, ...] = ()  # f, f′, f″ (symbolic only), one LaTeX line each
+    details: tuple[tuple[str, str], ...] = ()  # (title, full text) shown on request
 
 
 def fmt(value: float) -> str:

@@ -1,88 +1,241 @@
-"""View model of the symbolic f(x) demo (seed 004)."""
+"""View model of the symbolic f(x) demo (seed 004).
+
+The run itself happens in a budget worker (:func:`gd_core.symbolic.run_symbolic`);
+here it is turned into the table, the sentences, the figure and the export hooks.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import io
+import math
 
-from gd_app.demos.common import (
-    Demo,
-    Metric,
-    Picture,
-    cache_by_name,
-    fmt,
-    highlighted_row,
-    run_summary,
-)
+from gd_app.demos.common import Demo, Metric, Picture, cache_by_name, fmt, highlighted_row
 from gd_app.plotting import symbolic as plotting
 from gd_app.plotting.common import png_width, to_png
-from gd_app.tables import step_verdicts, symbolic_history
-from gd_core.symbolic import SymbolicFunction, compile_function, minimize
+from gd_app.tables import symbolic_history
+from gd_core import budget
+from gd_core.descent import StopReason
+from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
+from gd_core.symbolic import Formula, SymbolicRun, run_symbolic
+from gd_core.symbolic_verdict import is_minimum, run_verdict, step_facts
+
+TOO_SLOW = "f(x) took too long to analyse, try a simpler form"
+budget.warm_up()  # start the workers when the app loads, not when the first f(x) comes in
+LONG_LATEX = 110  # characters of LaTeX that fit on one line of the page
+_EXPECTED = (ExpressionError, OutsideDomain, OverBudget)
 
 
 def _local_alpha_note(curvature: float, x0: float) -> str:
+    curvature = float(curvature)
     if not curvature > 0:
         return f"At x0 = {x0:g}, f″ ≤ 0 or is undefined: no local α_crit there."
+    if curvature < 2e-300:
+        return f"At x0 = {x0:g}, f″ is nearly 0 ({curvature:.3g}): local α_crit is huge."
     return f"At x0 = {x0:g}: local α_crit = 2/f″(x0) = {2 / curvature:.3g}"
 
 
-# ---------------------------------------------------------------- symbolic f(x)
-@lru_cache(maxsize=32)
-def _compiled(text: str) -> SymbolicFunction:
-    return compile_function(text)
-
-
+# One cache for the run (and for its expected failure, so a slow f is refused once, not on
+# every rerun): at most 32 entries of up to 10,001 rows × 9 columns, about 23 MB in all.
 @cache_by_name(maxsize=32)
-def _symbolic_run(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
-    return minimize(_compiled(f), x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
+def _outcome(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
+    try:
+        return run_symbolic(f=f, x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
+    except OverBudget as error:
+        return OverBudget(f"{TOO_SLOW} (the analysis {error}).")
+    except (ExpressionError, OutsideDomain) as error:
+        return error
+
+
+def _symbolic_run(**params) -> SymbolicRun:
+    outcome = _outcome(**params)
+    if isinstance(outcome, _EXPECTED):
+        raise type(outcome)(*outcome.args)
+    return outcome
+
+
+def shown_formula(formula: Formula) -> str:
+    """``name(x) = LaTeX`` for one line; a long formula is shortened (the page offers it whole)."""
+    name = {"f": "f(x)", "f′": "f'(x)", "f″": "f''(x)"}[formula.name]
+    if len(formula.latex) <= LONG_LATEX:
+        return f"{name} = {formula.latex}"
+    return (
+        f"{name} = \\text{{(too long for one line: {formula.nodes:,} terms and operations; "
+        "see the full form below)}}"
+    )
 
 
 def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int) -> Demo:
     """Seed 004: minimise f from x0.
 
-    Raises gd_core.expr.ExpressionError for a bad f, ValueError if f can't be
-    evaluated at x0 itself.
+    Raises ExpressionError for a formula the parser refuses, OutsideDomain when f
+    or f′ is not a real number at x0, OverBudget when the analysis ran past its budget.
     """
     run = _symbolic_run(f=f, x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
+    return demo_of(run, x0=x0, precision=precision)
+
+
+def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
+    """The table, metrics and sentences of one run (plain data: no SymPy, no worker)."""
     trajectory = run.trajectory
-    if not len(trajectory.values):
-        raise ValueError(
-            f"f can't be evaluated at the initial guess x0 = {x0:g}: {trajectory.message}"
-        )
-    verdicts = step_verdicts(trajectory.grads)
+    facts = step_facts(trajectory, run.crossings)
+    verdict, tone = run_verdict(trajectory, run.endpoint, facts, precision)
+    found = is_minimum(run.endpoint) and trajectory.reason is StopReason.PRECISION
     return Demo(
-        table=symbolic_history(trajectory, verdicts, run.curvature),
+        table=symbolic_history(trajectory, facts, run.curvature),
         metrics=(
             Metric(
-                "minimum found at x",
+                "minimum found at x" if found else "where it stopped, x",
                 fmt(trajectory.final[0]),
-                "The seed prints: 'Minimum occurs at x-value'",
+                "The seed prints 'Minimum occurs at x-value'; here it says so only when "
+                "the end point is checked to be next to a minimum (see the verdict).",
             ),
             Metric("f(x) there", fmt(trajectory.values[-1])),
             Metric(
                 "slope f′(x) there",
                 fmt(trajectory.grads[-1, 0]),
-                "The seed prints: 'Slope at the minimum is'",
+                "The seed prints 'Slope at the minimum is'.",
             ),
             Metric("steps taken", str(trajectory.n_steps)),
         ),
-        **run_summary(verdicts, trajectory, measure="slope", curvature=run.curvature[-1]),
+        verdict=verdict,
+        tone=tone,
+        stop=trajectory.message,
+        fault=trajectory.reason is StopReason.FAULT,
         alpha_note=_local_alpha_note(run.curvature[0], x0),
-        latex=run.function.latex(),
+        latex=tuple(shown_formula(formula) for formula in run.formulas),
+        details=tuple(
+            (f"The full {formula.name}(x)", formula.text)
+            for formula in run.formulas
+            if len(formula.latex) > LONG_LATEX
+        ),
     )
 
 
 def symbolic_picture(*, step: int = 0, **params) -> Picture:
     """The figure for :func:`symbolic`'s ``params``, iterate ``step`` highlighted."""
+    fig = figure(step=step, **params)
     run = _symbolic_run(**params)
     trajectory = run.trajectory
-    f, x0 = params["f"], params["x0"]
-    fig = plotting.symbolic_figure(
-        run.function.f, trajectory, highlight=highlighted_row(step, trajectory)
-    )
+    kind = run.endpoint.kind if run.endpoint is not None else "numerical fault"
     alt = (
-        f"Left: the graph of f(x) = {f} with {len(trajectory.values)} iterates walking from "
-        f"x = {x0:g} to x = {trajectory.final[0]:.4g}. Right: the slope |f′(x)| at each "
-        f"iteration on a log scale."
+        f"Left: the graph of f(x) = {run.text} with {len(trajectory.values)} iterates walking "
+        f"from x = {params['x0']:g} to x = {trajectory.final[0]:.4g}, marked as: {kind}. "
+        "Right: the slope |f′(x)| at each iteration on a log scale."
     )
     png = to_png(fig)
     return Picture(png=png, alt=alt, width=png_width(png))
+
+
+def figure(*, step: int = 0, theme: str = "light", **params):
+    """The one figure for these ``params`` (export hook: PNG, SVG and GIF frames)."""
+    run = _symbolic_run(**params)
+    return plotting.symbolic_figure(
+        run, highlight=highlighted_row(step, run.trajectory), theme=theme
+    )
+
+
+# ------------------------------------------------------------------ export hooks
+CSV_COLUMNS = ("iteration", "x", "f", "df", "step", "d2f", "alpha_crit", "ratio")
+
+
+def history_csv(**params) -> str:
+    """The history as CSV: every column, full precision (%.17g); empty cells for nan."""
+    table = symbolic(**params).table
+    out = io.StringIO()
+    out.write(",".join((*CSV_COLUMNS, "status")) + "\n")
+    for row in table.itertuples(index=False):
+        cells = [str(row.iteration)]
+        cells += [_cell(getattr(row, name)) for name in CSV_COLUMNS[1:]]
+        cells.append('"' + row.status.replace('"', '""') + '"')
+        out.write(",".join(cells) + "\n")
+    return out.getvalue()
+
+
+def _cell(value: float) -> str:
+    return "" if not math.isfinite(value) else f"{value:.17g}"
+
+
+def script(**params) -> str:
+    """A standalone program (numpy and sympy) that prints the CSV's numeric columns."""
+    run = _symbolic_run(**params)  # validates f; the script gets the parser's canonical text
+    x0, alpha = float(params["x0"]), float(params["alpha"])
+    precision, max_iter = float(params["precision"]), int(params["max_iter"])
+    return _SCRIPT.format(
+        text=repr(run.text),
+        x0=repr(x0),
+        alpha=repr(alpha),
+        precision=repr(precision),
+        max_iter=max_iter,
+    )
+
+
+_SCRIPT = '''"""Gradient descent on f(x) with the settings of the explorer's symbolic page.
+
+Change the five settings below and run: python this_file.py (needs numpy and sympy).
+Prints the history as CSV: iteration, x, f, df, step, d2f, alpha_crit, ratio.
+"""
+
+import math
+
+import numpy as np
+import sympy
+
+F = {text}  # f(x), as the explorer's parser read it
+X0 = {x0}  # initial guess
+ALPHA = {alpha}  # learning rate
+PRECISION = {precision}  # stop after the first step with |x_new - x_old| below this
+MAX_ITER = {max_iter}  # at most this many steps
+
+x = sympy.Symbol("x", real=True)
+f_expr = sympy.sympify(F, locals={{"x": x}})
+
+
+def no_spikes(expr):  # as the explorer does: DiracDelta (from abs) is 0 except at a kink
+    return expr.replace(sympy.DiracDelta, lambda *args: sympy.Integer(0))
+
+
+df_expr = no_spikes(sympy.diff(f_expr, x))
+d2f_expr = no_spikes(sympy.diff(df_expr, x))
+f = sympy.lambdify(x, f_expr, "numpy")
+df = sympy.lambdify(x, df_expr, "numpy")
+d2f = sympy.lambdify(x, d2f_expr, "numpy")
+
+
+def finite(*values):
+    return all(math.isfinite(float(v)) for v in values)
+
+
+xs, fs, dfs = [], [], []
+with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+    try:
+        new_x = np.float64(X0)
+        value, slope = float(f(new_x)), float(df(new_x))
+        if finite(value, slope):
+            xs, fs, dfs = [float(new_x)], [value], [slope]
+            for n in range(MAX_ITER):
+                previous_x = new_x
+                new_x = previous_x - ALPHA * np.float64(slope)
+                value, slope = float(f(new_x)), float(df(new_x))
+                if not finite(new_x, value, slope):
+                    break  # a numerical fault: the faulty iterate is not printed
+                xs.append(float(new_x)), fs.append(value), dfs.append(slope)
+                if abs(new_x - previous_x) < PRECISION:
+                    break
+    except (ArithmeticError, ValueError, TypeError):
+        pass  # a numerical fault (overflow, outside the domain): stop at the last finite row
+
+xs = np.array(xs)
+with np.errstate(all="ignore"):
+    curvature = np.broadcast_to(np.asarray(d2f(xs), dtype=float), xs.shape)
+    curvature = np.where(np.isfinite(curvature), curvature, np.nan)
+    steps = np.concatenate([[np.nan], np.diff(xs)])
+    sizes = np.abs(steps)
+    ratio = np.full(len(xs), np.nan)
+    ratio[2:] = np.where(sizes[1:-1] > 0, sizes[2:] / sizes[1:-1], np.nan)
+    alpha_crit = np.where(curvature > 0, 2.0 / curvature, np.nan)
+
+print("iteration,x,f,df,step,d2f,alpha_crit,ratio")
+for k in range(len(xs)):
+    row = [xs[k], fs[k], dfs[k], steps[k], curvature[k], alpha_crit[k], ratio[k]]
+    print(",".join([str(k)] + ["" if not math.isfinite(v) else "%.17g" % v for v in row]))
+'''

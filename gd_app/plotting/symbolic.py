@@ -1,32 +1,68 @@
-"""The figure of the symbolic f(x) demo (seed 004)."""
+"""The figure of the symbolic f(x) demo (seed 004), drawn from a run's plain data."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from gd_app.plotting.common import BLUE, GREEN, ORANGE, VERMILLION, new_figure, padded, ring
-from gd_core.descent import Trajectory
-from gd_core.symbolic import real_values
+from gd_app.plotting.common import BLUE, GREEN, ORANGE, SKY, VERMILLION, new_figure, padded, ring
+from gd_core import endpoint as ep
+from gd_core.symbolic import SymbolicRun
 
 SYMBOLIC_SIZE = (10.0, 4.3)
 LOG_CAP = 1e200
 SYMBOLIC_RECTS = ((0.065, 0.12, 0.42, 0.8), (0.57, 0.12, 0.41, 0.8))
 
+# What the end point is, as the legend and the marker say it (see gd_core.endpoint).
+END_LABELS = {
+    ep.MINIMUM: ("stopped next to a minimum", "*"),
+    ep.MAXIMUM: ("stopped at a maximum", "v"),
+    ep.INFLECTION: ("stopped near a flat inflection", "D"),
+    ep.FALLING: ("stopped on a slope (f still falls)", "X"),
+    ep.UNKNOWN: ("stopped (kind not verified)", "o"),
+}
+FAULT_LABEL = ("last finite iterate (numerical fault next)", "X")
+CRITICAL_LABELS = {
+    ep.MINIMUM: "minimum",
+    ep.MAXIMUM: "maximum",
+    ep.INFLECTION: "flat inflection",
+}
 
-def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
-    """Seed 004: f(x) with the iterates walking down it; |f′| per iteration."""
+
+def end_label(run: SymbolicRun) -> tuple[str, str]:
+    return FAULT_LABEL if run.endpoint is None else END_LABELS[run.endpoint.kind]
+
+
+def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -> Figure:
+    """Seed 004: f(x) with the iterates walking down it, the end point's kind; |f′| per step.
+
+    ``theme`` is accepted for the export hooks; only the light theme exists so far.
+    """
+    trajectory = run.trajectory
     fig = new_figure(SYMBOLIC_SIZE)
     left, right = (fig.add_axes(rect) for rect in SYMBOLIC_RECTS)
     xs, values = trajectory.params[:, 0], trajectory.values
-    lo, hi = symbolic_view(xs)
-    grid = np.linspace(lo, hi, 400)
-    curve = real_values(f, grid)
+    grid, curve = run.curve_x, run.curve_y
+    lo, hi = float(grid[0]), float(grid[-1])
     left.plot(grid, curve, "k", label=r"$f(x)$")
     left.plot(xs, values, "-", c=VERMILLION, lw=0.8, alpha=0.7, label="path of the steps")
     left.scatter(xs, values, s=30, lw=0, c=BLUE, label="iterates", zorder=3)
     left.plot(xs[0], values[0], "s", c=GREEN, ms=8, label="initial guess", zorder=4)
-    left.plot(xs[-1], values[-1], "o", c=ORANGE, ms=9, label="final x", zorder=5)
+    label, shape = end_label(run)
+    left.plot(xs[-1], values[-1], shape, c=ORANGE, mec="k", mew=0.6, ms=12, label=label, zorder=5)
+    point = run.endpoint
+    if point is not None and point.kind in CRITICAL_LABELS and math.isfinite(point.where):
+        if lo <= point.where <= hi:
+            left.axvline(
+                point.where,
+                c=SKY,
+                ls=":",
+                lw=1.5,
+                label=f"f′ = 0 here: {CRITICAL_LABELS[point.kind]}",
+                zorder=1,
+            )
     ring(left, xs[highlight], values[highlight], label=f"iterate {highlight}", zorder=6)
     left.set_xlim(lo, hi)
     in_view = values[(xs >= lo) & (xs <= hi)]
@@ -37,7 +73,7 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     left.set_xlabel(r"$x$")
     left.set_ylabel(r"$f(x)$")
     left.set_title("f(x) and the iterates")
-    left.legend(loc="best")
+    left.legend(loc="best", fontsize="small")
 
     slope = np.abs(trajectory.grads[:, 0])
     iterations = np.arange(len(slope))
@@ -50,21 +86,22 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
         right.set_ylim(max(low / 3, 1 / LOG_CAP), min(high * 3, LOG_CAP))
         right.set_autoscaley_on(False)
     right.plot(iterations[positive], slope[positive], ".-", c=BLUE, label=r"$|f'(x_k)|$")
+    crossed = [k for k, kind in enumerate(run.crossings) if kind and positive[k]]
+    if crossed:
+        right.plot(
+            crossed,
+            slope[crossed],
+            "o",
+            mfc="none",
+            mec=ORANGE,
+            mew=1.5,
+            ms=8,
+            label="f′ changed sign on the step",
+        )
     if positive[highlight]:
         ring(right, highlight, slope[highlight], label=f"iterate {highlight}")
     right.set_xlabel(r"iteration $k$")
     right.set_ylabel(r"slope $|f'(x_k)|$ (log scale)")
     right.set_title("How steep f is at each iterate")
-    right.legend(loc="best")
+    right.legend(loc="best", fontsize="small")
     return fig
-
-
-def symbolic_view(xs: np.ndarray, *, reach: float = 1e6) -> tuple[float, float]:
-    """x-range for f: the iterates within ``reach`` of the start, plus a margin.
-
-    Iterates that run away to 1e154 would make the view (and f on it)
-    meaningless, so they are left off the picture; the table still lists them.
-    """
-    near = xs[np.abs(xs - xs[0]) <= reach]
-    lo, hi = float(near.min()) - 1.0, float(near.max()) + 1.0
-    return padded(lo, hi, 0.02)

@@ -1,0 +1,327 @@
+"""What the point where a run stopped is: a verified minimum, a maximum, a flat inflection, or
+a place on a slope that keeps falling.
+
+A run stops at a float where f′ is small, never exactly at a critical point, so a small f′
+proves nothing (x³ from 1 stops at x = 0.018 with f′ = 0.001, and has no minimum at all).
+We claim a minimum only when one of two tests holds:
+
+* **sign test**: f′ goes from − to + within the bracket [x − h, x + h] around the end point
+  x, h = :data:`BRACKET_STEPS` × (the last step, or the distance the shrinking steps would
+  still cover, whichever is larger; at least :data:`MIN_HALF_WIDTH` × max(1, |x|)). A
+  continuous f′ that goes from − to + has a zero there where f turns from falling to rising.
+* **even-order test**: f′ is exactly 0 at a simple rational point r of the bracket (checked in
+  exact arithmetic) and the first derivative of f that is not 0 at r has even order and is
+  positive (x⁴ at 0: f′ = f″ = f‴ = 0, f⁗ = 24).
+
+The numeric work uses f′ only; the exact test uses SymPy under a time box, and says less
+when that runs out. Runs in the budget's worker (it sees SymPy objects).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import signal
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+BRACKET_STEPS = 4.0  # the bracket reaches this many "remaining distances" to each side
+MIN_HALF_WIDTH = 1e-9  # relative to max(1, |x|): a run that stopped on f′ = 0 still gets a bracket
+SAMPLES = 129  # points at which f′ is sampled across the bracket
+PROBE_REACH = (
+    1e3  # the probe checks f′ up to this far, times max(1, |x|), in the downhill direction
+)
+PROBE_SAMPLES = 60
+MAX_ORDER = 8  # highest derivative the even-order test looks at
+MAX_DENOMINATOR = 1000  # rational points tried: fractions with at most this denominator
+EXACT_SECONDS = 0.4  # time box for the exact (SymPy) part; past it, the test says "can't tell"
+
+MINIMUM = "minimum"
+MAXIMUM = "maximum"
+INFLECTION = "flat inflection"  # f′ = 0 but f keeps falling (or rising) through the point
+FALLING = "still falling"  # f′ keeps one sign across the bracket
+UNKNOWN = "unknown"  # f′ undefined in the bracket, or the tests ran out of time
+
+
+@dataclass(frozen=True)
+class EndPoint:
+    """The verdict on the end point x and the facts it rests on (all plain numbers and text).
+
+    kind: MINIMUM | MAXIMUM | INFLECTION | FALLING | UNKNOWN.
+    test: "sign" or "even order" for a classified critical point, "" otherwise.
+    where: the critical point (a root of f′ found in the bracket, or the rational point r).
+    slope_left, slope_right: f′ at the bracket's ends (nan where not real).
+    order, derivative: for the even-order test, the order and value of the first non-zero
+        derivative at r (0 and nan when not used).
+    falls_towards: −1 or +1, the downhill direction when kind is FALLING, else 0.
+    probe_to: how far the probe checked that f′ keeps its sign (nan if it found a sign change
+        or was not run); probe_change: (p, q) with f′ changing sign from − to + (seen in the
+        direction of travel) between them, if the probe found one.
+    """
+
+    x: float
+    kind: str
+    test: str
+    low: float
+    high: float
+    where: float = math.nan
+    slope_left: float = math.nan
+    slope_right: float = math.nan
+    order: int = 0
+    derivative: float = math.nan
+    falls_towards: int = 0
+    probe_to: float = math.nan
+    probe_change: tuple[float, float] | None = None
+
+
+def half_width(steps: np.ndarray, x: float) -> float:
+    """h = BRACKET_STEPS × max(|last step|, tail), tail = s·r/(1 − r) for shrinking steps.
+
+    With steps shrinking by the ratio r = s_n/s_(n−1) < 1, the remaining steps add up to
+    s_n·r/(1 − r): the distance the run would still have walked. Not a proof, only a
+    generous place to look; the tests inside decide.
+    """
+    sizes = np.abs(steps[np.isfinite(steps)])
+    last = float(sizes[-1]) if sizes.size else 0.0
+    tail = 0.0
+    if sizes.size >= 2 and 0 < sizes[-1] < sizes[-2]:
+        r = sizes[-1] / sizes[-2]
+        tail = last * r / (1 - r)
+    return max(BRACKET_STEPS * max(last, tail), MIN_HALF_WIDTH * max(1.0, abs(x)))
+
+
+def classify(f_expr: sympy.Expr, symbol: sympy.Symbol, f, df, x: float, h: float) -> EndPoint:
+    """Classify the end point x with the bracket [x − h, x + h]; f, df work on numpy arrays.
+
+    A sign change of f′ counts only where f is continuous (a root of f′, or a kink): across
+    a pole or a gap in f's domain, f′ changes sign without any minimum there.
+    """
+    low, high = x - h, x + h
+    grid = np.union1d(np.linspace(low, high, SAMPLES), [x])
+    slopes = real_values(df, grid)
+    ends = dict(low=low, high=high, slope_left=slopes[0], slope_right=slopes[-1])
+    roots = [
+        (where, rising)
+        for where, rising, scale in _sign_changes(df, grid, slopes)
+        if _crossing_kind(f, df, where, scale, h) != BREAK
+    ]
+    if roots:
+        rising = [where for where, up in roots if up]
+        kind = MINIMUM if rising else MAXIMUM
+        where = min(rising or [where for where, _ in roots], key=lambda w: abs(w - x))
+        return EndPoint(x, kind, "sign", where=where, **ends)
+    exact = _even_order_test(f_expr, symbol, x, low, high)
+    if exact is not None:
+        return EndPoint(x, **exact, **ends)
+    finite = slopes[np.isfinite(slopes)]
+    if finite.size < len(slopes) or not finite.size:
+        return EndPoint(x, UNKNOWN, "", **ends)
+    if np.all(finite > 0) or np.all(finite < 0):
+        towards = -1 if finite[0] > 0 else 1
+        return _probe(f, df, EndPoint(x, FALLING, "", falls_towards=towards, **ends))
+    return EndPoint(x, UNKNOWN, "", **ends)  # f′ is 0 at samples without changing sign
+
+
+def real_values(function, xs: np.ndarray) -> np.ndarray:
+    """``function`` at every x of xs (n,) in one vectorised call; nan where not a real number.
+
+    One call over the array, not one per x: f″ of a big f at 10,000 iterates
+    took seconds point by point.
+    """
+    xs = np.asarray(xs, dtype=float)
+    with np.errstate(all="ignore"):
+        try:
+            values = np.broadcast_to(np.asarray(function(xs)), xs.shape)
+        except (ArithmeticError, ValueError, TypeError):
+            return np.full(xs.shape, np.nan)
+    if np.iscomplexobj(values):
+        values = np.where(values.imag == 0, values.real, np.nan)
+    values = values.astype(float)
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _sign_changes(df, grid: np.ndarray, slopes: np.ndarray) -> list[tuple[float, bool, float]]:
+    """(root, rising, scale) for each strict sign change of f′ between neighbouring samples.
+
+    rising: f′ goes from − to + (left to right), so f turns from falling to rising: a
+    minimum. The root is located by bisection; scale is the larger |f′| at the two samples.
+    """
+    finite = np.isfinite(slopes) & (slopes != 0)
+    xs, ys = grid[finite], slopes[finite]
+    roots = []
+    for i in np.nonzero(np.sign(ys[:-1]) * np.sign(ys[1:]) < 0)[0]:
+        where = _bisect(df, xs[i], xs[i + 1], ys[i])
+        roots.append((where, bool(ys[i] < 0), max(abs(ys[i]), abs(ys[i + 1]))))
+    return roots
+
+
+def _bisect(df, a: float, b: float, fa: float) -> float:
+    for _ in range(60):
+        m = 0.5 * (a + b)
+        if m in (a, b):
+            break
+        fm = float(real_values(df, np.array([m]))[0])
+        if not np.isfinite(fm) or fm == 0:
+            return m
+        if np.sign(fm) == np.sign(fa):
+            a, fa = m, fm
+        else:
+            b = m
+    return 0.5 * (a + b)
+
+
+def _probe(f, df, point: EndPoint) -> EndPoint:
+    """Check f′ further in the downhill direction, at geometrically spaced points.
+
+    It stops at the first point where f′ is not a real number, and at the first sign
+    change: a root or kink there means a minimum lies ahead (probe_change); a pole or
+    gap in f's domain only ends what the probe can say (probe_to).
+    """
+    x, direction = point.x, point.falls_towards
+    reach = PROBE_REACH * max(1.0, abs(x))
+    start = max(point.high - x, 1e-12)
+    distances = np.geomspace(start, reach, PROBE_SAMPLES)
+    xs = x + direction * distances
+    slopes = real_values(df, xs)
+    sign = np.sign(point.slope_left if direction < 0 else point.slope_right)
+    for i, slope in enumerate(slopes):
+        if not np.isfinite(slope):
+            checked = distances[i - 1] if i else 0.0
+            return _replace(point, probe_to=x + direction * checked)
+        if np.sign(slope) != sign and slope != 0:
+            previous = x + direction * (distances[i - 1] if i else start)
+            pair = (min(previous, xs[i]), max(previous, xs[i]))
+            before = float(real_values(df, np.array([previous]))[0])
+            root = _bisect(df, previous, float(xs[i]), before)
+            width = abs(xs[i] - previous)
+            if _crossing_kind(f, df, root, max(abs(before), abs(slope)), width) == BREAK:
+                return _replace(point, probe_to=previous)
+            return _replace(point, probe_change=pair)
+    return _replace(point, probe_to=float(xs[-1]))
+
+
+def _replace(point: EndPoint, **changes) -> EndPoint:
+    return dataclasses.replace(point, **changes)
+
+
+# ------------------------------------------------------------------ exact even-order test
+class _OutOfTime(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_box(seconds: float):
+    """Raise _OutOfTime in the block after ``seconds`` (main thread with SIGALRM only)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _candidates(x: float, low: float, high: float) -> list[sympy.Rational]:
+    """Simple rationals in [low, high]: 0 and the best approximations of x."""
+    found = []
+    for value in (0.0, x, round(x)):
+        for limit in (1, 10, 100, MAX_DENOMINATOR):
+            r = sympy.Rational(value).limit_denominator(limit)
+            if low <= float(r) <= high and r not in found:
+                found.append(r)
+    return found
+
+
+def _even_order_test(f: sympy.Expr, symbol: sympy.Symbol, x: float, low: float, high: float):
+    """kind/test/where/order/derivative fields if f′ is exactly 0 at a simple rational r."""
+    try:
+        with _time_box(EXACT_SECONDS):
+            for r in _candidates(x, low, high):
+                derivative = sympy.diff(f, symbol)
+                if _exact_sign(derivative.subs(symbol, r)) != 0:
+                    continue
+                for order in range(2, MAX_ORDER + 1):
+                    derivative = sympy.diff(derivative, symbol)
+                    sign = _exact_sign(derivative.subs(symbol, r))
+                    if sign is None:
+                        return None
+                    if sign == 0:
+                        continue
+                    value = float(derivative.subs(symbol, r).evalf(20))
+                    if order % 2 == 0:
+                        kind = MINIMUM if sign > 0 else MAXIMUM
+                    else:
+                        kind = INFLECTION
+                    return dict(
+                        kind=kind, test="even order", where=float(r), order=order, derivative=value
+                    )
+                return None
+    except (_OutOfTime, ArithmeticError, TypeError, ValueError, RecursionError):
+        return None
+    return None
+
+
+def _exact_sign(value: sympy.Expr) -> int | None:
+    """−1, 0 or +1 when certain, else None: exact for numbers, 30-digit evaluation otherwise."""
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return None
+    if value.is_Number:
+        return int(sympy.sign(value))
+    if value.free_symbols:
+        return None
+    approx = value.evalf(30)
+    if not approx.is_Number or approx.has(sympy.I):
+        return None
+    if abs(approx) > sympy.Float("1e-25"):
+        return 1 if approx > 0 else -1
+    return None  # too close to 0 to tell without an exact proof
+
+
+# ------------------------------------------------------------------ sign changes along the walk
+ZERO = "zero"  # f′ passes through 0: the step overshot a point where f′ = 0
+KINK = "kink"  # f is continuous but f′ jumps from one sign to the other (abs(x) at 0)
+BREAK = "break"  # f itself is undefined or jumps there (1/x, log(abs(x)) at 0)
+
+
+def crossings(f, df, xs: np.ndarray, slopes: np.ndarray) -> tuple[str, ...]:
+    """Per row k, what the step from xs[k−1] to xs[k] crossed when f′ changed sign on it.
+
+    "" where f′ kept its sign (or was 0 at an end). Otherwise the point c where f′
+    changes sign is located by bisection and named: ZERO when |f′| there is tiny next
+    to |f′| at the step's ends, KINK when f is continuous at c but f′ jumps, BREAK when
+    f is not a real number at c or jumps there.
+    """
+    kinds = [""] * len(xs)
+    for k in np.nonzero(np.sign(slopes[:-1]) * np.sign(slopes[1:]) < 0)[0] + 1:
+        a, b = float(xs[k - 1]), float(xs[k])
+        c = _bisect(df, a, b, float(slopes[k - 1]))
+        kinds[k] = _crossing_kind(f, df, c, max(abs(slopes[k - 1]), abs(slopes[k])), abs(b - a))
+    return tuple(kinds)
+
+
+def _crossing_kind(f, df, c: float, scale: float, width: float) -> str:
+    near = np.array([c, np.nextafter(c, -np.inf), np.nextafter(c, np.inf)])
+    slope = real_values(df, near)
+    value = real_values(f, near)
+    if not np.all(np.isfinite(value)):
+        return BREAK
+    if np.nanmin(np.abs(slope)) <= 1e-6 * scale:
+        return ZERO
+    # f′ jumps at c: a kink if f is continuous there (f changes by no more than the slope allows)
+    eps = max(1e-9 * width, 4 * np.spacing(abs(c)))
+    around = real_values(f, np.array([c - eps, c + eps]))
+    if np.all(np.isfinite(around)) and np.all(np.abs(around - value[0]) <= 10 * scale * eps):
+        return KINK
+    return BREAK
