@@ -253,9 +253,11 @@ def _evaluate(surface: Surface, theta: np.ndarray, where: str) -> tuple[float, n
         value, gx, gy = surface.value_and_gradient(x, y)
         value, gx, gy = float(value), float(gx), float(gy)
     except (ArithmeticError, ValueError, TypeError) as error:
-        raise _Fault(f"{where}, f or ∇f at {_point(theta)}: {_describe(error)}") from None
+        raise _Fault(
+            f"{where}: f or ∇f can't be computed at {_point(theta)}: {_describe(error)}"
+        ) from None
     if not (math.isfinite(value) and math.isfinite(gx) and math.isfinite(gy)):
-        raise _Fault(f"{where}, f or ∇f at {_point(theta)}: not finite (overflow or a pole)")
+        raise _Fault(f"{where}: f or ∇f is not finite at {_point(theta)} (overflow or a pole)")
     return value, np.array([gx, gy])
 
 

@@ -34,8 +34,15 @@ class Surface:
 
     @property
     def constant_hessian(self) -> np.ndarray | None:
-        """The Hessian as a float matrix when it is the same everywhere (f is quadratic)."""
-        if self.hessian.free_symbols:
+        """The Hessian as a float matrix when f is a polynomial of degree ≤ 2 (a quadratic).
+
+        A constant Hessian alone is not enough: abs(x) + abs(y) has Hessian 0 away from
+        its kinks, with the DiracDelta terms dropped.
+        """
+        x, y = symbols_of(self.expr)
+        if self.hessian.free_symbols or not self.expr.is_polynomial(x, y):
+            return None
+        if sympy.Poly(self.expr, x, y).total_degree() > 2:
             return None
         return np.array(self.hessian.tolist(), dtype=float)
 

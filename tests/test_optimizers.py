@@ -241,3 +241,18 @@ def test_still_moving_when_steps_run_out():
 )
 def test_end_point_kind_follows_the_hessian_eigenvalues(hessian, kind):
     assert analysis.classify_point(hessian)[0] == kind
+
+
+def test_fit_cost_preset_is_the_two_parameter_pages_cost():
+    """Its Hessian is XᵀX/m of the seed's data (20 points on [−1, 1]), its minimum the true θ."""
+    x = np.linspace(-1, 1, 20)
+    design = np.column_stack([np.ones_like(x), x])
+    theory = theory_for(PRESETS["fit cost"][0], {"gd": {"alpha": 0.7}})
+    np.testing.assert_allclose(theory.hessian, design.T @ design / len(x), atol=1e-15)
+    np.testing.assert_allclose(theory.minimizer, (2.0, 2.0))
+    assert theory.gd_limit == pytest.approx(2.0)  # the two-parameter page's α_crit
+
+
+@pytest.mark.parametrize("text", ["abs(x) + abs(y)", "x**4 + y**2", "exp(x) + y**2"])
+def test_only_polynomials_of_degree_two_get_quadratic_theory(text):
+    assert surface(text).constant_hessian is None
