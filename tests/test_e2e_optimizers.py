@@ -36,6 +36,7 @@ pytestmark = pytest.mark.browser
 READY = '[data-testid="stImage"] img'  # open_page and settle look inside stMain
 IMAGES = '[data-testid="stMain"] [data-testid="stImage"] img'
 DEFAULTS = defaults(OPTIMIZERS)
+WAIT = 180  # seconds: only catches a hang (a first run starts workers; the machine is shared)
 
 
 def images(page):
@@ -82,8 +83,8 @@ def test_defaults_from_the_home_card_then_scrubber(server, page):
     targets = links.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
     assert targets.count("/optimizers") == 1, targets
     link = links.nth(targets.index("/optimizers"))
-    act(page, link.click)
-    settle(page, READY)
+    act(page, link.click, timeout=WAIT)
+    settle(page, READY, timeout=WAIT)
     assert urlsplit(page.url).path == "/optimizers"
     assert page.locator('[data-testid="stMain"] h1').inner_text() == "Optimizers"
     no_exception(page)
@@ -97,7 +98,7 @@ def test_defaults_from_the_home_card_then_scrubber(server, page):
     assert page.locator(".st-key-f input").input_value() == PRESETS["Rosenbrock"][0]
 
     thumb = slider(page, "step")
-    act(page, lambda: (thumb.focus(), page.keyboard.press("End")))
+    act(page, lambda: (thumb.focus(), page.keyboard.press("End")), timeout=WAIT)
     want = lab.optimizers(**DEFAULTS).longest - 1
     assert query(page)["step"] == str(want)
     assert images(page)[0][0] != src
@@ -106,19 +107,19 @@ def test_defaults_from_the_home_card_then_scrubber(server, page):
 
 
 def test_preset_picker_and_typing(server, page):
-    open_page(page, f"{server.url}/optimizers?N=300", ready=READY)
+    open_page(page, f"{server.url}/optimizers?N=300", ready=READY, timeout=WAIT)
     picker = page.locator('[data-testid="stSidebar"] .st-key-preset')
     picker.click()
     option = page.locator('[role="option"]', has_text="Himmelblau")
-    act(page, option.click)
-    settle(page, READY)
+    act(page, option.click, timeout=WAIT)
+    settle(page, READY, timeout=WAIT)
     assert page.locator(".st-key-f input").input_value() == PRESETS["Himmelblau"][0]
     assert query(page).get("preset") == "Himmelblau"
     assert "4 known minima" in images(page)[0][1]
     no_exception(page)
 
     box = page.locator(".st-key-f input")
-    act(page, lambda: (box.fill("x**2 + y**"), box.press("Enter")))
+    act(page, lambda: (box.fill("x**2 + y**"), box.press("Enter")), timeout=WAIT)
     error = page.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]')
     assert error.count() == 1 and "Can't use this f(x, y)" in error.inner_text()
     assert page.locator(IMAGES).count() == 0
@@ -126,20 +127,29 @@ def test_preset_picker_and_typing(server, page):
 
 
 def test_links_saddle_bowl_no_methods_and_3d(server, page):
-    open_page(page, f"{server.url}/optimizers?preset=saddle&x0=1&y0=0.001&N=400", ready=READY)
+    open_page(
+        page,
+        f"{server.url}/optimizers?preset=saddle&x0=1&y0=0.001&N=400",
+        ready=READY,
+        timeout=WAIT,
+    )
     assert "symlog" in images(page)[0][1]
     assert "indefinite" in page.locator('[data-testid="stMain"]').inner_text()
     no_exception(page)
     screenshot(page, "optimizers_saddle")
 
-    open_page(page, f"{server.url}/optimizers?preset=bowl&N=600&view3d=true", ready=READY)
+    open_page(
+        page, f"{server.url}/optimizers?preset=bowl&N=600&view3d=true", ready=READY, timeout=WAIT
+    )
     assert len(images(page)) == 2
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "Theory for a quadratic f" in main and "It is a minimum" in main
     no_exception(page)
     screenshot(page, "optimizers_bowl_3d")
 
-    open_page(page, f"{server.url}/optimizers?methods=", ready='[data-testid="stAlert"]')
+    open_page(
+        page, f"{server.url}/optimizers?methods=", ready='[data-testid="stAlert"]', timeout=WAIT
+    )
     assert "No method is selected" in page.locator('[data-testid="stAlert"]').first.inner_text()
     assert page.locator(IMAGES).count() == 0
     no_exception(page)
