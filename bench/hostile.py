@@ -98,10 +98,22 @@ HOSTILE = [
 ]
 
 
-# The trust issue's example (107 characters, 56 s in-process) and one level deeper (> 2 min).
+# The trust issue's example (107 characters, 56 s in-process before x-free constants became
+# floats) and one level deeper (> 2 min then); and a slow path that remains: SymPy's
+# assumptions while differentiating nested roots (0.4 to 3 s of CPU on the test machine).
 SLOW_SYMPY = [
     "x*abs(tan(1)*cos(1)-sin(1)+abs(tan(2)*cos(2)-sin(2)+abs(tan(3)*cos(3)-sin(3)"
     "+abs(tan(4)*cos(4)-sin(4)+0))))",
     "x*abs(tan(1)*cos(1)-sin(1)+abs(tan(2)*cos(2)-sin(2)+abs(tan(3)*cos(3)-sin(3)"
     "+abs(tan(4)*cos(4)-sin(4)+abs(tan(5)*cos(5)-sin(5)+0)))))",
+    "sqrt(x**2+" * 9 + "1" + ")" * 9,
 ]
+# With these settings the nested roots also walk 10,000 steps of a 313-node f′: about a
+# second of CPU at least, past a budget of 0.5 s anywhere (tests/test_e2e_symbolic.py).
+HEAVY_RUN = dict(f=SLOW_SYMPY[-1], x0=1.0, alpha=1e-4, precision=1e-12, max_iter=10_000)
+
+
+def burn() -> None:
+    """A job that runs until the budget stops it: the worst case of an over-budget f(x)."""
+    while True:
+        pass

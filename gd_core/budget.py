@@ -7,8 +7,9 @@ on untrusted text runs in a worker process with
 * a wall-clock limit (:data:`TIME_LIMIT`): past it the worker is killed and replaced,
   and :func:`run` raises :class:`OverBudget`;
 * an address-space cap (:data:`MEMORY_LIMIT`, ``RLIMIT_AS`` where the platform has one);
-* lower CPU priority once a job has run for :data:`NICE_AFTER`, so quick jobs of other
-  visitors keep their speed on a busy machine while a slow one burns its budget.
+* lower CPU priority once a job has used :data:`NICE_AFTER` of CPU time (not wall time:
+  on a machine busy with other work a quick job is slow too, and must not be demoted),
+  so quick jobs of other visitors keep their speed while a slow one burns its budget.
 
 Workers are forked by a ``forkserver`` (never by forking the threaded server itself),
 which imports SymPy once (:data:`PRELOAD`): a replacement starts warm in milliseconds,
@@ -51,7 +52,8 @@ __all__ = ["MAX_WORKERS", "MEMORY_LIMIT", "OverBudget", "SPARES", "TIME_LIMIT", 
 # overrides it (the test suite raises it so that a busy machine can't fail a normal run).
 TIME_LIMIT = float(os.environ.get("GD_BUDGET_SECONDS", "2.0"))
 MEMORY_LIMIT = 1 << 30  # bytes of address space per worker (a warm worker maps ~0.2 GiB)
-NICE_AFTER = 0.25  # seconds: a job still running then gets a lower CPU priority
+NICE_AFTER = 0.25  # seconds of CPU: a job that has used this much gets a lower CPU priority
+POLL = 0.05  # seconds between looks at a running job's CPU time
 NICENESS = 10  # how much lower (a retired worker is replaced: priority can't be raised back)
 MAX_WORKERS = 6  # jobs running at once; a job that finds every worker busy waits (see below)
 SPARES = 2  # idle warm workers kept ready
@@ -159,6 +161,9 @@ def _loads(data: bytes) -> Any:
 
 
 # ------------------------------------------------------------------ the pool
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 class _Worker:
     """One worker process and our end of its pipe."""
 
@@ -182,6 +187,15 @@ class _Worker:
         self.process.kill()
         self.process.join(timeout=10)
         self.conn.close()
+
+    def cpu_seconds(self) -> float:
+        """CPU time the worker has used (Linux /proc); elsewhere 0, so it is never demoted."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        except (OSError, IndexError, ValueError):
+            return 0.0
 
     def lower_priority(self) -> None:
         try:
@@ -287,12 +301,14 @@ class _Pool:
         request = pickle.dumps((job, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
         worker = self._take()
         try:
+            limit, used = TIME_LIMIT, worker.cpu_seconds()
             worker.conn.send_bytes(request)
-            limit = TIME_LIMIT
-            if not worker.conn.poll(min(NICE_AFTER, limit)):
-                worker.lower_priority()
-                if not worker.conn.poll(max(limit - NICE_AFTER, 0.0)):
+            deadline = time.monotonic() + limit
+            while not worker.conn.poll(min(POLL, max(deadline - time.monotonic(), 0.0))):
+                if time.monotonic() >= deadline:
                     raise OverBudget(f"took longer than the {limit:g} s limit and was stopped")
+                if not worker.retired and worker.cpu_seconds() - used >= NICE_AFTER:
+                    worker.lower_priority()
             status, payload = _loads(worker.conn.recv_bytes())
         except (EOFError, OSError):  # the worker died: the memory cap, or a crash
             self._discard(worker)

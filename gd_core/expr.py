@@ -227,7 +227,23 @@ def _checked(expr: sympy.Expr, value: float | None) -> _Built:
         value = float(expr)
     if value is not None and not abs(value) <= _MAX_MAGNITUDE:
         raise ExpressionError(_TOO_LARGE)
+    if value is not None and not _is_simple(expr):
+        # A constant like tan(1)*cos(1) - sin(1) (exactly 0) makes SymPy evaluate ever more
+        # digits to settle the sign of an abs() around it: 56 s for 107 characters. As a
+        # float it costs nothing. Simple constants stay exact, so sqrt(2)*x shows √2.
+        expr = sympy.Float(value)
     return _Built(expr, value)
+
+
+def _is_simple(expr: sympy.Expr) -> bool:
+    """A constant kept exact: rationals, pi, E, and products and rational powers of them."""
+    if expr.is_Rational or expr in (sympy.pi, sympy.E):
+        return True
+    if expr.is_Mul:
+        return all(_is_simple(arg) for arg in expr.args)
+    if expr.is_Pow:
+        return expr.exp.is_Rational and _is_simple(expr.base)
+    return expr.func is sympy.exp and expr.args[0].is_Rational  # E**2 is stored as exp(2)
 
 
 def _forbidden(node: ast.AST) -> ExpressionError:

@@ -52,9 +52,22 @@ class SymbolicFunction:
 
     def formulas(self) -> tuple[Formula, Formula, Formula]:
         return tuple(
-            Formula(name, sympy.latex(e), str(e), _size(e))
+            _formula(name, e)
             for name, e in (("f", self.expr), ("f′", self.first), ("f″", self.second))
         )
+
+
+ORDERED_NODES = 150  # up to this size a formula is printed in SymPy's usual term order
+LATEX_NODES = 600  # beyond this size no LaTeX is made: it would be shortened anyway
+
+
+def _formula(name: str, expr: sympy.Expr) -> Formula:
+    """Sorting the terms of a big sum is most of the cost of printing it, so big formulas
+    are printed in their stored order (and only as text when LaTeX would not be shown)."""
+    nodes = _size(expr)
+    order = None if nodes <= ORDERED_NODES else "none"
+    latex = sympy.latex(expr, order=order) if nodes <= LATEX_NODES else ""
+    return Formula(name, latex, sympy.sstr(expr, order=order), nodes)
 
 
 def compile_function(text: str) -> SymbolicFunction:
@@ -117,7 +130,8 @@ def _numeric(name: str, expr: sympy.Expr) -> Callable[[float], float]:
 
 @dataclass(frozen=True)
 class Formula:
-    """One of f, f′, f″ for display: LaTeX, SymPy's plain text, and its size in tree nodes."""
+    """One of f, f′, f″ for display: LaTeX ("" when too big to show), SymPy's plain text,
+    and its size in tree nodes."""
 
     name: str
     latex: str

@@ -38,8 +38,8 @@ def test_benchmark_runs_and_matches_the_seed_loop():
 
 
 def test_budget_benchmark_runs_and_answers_every_hostile_formula():
-    """bench/budget.py at toy size: every line prints; the hostile corpus is all answered
-    (refused by the parser or over budget: none is done, none hangs). No time is asserted."""
+    """bench/budget.py at toy size: every line prints; every formula is answered (hostile
+    ones refused; none hangs). No time is asserted."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "budget.py"), "--tiny"],
         capture_output=True,
@@ -55,10 +55,13 @@ def test_budget_benchmark_runs_and_answers_every_hostile_formula():
     )
     assert outcomes, out
     counts = ast.literal_eval(outcomes.group(2))
-    assert set(counts) <= {"refused by the parser", "over budget"}
+    assert set(counts) <= {"refused by the parser", "over budget", "done"}
+    assert counts.get("done", 0) <= 1  # only SLOW_SYMPY[0], fast now (its constant is a float)
     assert sum(counts.values()) == int(outcomes.group(1))
     assert re.search(
         r"^hostile corpus: worst time to an answer \d+ ms .* ratio \d+\.\d+$", out, re.M
     )
     assert re.search(r"^other sessions: light request alone [\d.]+ ms", out, re.M)
-    assert re.search(r"^other sessions: with 1 over-budget f running: .* ratio [\d.]+ ", out, re.M)
+    assert re.search(
+        r"^other sessions: with 1 over-budget job running: .* ratio [\d.]+ ", out, re.M
+    )

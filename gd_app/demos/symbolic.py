@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 from gd_app.demos.common import Demo, Metric, Picture, cache_by_name, fmt, highlighted_row
 from gd_app.plotting import symbolic as plotting
@@ -21,7 +22,7 @@ from gd_core.symbolic_verdict import is_minimum, run_verdict, step_facts
 
 TOO_SLOW = "f(x) took too long to analyse, try a simpler form"
 budget.warm_up()  # start the workers when the app loads, not when the first f(x) comes in
-LONG_LATEX = 110  # characters of LaTeX that fit on one line of the page
+LONG_LATEX = 70  # characters a formula shows that fit on one line of the page
 _EXPECTED = (ExpressionError, OutsideDomain, OverBudget)
 
 
@@ -34,34 +35,56 @@ def _local_alpha_note(curvature: float, x0: float) -> str:
     return f"At x0 = {x0:g}: local α_crit = 2/f″(x0) = {2 / curvature:.3g}"
 
 
-# One cache for the run (and for its expected failure, so a slow f is refused once, not on
-# every rerun): at most 32 entries of up to 10,001 rows × 9 columns, about 23 MB in all.
+# One cache for the run, and for a refused formula or start (they are facts of the text):
+# at most 32 entries of up to 10,001 rows × 5 arrays, about 16 MB in all. Work over the
+# budget is not cached: it may have been a moment when the machine was busy.
 @cache_by_name(maxsize=32)
 def _outcome(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
     try:
         return run_symbolic(f=f, x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
-    except OverBudget as error:
-        return OverBudget(f"{TOO_SLOW} (the analysis {error}).")
     except (ExpressionError, OutsideDomain) as error:
         return error
 
 
 def _symbolic_run(**params) -> SymbolicRun:
-    outcome = _outcome(**params)
+    try:
+        outcome = _outcome(**params)
+    except OverBudget as error:
+        raise OverBudget(f"{TOO_SLOW} (the analysis {error}).") from None
     if isinstance(outcome, _EXPECTED):
         raise type(outcome)(*outcome.args)
     return outcome
 
 
+def visible_length(latex: str) -> int:
+    """Roughly how many characters a LaTeX formula shows (commands and braces show nothing)."""
+    return len(re.sub(r"\\[A-Za-z]+|[{}\\ ]", "", latex))
+
+
+def is_long(formula: Formula) -> bool:
+    return not formula.latex or visible_length(formula.latex) > LONG_LATEX
+
+
 def shown_formula(formula: Formula) -> str:
     """``name(x) = LaTeX`` for one line; a long formula is shortened (the page offers it whole)."""
     name = {"f": "f(x)", "f′": "f'(x)", "f″": "f''(x)"}[formula.name]
-    if len(formula.latex) <= LONG_LATEX:
+    if not is_long(formula):
         return f"{name} = {formula.latex}"
     return (
-        f"{name} = \\text{{(too long for one line: {formula.nodes:,} terms and operations; "
-        "see the full form below)}}"
+        f"{name} = \\text{{({formula.nodes:,} terms and operations: too long for one line, "
+        "see the full form below)}"
     )
+
+
+def shown_formulas(formulas: tuple[Formula, ...]) -> tuple[str, ...]:
+    """One line for f, f′, f″ when it fits, else one line each."""
+    lines = tuple(shown_formula(formula) for formula in formulas)
+    if (
+        not any(map(is_long, formulas))
+        and sum(visible_length(formula.latex) for formula in formulas) <= LONG_LATEX
+    ):
+        return (" \\qquad ".join(lines),)
+    return lines
 
 
 def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int) -> Demo:
@@ -102,11 +125,11 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
         stop=trajectory.message,
         fault=trajectory.reason is StopReason.FAULT,
         alpha_note=_local_alpha_note(run.curvature[0], x0),
-        latex=tuple(shown_formula(formula) for formula in run.formulas),
+        latex=shown_formulas(run.formulas),
         details=tuple(
             (f"The full {formula.name}(x)", formula.text)
             for formula in run.formulas
-            if len(formula.latex) > LONG_LATEX
+            if is_long(formula)
         ),
     )
 

@@ -13,6 +13,7 @@ from gd_core.symbolic import SymbolicRun
 
 SYMBOLIC_SIZE = (10.0, 4.3)
 LOG_CAP = 1e200
+MARKED_CROSSINGS = 40  # above this many, the sign changes get small marks under the line
 SYMBOLIC_RECTS = ((0.065, 0.12, 0.42, 0.8), (0.57, 0.12, 0.41, 0.8))
 
 # What the end point is, as the legend and the marker say it (see gd_core.endpoint).
@@ -86,17 +87,31 @@ def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -
         right.set_ylim(max(low / 3, 1 / LOG_CAP), min(high * 3, LOG_CAP))
         right.set_autoscaley_on(False)
     right.plot(iterations[positive], slope[positive], ".-", c=BLUE, label=r"$|f'(x_k)|$")
+    if not positive.any():
+        right.text(
+            0.5,
+            0.5,
+            "f′ is 0 at every iterate:\nnothing to draw on a log scale",
+            transform=right.transAxes,
+            ha="center",
+            va="center",
+        )
+        right.set_xticks([])
+        right.set_yticks([], minor=True)
+        right.set_yticks([])
     crossed = [k for k, kind in enumerate(run.crossings) if kind and positive[k]]
     if crossed:
+        few = len(crossed) <= MARKED_CROSSINGS  # many rings would bury the line
         right.plot(
             crossed,
             slope[crossed],
             "o",
             mfc="none",
             mec=ORANGE,
-            mew=1.5,
-            ms=8,
+            mew=1.5 if few else 0.8,
+            ms=8 if few else 3,
             label="f′ changed sign on the step",
+            zorder=3 if few else 1,
         )
     if positive[highlight]:
         ring(right, highlight, slope[highlight], label=f"iterate {highlight}")
