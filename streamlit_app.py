@@ -37,6 +37,11 @@ def home() -> None:
         (ONE, "Fit h = θ₁·x to points on y = 0.5x; see why too large an α diverges."),
         (TWO, "Fit h = θ₀ + θ₁·x; follow the arrows across the contours of J(θ₀, θ₁)."),
         (SYMBOLIC, "Type any f(x): SymPy differentiates it and the loop walks downhill."),
+        (
+            LAB,
+            "Race GD, momentum, Nesterov, AdaGrad, RMSProp and Adam on any f(x, y), "
+            "Rosenbrock's valley first.",
+        ),
     ):
         with st.container(border=True):
             st.page_link(page, label=f"**{page.title}**", icon=page.icon)
@@ -63,8 +68,11 @@ TWO = st.Page(
 SYMBOLIC = st.Page(
     "pages/symbolic.py", title="Symbolic f(x)", icon=":material/function:", url_path="symbolic"
 )
+LAB = st.Page(
+    "pages/optimizers.py", title="Optimizers", icon=":material/speed:", url_path="optimizers"
+)
 
 # A local favicon: a material icon here would make every browser fetch it from Google.
 # No page_title: each page's own title names its browser tab.
 st.set_page_config(page_icon=str(Path(__file__).parent / "gd_app" / "favicon.png"), layout="wide")
-st.navigation([HOME, ONE, TWO, SYMBOLIC]).run()
+st.navigation([HOME, ONE, TWO, SYMBOLIC, LAB]).run()

@@ -11,6 +11,9 @@
    iterates, against the default size (goal: nearly as fast).
 3. gd_core's time for N steps on m points against the seed's O(N*m) loop
    (goal: flat in m), and the largest difference between their iterates.
+4. The optimizer lab: a page rerun with all six methods at N = 1,000 after a
+   learning rate moves to a new value, against the seed's own 2D update at its
+   defaults (N = 15) (goal: ratio <= 1).
 
 Times are medians of repeated runs; the machine is shared, so only the
 ratios, measured side by side in this one process, mean anything.
@@ -181,6 +184,23 @@ def scaling(sizes: list[int], seed_budget: float) -> None:
                 )
 
 
+# ------------------------------------------------------------------ goal 4
+def lab_reruns(count: int) -> None:
+    """New-value reruns of /optimizers (six methods, N = 1,000) against seed_2d() at its defaults."""
+    app = _app("pages/optimizers.py", {"N": "1000"})
+    assert not app.exception, [e.message for e in app.exception]
+    assert len(app.dataframe[0].value) == 6 and app.number_input(key="N").value == 1000
+    values = [0.0011 + 0.0001 * i for i in range(count)]
+    new = [timed(lambda v=v: app.number_input(key="lr_gd").set_value(v).run()) for v in values]
+    assert not app.exception, [e.message for e in app.exception]
+    seed = [timed(seed_2d) for _ in range(count)]
+    print(
+        f"\noptimizers: rerun with six methods at N = 1,000 (new lr_gd) {median_ms(new):.0f} ms, "
+        f"seed 2D update at its defaults (N = 15) {median_ms(seed):.0f} ms, "
+        f"ratio {median_ms(new) / median_ms(seed):.2f}  (goal <= 1)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -192,6 +212,7 @@ def main() -> None:
         default_new = page_reruns(name, values[:count])
         large_reruns(name, values[:count], default_new)
     scaling(sizes, seed_budget=budget)
+    lab_reruns(count)
 
 
 if __name__ == "__main__":

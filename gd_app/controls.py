@@ -151,3 +151,118 @@ STEP = Control(
 
 def defaults(controls: tuple[Control, ...]) -> dict:
     return {c.key: c.default for c in controls}
+
+
+# ---------------------------------------------------------------- optimizer lab (issue 10)
+ROSENBROCK = "(1 - x)**2 + 100*(y - x**2)**2"
+LAB_METHODS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+LAB_PRESETS = ("Rosenbrock", "Himmelblau", "Beale", "Booth", "saddle", "bowl", "fit cost", "custom")
+_LR = dict(low=1e-5, high=10.0, kind="number", format="%.4g")
+_BETA = dict(low=0.0, high=0.999, step=0.01, kind="number", format="%.4g")
+
+
+def _lr(method: str, default: float, rule: str) -> Control:
+    return Control(f"lr_{method}", "learning rate α", default, step=default / 10, help=rule, **_LR)
+
+
+OPTIMIZERS = (
+    Control(
+        "preset",
+        "preset",
+        "Rosenbrock",
+        kind="select",
+        help="Fills the f(x, y) box with a classic test function; 'custom' is what you type.",
+    ),
+    Control(
+        "f",
+        "f(x, y)",
+        ROSENBROCK,
+        kind="text",
+        help="Use x, y, numbers, + − * / ** (or ^), pi, E and sin, cos, exp, log, sqrt, abs, …",
+    ),
+    Control("x0", "start x0", -1.5, -10.0, 10.0, 0.1, kind="number", format="%.4g"),
+    Control("y0", "start y0", 2.0, -10.0, 10.0, 0.1, kind="number", format="%.4g"),
+    Control(
+        "N",
+        "number of iterates N",
+        1000,
+        1,
+        5000,
+        100,
+        kind="number",
+        help="The start plus at most N − 1 steps of every method.",
+    ),
+    Control(
+        "tol",
+        "tolerance tol on |∇f|",
+        1e-6,
+        1e-12,
+        1.0,
+        1e-6,
+        kind="number",
+        format="%.1e",
+        help="A method counts as converged, and stops, once |∇f| < tol.",
+    ),
+    Control(
+        "methods",
+        "methods",
+        LAB_METHODS,
+        kind="multiselect",
+        help="Which update rules race; all start from (x0, y0).",
+    ),
+    _lr("gd", 0.001, "Gradient descent: θ ← θ − α·g, g = ∇f(θ)."),
+    _lr("momentum", 0.001, "Heavy ball: v ← β·v + g; θ ← θ − α·v (torch.optim.SGD, momentum=β)."),
+    Control(
+        "beta_momentum",
+        "momentum β",
+        0.9,
+        help="v ← β·v + g: how much of the last velocity is kept.",
+        **_BETA,
+    ),
+    _lr(
+        "nesterov",
+        0.001,
+        "Nesterov: v ← β·v + g; θ ← θ − α·(g + β·v) (torch.optim.SGD, nesterov=True).",
+    ),
+    Control(
+        "beta_nesterov",
+        "momentum β",
+        0.9,
+        help="v ← β·v + g; θ ← θ − α·(g + β·v).",
+        **_BETA,
+    ),
+    _lr("adagrad", 0.5, "AdaGrad: s ← s + g²; θ ← θ − α·g/(√s + 1e-10), per coordinate."),
+    _lr("rmsprop", 0.01, "RMSProp: s ← ρ·s + (1 − ρ)·g²; θ ← θ − α·g/(√s + 1e-8), per coordinate."),
+    Control(
+        "rho_rmsprop",
+        "decay ρ",
+        0.9,
+        help="s ← ρ·s + (1 − ρ)·g²: the running average of squared gradients.",
+        **_BETA,
+    ),
+    _lr(
+        "adam",
+        0.05,
+        "Adam: m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; θ ← θ − α·m̂/(√v̂ + 1e-8), "
+        "m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ).",
+    ),
+    Control(
+        "beta1_adam",
+        "β1",
+        0.9,
+        help="m ← β1·m + (1 − β1)·g: the running average of gradients.",
+        **_BETA,
+    ),
+    Control(
+        "beta2_adam",
+        "β2",
+        0.999,
+        0.0,
+        0.99999,
+        0.0001,
+        kind="number",
+        format="%.5g",
+        help="v ← β2·v + (1 − β2)·g²: the running average of squared gradients.",
+    ),
+    Control("view3d", "show f as a 3D surface", False, kind="toggle"),
+)

@@ -283,6 +283,30 @@ def verdict_columns(
     }
 
 
+# ---------------------------------------------------------------- helpers of the optimizer lab
+def widget(control: Control, options: tuple = (), on_change=None):
+    """One bound widget of any kind: select, multiselect, toggle, or those of :func:`sidebar`.
+
+    Call it inside ``with st.sidebar`` (or an expander there).
+    """
+    common = dict(
+        key=control.key, help=control.help or None, bind="query-params", on_change=on_change
+    )
+    if control.kind == "select":
+        return st.selectbox(control.label, options, index=options.index(control.default), **common)
+    if control.kind == "multiselect":
+        return st.multiselect(control.label, options, default=list(control.default), **common)
+    if control.kind == "toggle":
+        return st.toggle(control.label, value=bool(control.default), **common)
+    return _widget(control)
+
+
+def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict) -> None:
+    """Warn once per session about the link values of number and text ``controls`` refused."""
+    checked = [c for c in controls if c.kind in ("number", "slider", "text")]
+    _report_refused_link_values(page, "controls", [(c, raw[c.key], values[c.key]) for c in checked])
+
+
 def show_refusal(message: str, icon: str = ":material/block:") -> None:
     """An expected failure (refused formula, start outside the domain, over budget): say it, stop."""
     st.error(escape_markdown(message), icon=icon)

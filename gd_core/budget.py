@@ -58,7 +58,10 @@ NICENESS = 10  # how much lower (a retired worker is replaced: priority can't be
 MAX_WORKERS = 6  # jobs running at once; a job that finds every worker busy waits (see below)
 SPARES = 2  # idle warm workers kept ready
 START_TIMEOUT = 120.0  # seconds for a new worker to report ready (the first start imports SymPy)
-PRELOAD = ("gd_core.worker_preload",)  # imported once, in the fork server (it warms SymPy up)
+PRELOAD = (
+    "gd_core.worker_preload",
+    "gd_core.lab_preload",
+)  # imported once, in the fork server (warm-ups)
 
 TOO_BIG = f"needed more than the {MEMORY_LIMIT >> 20} MB memory limit and was stopped"
 CRASHED = f"stopped: its worker ran out of memory (limit {MEMORY_LIMIT >> 20} MB) or crashed"

@@ -34,6 +34,9 @@ def test_benchmark_runs_and_matches_the_seed_loop():
     rows = re.findall(r"^\s+(\d[\d,]*)\s+(\d[\d,]*)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\S+)$", out, re.M)
     assert len(rows) == 4, out
     assert all(float(diff) <= 1e-9 for *_, diff in rows)
+    assert re.search(
+        r"^optimizers: rerun with six methods at N = 1,000 .* ratio \d+\.\d+", out, re.M
+    )
 
 
 def test_budget_benchmark_runs_and_answers_every_hostile_formula():

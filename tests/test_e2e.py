@@ -381,7 +381,13 @@ def nav_labels(page: Page) -> list[str]:
     ]
 
 
-APP_NAV = ["Gradient descent explorer", "One parameter", "Two parameters", "Symbolic f(x)"]
+APP_NAV = [
+    "Gradient descent explorer",
+    "One parameter",
+    "Two parameters",
+    "Symbolic f(x)",
+    "Optimizers",
+]
 
 
 # ============================================================== 1. pages from links, keyboard
@@ -513,7 +519,7 @@ def test_home_links_reach_every_demo(server, page):
         )
         assert nav_labels(page) == APP_NAV
         links = page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a')
-        assert links.count() == 3
+        assert links.count() == 4
         targets = links.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
         assert targets.count(path) == 1, f"no link to {path} among {targets}"
         link = links.nth(targets.index(path))

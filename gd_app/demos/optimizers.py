@@ -1,0 +1,309 @@
+"""View model of the optimizer lab (issue 10): one budgeted job per run, tables and sentences.
+
+Each rerun is up to seven small budgeted jobs, not one big one: each method's run
+(cached by its own settings, so moving one method's learning rate reruns only that
+method), then the rest (theory, window, f on a grid). Small jobs stay far inside
+the budget's time limit on a busy machine.
+
+Caches, one per thing: each method's run (:func:`_method_run`, 48 entries of at
+most 0.5 MB: 5,000 rows of 13 floats), the whole result (:func:`_result`, 8
+entries, each ~0.2 MB beyond the runs it shares), the drawn figure and its
+background (:func:`_scrubber`, 3 entries of ~15 MB). Pictures are cached by the page
+(``ui.cached``), bounded there.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from gd_app.controls import LAB_METHODS
+from gd_app.demos.common import Picture, cache_by_name
+from gd_app.demos.optimizers_export import csv_text, script_text
+from gd_app.plotting import optimizers as plotting
+from gd_app.plotting.common import png_width, to_png
+from gd_core import budget
+from gd_core.errors import ExpressionError, OutsideDomain
+from gd_core.lab import LabResult, MethodRun, finish_job, method_job
+
+# page key -> the rule's keyword, per method
+HYPER = {
+    "gd": (("lr_gd", "alpha"),),
+    "momentum": (("lr_momentum", "alpha"), ("beta_momentum", "beta")),
+    "nesterov": (("lr_nesterov", "alpha"), ("beta_nesterov", "beta")),
+    "adagrad": (("lr_adagrad", "alpha"),),
+    "rmsprop": (("lr_rmsprop", "alpha"), ("rho_rmsprop", "rho")),
+    "adam": (("lr_adam", "alpha"), ("beta1_adam", "beta1"), ("beta2_adam", "beta2")),
+}
+RULES = {
+    "gd": "θ ← θ − α·g",
+    "momentum": "v ← β·v + g; θ ← θ − α·v",
+    "nesterov": "v ← β·v + g; θ ← θ − α·(g + β·v)",
+    "adagrad": "s ← s + g²; θ ← θ − α·g/(√s + 1e-10)",
+    "rmsprop": "s ← ρ·s + (1 − ρ)·g²; θ ← θ − α·g/(√s + 1e-8)",
+    "adam": "m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; θ ← θ − α·m̂/(√v̂ + 1e-8)",
+}
+STATE_HELP = {
+    "v": "velocity v after the step into this row",
+    "s": "accumulated squared gradient s after the step into this row",
+    "m": "Adam's first moment m (running mean of g)",
+    "mhat": "bias-corrected m̂ = m/(1 − β1ᵗ) used by the step into this row",
+    "vhat": "bias-corrected v̂ = v/(1 − β2ᵗ) used by the step into this row",
+}
+
+
+def spec(params: dict) -> tuple:
+    """((method, ((rule keyword, value), …)), …) for the selected methods, in table order."""
+    chosen = set(params.get("methods") or ())
+    return tuple(
+        (name, tuple((word, float(params[key])) for key, word in HYPER[name]))
+        for name in LAB_METHODS
+        if name in chosen
+    )
+
+
+def run_key(params: dict) -> dict:
+    return dict(
+        f=params["f"],
+        x0=float(params["x0"]),
+        y0=float(params["y0"]),
+        N=int(params["N"]),
+        tol=float(params["tol"]),
+        spec=spec(params),
+    )
+
+
+@cache_by_name(maxsize=48)
+def _method_run(*, f: str, method: str, hyper: tuple, x0: float, y0: float, N: int, tol: float):
+    """One method's run, or the refusal (ExpressionError, OutsideDomain), so it isn't redone."""
+    try:
+        return budget.run(method_job, f, method=method, hyper=hyper, x0=x0, y0=y0, N=N, tol=tol)
+    except (ExpressionError, OutsideDomain) as refusal:
+        return refusal
+
+
+@cache_by_name(maxsize=8)
+def _result(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple):
+    """The whole result, or the first refusal."""
+    runs = []
+    for method, hyper in spec:
+        run = _method_run(f=f, method=method, hyper=hyper, x0=x0, y0=y0, N=N, tol=tol)
+        if isinstance(run, Exception):
+            return run
+        runs.append(run)
+    return budget.run(finish_job, f, x0=x0, y0=y0, runs=tuple(runs), methods=spec)
+
+
+def _lab(key: dict) -> LabResult:
+    outcome = _result(**key)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def result(**params) -> LabResult:
+    """Raises ExpressionError, OutsideDomain or OverBudget (not cached: it may pass later)."""
+    return _lab(run_key(params))
+
+
+# ---------------------------------------------------------------------- what the page shows
+@dataclass(frozen=True)
+class LabDemo:
+    result: LabResult
+    summary: pd.DataFrame
+    histories: dict  # method -> DataFrame
+    sentences: tuple[tuple[str, str], ...]  # (method, what its run did)
+    theory: tuple[str, ...]  # markdown lines; () when f is not quadratic
+    theory_table: pd.DataFrame | None
+    notes: tuple[str, ...]
+    longest: int  # rows of the longest history
+
+
+def optimizers(**params) -> LabDemo:
+    lab = result(**params)
+    return LabDemo(
+        result=lab,
+        summary=summary_table(lab),
+        histories={run.method: history_table(run) for run in lab.runs},
+        sentences=tuple((run.method, run.sentence) for run in lab.runs),
+        theory=theory_lines(lab, params),
+        theory_table=theory_table(lab, params),
+        notes=_notes(lab),
+        longest=max(len(run.values) for run in lab.runs),
+    )
+
+
+def summary_table(lab: LabResult) -> pd.DataFrame:
+    rows = []
+    for run in lab.runs:
+        x, y = run.params[-1]
+        rows.append(
+            dict(
+                method=run.method,
+                x=x,
+                y=y,
+                f=run.values[-1],
+                grad_norm=math.hypot(*run.grads[-1]),
+                steps_to_tol="not reached" if run.steps_to_tol is None else str(run.steps_to_tol),
+                verdict=run.verdict,
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def history_table(run: MethodRun) -> pd.DataFrame:
+    columns = {
+        "iteration": np.arange(len(run.values)),
+        "x": run.params[:, 0],
+        "y": run.params[:, 1],
+        "f": run.values,
+        "df_dx": run.grads[:, 0],
+        "df_dy": run.grads[:, 1],
+        "grad_norm": np.hypot(run.grads[:, 0], run.grads[:, 1]),
+    }
+    for j, name in enumerate(run.state_names):
+        columns[name] = run.states[:, j]
+    return pd.DataFrame(columns)
+
+
+def state_help(name: str) -> str:
+    return STATE_HELP[name.rsplit("_", 1)[0]] + f" ({name[-1]} component)."
+
+
+def _notes(lab: LabResult) -> tuple[str, ...]:
+    notes = []
+    if lab.clipped:
+        notes.append(
+            f"{', '.join(lab.clipped)} left the contour window; the path is clipped at its "
+            "edge (the table holds every iterate)."
+        )
+    if not len(lab.minima):
+        notes.append("No known minimum is marked: none is known for this f.")
+    return tuple(notes)
+
+
+def _fmt(value: float) -> str:
+    return f"{value + 0.0:.4g}"  # + 0.0: no "-0"
+
+
+def theory_lines(lab: LabResult, params: dict) -> tuple[str, ...]:
+    theory = lab.theory
+    if theory is None:
+        return (
+            "f is not quadratic (its Hessian changes from point to point), so no learning-rate "
+            "limit holds everywhere; each verdict checks the Hessian where its method ended.",
+        )
+    (a, b), (_, c) = theory.hessian
+    low, high = theory.eigenvalues
+    head = (
+        f"f is quadratic: its Hessian is the same at every point (checked symbolically), "
+        f"$H = \\begin{{pmatrix}} {_fmt(a)} & {_fmt(b)} \\\\ {_fmt(b)} & {_fmt(c)} "
+        f"\\end{{pmatrix}}$, with eigenvalues $\\lambda_{{min}} = {_fmt(low)}$ and "
+        f"$\\lambda_{{max}} = {_fmt(high)}$."
+    )
+    if theory.kind != "positive definite":
+        return (head, theory.why_not)
+    x_star, y_star = theory.minimizer
+    return (
+        head,
+        f"Condition number $\\kappa = \\lambda_{{max}}/\\lambda_{{min}} = {_fmt(theory.kappa)}$; "
+        f"the minimum is at $({_fmt(x_star)}, {_fmt(y_star)})$.",
+        f"The best heavy-ball pair: $\\alpha^* = 4/(\\sqrt{{\\lambda_{{max}}}} + "
+        f"\\sqrt{{\\lambda_{{min}}}})^2 = {_fmt(theory.alpha_star)}$ and "
+        f"$\\beta^* = ((\\sqrt\\kappa - 1)/(\\sqrt\\kappa + 1))^2 = {_fmt(theory.beta_star)}$.",
+    )
+
+
+def theory_table(lab: LabResult, params: dict) -> pd.DataFrame | None:
+    """Per method with a limit: its α, the limit, and the rate predicted and reached."""
+    theory = lab.theory
+    if theory is None or theory.kind != "positive definite":
+        return None
+    chosen = {run.method for run in lab.runs}
+    rates = {rate.method: rate for rate in theory.rates}
+    rows = []
+    limits = (
+        ("gd", "2/λmax", theory.gd_limit),
+        ("momentum", "2(1 + β)/λmax", theory.momentum_limit),
+        ("nesterov", "2(1 + β)/((1 + 2β)·λmax)", theory.nesterov_limit),
+    )
+    for method, formula, limit in limits:
+        if method not in chosen:
+            continue
+        alpha = float(params[f"lr_{method}"])
+        rate = rates.get(method)
+        rows.append(
+            dict(
+                method=method,
+                alpha=alpha,
+                limit_formula=formula,
+                limit=limit,
+                theory="converges" if alpha < limit else "diverges (α ≥ limit)",
+                predicted=rate.predicted if rate else None,
+                reached=rate.reached if rate else None,
+            )
+        )
+    return pd.DataFrame(rows) if rows else None
+
+
+# ---------------------------------------------------------------------- pictures
+def _alt(lab: LabResult, step: int) -> str:
+    x_lo, x_hi, y_lo, y_hi = lab.window
+    paths = "; ".join(
+        f"{run.method} ({plotting.color(run.method)}) from ({run.params[0, 0]:.3g}, "
+        f"{run.params[0, 1]:.3g}) to ({run.params[-1, 0]:.3g}, {run.params[-1, 1]:.3g}), "
+        f"{run.verdict}"
+        for run in lab.runs
+    )
+    minima = (
+        f"{len(lab.minima)} known minim{'um' if len(lab.minima) == 1 else 'a'} marked with stars"
+        if len(lab.minima)
+        else "no known minimum"
+    )
+    return (
+        f"Left: contour map of f on x in [{x_lo:.3g}, {x_hi:.3g}], y in [{y_lo:.3g}, "
+        f"{y_hi:.3g}] with the start as a black square and {minima}. Paths: {paths}. Rings mark "
+        f"iterate {step} of every method. Right: {plotting.value_label(lab)} against iteration."
+    )
+
+
+@cache_by_name(maxsize=3)  # a drawn Figure and its ~10 MB background each
+def _scrubber(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple):
+    return plotting.Scrubber(_lab(dict(f=f, x0=x0, y0=y0, N=N, tol=tol, spec=spec)))
+
+
+def optimizers_picture(*, step: int = 0, **params) -> Picture:
+    """The 2D figure, iterate ``step`` of every method marked."""
+    lab = result(**params)
+    png = _scrubber(**run_key(params)).png(step)
+    return Picture(png=png, alt=_alt(lab, step), width=png_width(png))
+
+
+def surface_picture(*, step: int = 0, **params) -> Picture:
+    lab = result(**params)
+    png = to_png(plotting.surface_figure(lab, step))
+    alt = (
+        "A 3D surface of f over the contour window with every method's path drawn on it in "
+        f"its colour; dots mark iterate {step}."
+    )
+    return Picture(png=png, alt=alt, width=png_width(png))
+
+
+def figure(*, step: int, theme: str = "light", **params) -> Figure:
+    """The one-figure route (PNG, SVG, GIF frames): the same drawing as the screen."""
+    return plotting.whole_figure(result(**params), step)
+
+
+# ---------------------------------------------------------------------- export hooks
+def history_csv(**params) -> str:
+    """Every method's history in long form (a ``method`` column), full precision."""
+    return csv_text(result(**params))
+
+
+def script(**params) -> str:
+    """A standalone numpy + sympy program printing the CSV's numeric columns."""
+    return script_text(result(**params), run_key(params))

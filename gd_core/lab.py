@@ -1,0 +1,407 @@
+"""The optimizer lab: six update rules racing on a typed f(x, y).
+
+:func:`lab_job` is the whole job for the budget's worker process: parse and
+differentiate f (SymPy stays in the worker), run each method, judge each run,
+frame the picture and sample f on its grid. It returns plain data only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from gd_core import lab_analysis as analysis
+from gd_core import optimizers
+from gd_core.errors import OutsideDomain
+from gd_core.surface import Surface, compile_surface
+
+# name -> (text, known minima)
+PRESETS: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
+    "Rosenbrock": ("(1 - x)**2 + 100*(y - x**2)**2", ((1.0, 1.0),)),
+    "Himmelblau": (
+        "(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
+        (
+            (3.0, 2.0),
+            (-2.805118086952745, 3.131312518250573),
+            (-3.779310253377747, -3.283185991286170),
+            (3.584428340330492, -1.848126526964404),
+        ),
+    ),
+    "Beale": (
+        "(1.5 - x + x*y)**2 + (2.25 - x + x*y**2)**2 + (2.625 - x + x*y**3)**2",
+        ((3.0, 0.5),),
+    ),
+    "Booth": ("(x + 2*y - 7)**2 + (2*x + y - 5)**2", ((1.0, 3.0),)),
+    "saddle": ("x**2 - y**2", ()),
+    "bowl": ("x**2 + 25*y**2", ((0.0, 0.0),)),
+    # The two-parameter page's cost J(θ0, θ1) for its default data (y = 2 + 2x at 20 points
+    # on [−1, 1], no noise) with x = θ0, y = θ1: mean(x²) over those points is 7/19.
+    "fit cost": ("((x - 2)**2 + 7/19*(y - 2)**2)/2", ((2.0, 2.0),)),
+}
+
+# method -> (rule, its hyperparameters, the state columns it records)
+METHODS = {
+    "gd": (optimizers.gradient_descent, ("alpha",), ()),
+    "momentum": (optimizers.momentum, ("alpha", "beta"), ("v_x", "v_y")),
+    "nesterov": (optimizers.nesterov, ("alpha", "beta"), ("v_x", "v_y")),
+    "adagrad": (optimizers.adagrad, ("alpha",), ("s_x", "s_y")),
+    "rmsprop": (optimizers.rmsprop, ("alpha", "rho"), ("s_x", "s_y")),
+    "adam": (
+        optimizers.adam,
+        ("alpha", "beta1", "beta2"),
+        ("m_x", "m_y", "v_x", "v_y", "mhat_x", "mhat_y", "vhat_x", "vhat_y"),
+    ),
+}
+GRID = 150  # points per axis of the sampled f
+
+
+def known_minima(text: str) -> tuple[tuple[float, float], ...]:
+    """The preset's minima when ``text`` is a preset (spaces ignored), else ()."""
+    squeezed = text.replace(" ", "")
+    for preset, minima in PRESETS.values():
+        if preset.replace(" ", "") == squeezed:
+            return minima
+    return ()
+
+
+@dataclass(frozen=True)
+class MethodRun:
+    """One method's history; every array has one row per iterate, the start included."""
+
+    method: str
+    params: np.ndarray  # (n, 2)
+    values: np.ndarray  # (n,)
+    grads: np.ndarray  # (n, 2)
+    state_names: tuple[str, ...]
+    states: np.ndarray  # (n, len(state_names)): the state after the step into each row
+    converged: bool  # stopped because |∇f| < tol
+    fault: str  # "" or what went wrong, and where
+    steps_to_tol: int | None
+    verdict: str
+    sentence: str
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.values) - 1
+
+
+@dataclass(frozen=True)
+class LabResult:
+    """Everything the page shows, as plain data."""
+
+    latex: tuple[str, str, str]  # f, ∇f, Hessian
+    canonical: str  # the parsed f as SymPy prints it (for the exported script)
+    runs: tuple[MethodRun, ...]
+    theory: analysis.Theory | None  # None unless f is quadratic
+    minima: np.ndarray  # (k, 2) known minima
+    f_ref: float | None  # None: f has no minimum found (symlog of f itself)
+    f_ref_known: bool
+    no_minimum: str  # why f has no minimum, when symlog
+    window: tuple[float, float, float, float]  # x_lo, x_hi, y_lo, y_hi
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    grid_f: np.ndarray  # (GRID, GRID); nan where f is not real
+    clipped: tuple[str, ...]  # methods with iterates outside the window
+
+
+class _Fault(ArithmeticError):
+    pass
+
+
+@lru_cache(maxsize=16)  # per worker process; the SymPy work is the budget's costly part
+def _surface(text: str) -> Surface:
+    return compile_surface(text)
+
+
+def lab_job(text: str, *, x0: float, y0: float, N: int, tol: float, methods: tuple) -> LabResult:
+    """Everything in one process: each method's run, then the rest (for tests and scripts).
+
+    ``methods`` is ((name, ((key, value), …)), …). The app runs the same two steps as
+    separate budgeted jobs, so each stays small and a method's run is cached on its own.
+    """
+    runs = tuple(
+        method_job(text, method=name, hyper=values, x0=x0, y0=y0, N=N, tol=tol)
+        for name, values in methods
+    )
+    return finish_job(text, x0=x0, y0=y0, runs=runs, methods=methods)
+
+
+def method_job(
+    text: str, *, method: str, hyper: tuple, x0: float, y0: float, N: int, tol: float
+) -> MethodRun:
+    """One method's run on the typed f (a job for the worker). ``hyper``: ((key, value), …).
+
+    Raises ExpressionError for a refused f, OutsideDomain when f can't be used at the start.
+    """
+    surface = _surface(text)
+    start = np.array([x0, y0], dtype=float)
+    try:
+        with np.errstate(all="raise"):
+            _evaluate(surface, start, "at the start")
+    except (_Fault, ArithmeticError) as error:
+        detail = str(error).rsplit(": ", 1)[-1] if isinstance(error, _Fault) else _describe(error)
+        raise OutsideDomain(
+            f"f(x, y) or its gradient can't be used at the start ({x0:g}, {y0:g}): {detail}. "
+            "Pick a start inside f's domain."
+        ) from None
+    return race(surface, method, start, max_steps=N - 1, tol=tol, **dict(hyper))
+
+
+def finish_job(
+    text: str, *, x0: float, y0: float, runs: tuple[MethodRun, ...], methods: tuple
+) -> LabResult:
+    """Theory, known minima, f_ref, the window and f on its grid, around finished runs."""
+    surface = _surface(text)
+    start = np.array([x0, y0], dtype=float)
+    settings = {name: dict(values) for name, values in methods}
+    theory = None
+    hessian = surface.constant_hessian
+    if hessian is not None:
+        _, gx, gy = surface.value_and_gradient(0.0, 0.0)
+        theory = analysis.quadratic_theory(
+            hessian,
+            np.array([gx, gy], dtype=float),
+            settings=settings,
+            paths={run.method: run.params for run in runs},
+        )
+    minima = np.array(known_minima(text), dtype=float).reshape(-1, 2)
+    if theory is not None and theory.minimizer is not None and not len(minima):
+        minima = np.array([theory.minimizer])
+    f_ref, known, no_minimum = _reference(surface, minima, runs, theory)
+    window, clipped = frame(start, minima, runs)
+    xs = np.linspace(window[0], window[1], GRID)
+    ys = np.linspace(window[2], window[3], GRID)
+    return LabResult(
+        latex=surface.latex(),
+        canonical=surface.canonical(),
+        runs=tuple(runs),
+        theory=theory,
+        minima=minima,
+        f_ref=f_ref,
+        f_ref_known=known,
+        no_minimum=no_minimum,
+        window=window,
+        grid_x=xs,
+        grid_y=ys,
+        grid_f=surface.on_grid(xs, ys),
+        clipped=clipped,
+    )
+
+
+def rule_for(method: str, **hyper: float) -> optimizers.UpdateRule:
+    factory, names, _ = METHODS[method]
+    return factory(**{name: hyper[name] for name in names})
+
+
+def race(
+    surface: Surface, method: str, start: np.ndarray, *, max_steps: int, tol: float, **hyper
+) -> MethodRun:
+    """Run one method from ``start`` until |∇f| < tol, ``max_steps`` updates, or a fault."""
+    rule = rule_for(method, **hyper)
+    theta = np.array(start, dtype=float)
+    state = rule.init(theta)
+    params, values, grads, states = [], [], [], []
+    converged, fault = False, ""
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+        try:
+            value, grad = _evaluate(surface, theta, "at the start")
+            for k in range(max_steps + 1):
+                params.append(theta)
+                values.append(value)
+                grads.append(grad)
+                states.append(state)
+                if math.hypot(grad[0], grad[1]) < tol:
+                    converged = True
+                    break
+                if k == max_steps:
+                    break
+                try:
+                    update, state = rule.update(grad, state)
+                    theta_next = theta + update
+                except ArithmeticError as error:
+                    raise _Fault(
+                        f"at step {k + 1} the update from {_point(theta)} overflowed "
+                        f"({_describe(error)})"
+                    ) from None
+                a, b = theta_next.tolist()
+                if not (math.isfinite(a) and math.isfinite(b)):
+                    raise _Fault(f"at step {k + 1} the new point is not finite (overflow)")
+                value, grad = _evaluate(surface, theta_next, f"at step {k + 1}")
+                theta = theta_next
+        except _Fault as error:
+            fault = str(error)
+    _, _, state_names = METHODS[method]
+    return _judged(
+        surface,
+        method,
+        np.array(params, dtype=float).reshape(-1, 2),
+        np.array(values, dtype=float),
+        np.array(grads, dtype=float).reshape(-1, 2),
+        state_names,
+        _state_rows(method, states, hyper, len(state_names)),
+        converged=converged,
+        fault=fault,
+    )
+
+
+def _evaluate(surface: Surface, theta: np.ndarray, where: str) -> tuple[float, np.ndarray]:
+    x, y = theta.tolist()
+    try:
+        value, gx, gy = surface.value_and_gradient(x, y)
+        value, gx, gy = float(value), float(gx), float(gy)
+    except (ArithmeticError, ValueError, TypeError) as error:
+        raise _Fault(
+            f"{where}: f or ∇f can't be computed at {_point(theta)}: {_describe(error)}"
+        ) from None
+    if not (math.isfinite(value) and math.isfinite(gx) and math.isfinite(gy)):
+        raise _Fault(f"{where}: f or ∇f is not finite at {_point(theta)} (overflow or a pole)")
+    return value, np.array([gx, gy])
+
+
+def _describe(error: Exception) -> str:
+    text = str(error)
+    if isinstance(error, TypeError) or "complex" in text:
+        return "not a real number (outside f's domain)"
+    if isinstance(error, OverflowError) or "overflow" in text or "range" in text:
+        return "overflow (the numbers grew past about 1.8e308)"
+    if isinstance(error, ZeroDivisionError) or "divide" in text:
+        return "division by zero"
+    return "outside f's domain (math domain error)"
+
+
+def _point(theta: np.ndarray) -> str:
+    return "(" + ", ".join(f"{v:.6g}" for v in theta.tolist()) + ")"
+
+
+def _state_rows(method: str, states: list, hyper: dict, width: int) -> np.ndarray:
+    rows = np.full((len(states), width), np.nan)
+    for k, state in enumerate(states):
+        if method in ("momentum", "nesterov"):
+            rows[k] = state.v
+        elif method in ("adagrad", "rmsprop"):
+            rows[k] = state.s
+        elif method == "adam" and state.t > 0:
+            m_hat, v_hat = optimizers.adam_corrected(
+                state, beta1=hyper["beta1"], beta2=hyper["beta2"]
+            )
+            rows[k] = np.concatenate([state.m, state.v, m_hat, v_hat])
+        elif method == "adam":
+            rows[k, :4] = 0.0  # m and v start at 0; m̂ and v̂ need t ≥ 1
+    return rows
+
+
+def _judged(surface, method, params, values, grads, names, states, *, converged, fault):
+    n = len(values)
+    verdict, sentence = _verdict(surface, params, values, grads, converged=converged, fault=fault)
+    return MethodRun(
+        method=method,
+        params=params,
+        values=values,
+        grads=grads,
+        state_names=names,
+        states=states,
+        converged=converged,
+        fault=fault,
+        steps_to_tol=n - 1 if converged else None,
+        verdict=verdict,
+        sentence=sentence,
+    )
+
+
+def _verdict(surface, params, values, grads, *, converged, fault) -> tuple[str, str]:
+    n = len(values)
+    if n == 0:
+        return analysis.FAULT, f"f can't be evaluated {fault}."
+    if converged:
+        where = f"|∇f| = {math.hypot(*grads[-1]):.3g} < tol after {n - 1} steps"
+        kind, why = analysis.classify_point(_hessian(surface, params[-1]))
+        return kind, f"{where}, at {_point(params[-1])}. {why}"
+    overflowed = "overflow" in fault
+    if n >= 2 and (not fault or overflowed) and values[-1] < values[-2]:
+        reach = analysis.falls_along(_value(surface), params[-1], params[-1] - params[-2])
+        if reach is not None:
+            tail = f" Then {fault}." if fault else ""
+            return analysis.RAN_OFF, (
+                f"f fell from {values[0]:.4g} to {values[-1]:.4g} and still falls along the "
+                f"last step's direction, checked up to {reach:.3g} further out.{tail}"
+            )
+    if n >= 2 and (not fault or overflowed) and values[-1] > values[0]:
+        tail = f" Then {fault}." if fault else ""
+        return analysis.DIVERGED, (
+            f"f grew from {values[0]:.4g} at the start to {values[-1]:.4g} after "
+            f"{n - 1} steps.{tail}"
+        )
+    if fault:
+        return analysis.FAULT, f"The run ended {fault}."
+    if n == 1:
+        return analysis.NOT_STARTED, "N = 1: the start only."
+    return analysis.MOVING, (
+        f"After all {n - 1} steps |∇f| is still {math.hypot(*grads[-1]):.3g} ≥ tol; f went from "
+        f"{values[0]:.4g} to {values[-1]:.4g}."
+    )
+
+
+def _hessian(surface: Surface, point: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        try:
+            return np.asarray(surface.hessian_at(*point.tolist()), dtype=float)
+        except (ArithmeticError, ValueError, TypeError):
+            return np.full((2, 2), np.nan)
+
+
+def _value(surface: Surface):
+    def f(point: np.ndarray) -> float | None:
+        try:
+            value = float(surface.value_and_gradient(*point.tolist())[0])
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+        return value if math.isfinite(value) else None
+
+    return f
+
+
+def _reference(surface, minima, runs, theory) -> tuple[float | None, bool, str]:
+    """(f_ref, whether it is a known minimum, why f has no minimum if f_ref is None)."""
+    reached = [run.values.min() for run in runs if len(run.values)]
+    lowest = min(reached) if reached else math.nan
+    if theory is not None and theory.kind in ("indefinite", "negative definite"):
+        return None, False, "f has no minimum"
+    if any(run.verdict == analysis.RAN_OFF for run in runs):
+        return None, False, "f keeps falling where a method ran off"
+    values = [_value(surface)(m) for m in minima]
+    values = [v for v in values if v is not None]
+    if values and not (reached and lowest < min(values)):
+        return min(values), True, ""
+    if not reached:
+        return None, False, ""
+    starts = max(run.values[0] for run in runs if len(run.values))
+    delta = max(1e-3 * (starts - lowest), 1e-12 * max(1.0, abs(lowest)))
+    return lowest - delta, False, ""
+
+
+def frame(start: np.ndarray, minima: np.ndarray, runs) -> tuple[tuple, tuple[str, ...]]:
+    """The contour window: start, known minima and the paths near them, with a margin.
+
+    Iterates farther than 4 times the size of the start-and-minima box from its
+    centre are left out of the frame (and their methods named as clipped).
+    """
+    core = np.vstack([start[None, :], minima])
+    low, high = core.min(axis=0), core.max(axis=0)
+    centre, half = (low + high) / 2, max(float((high - low).max()) / 2, 1.0)
+    points = np.vstack([run.params for run in runs if len(run.params)] or [core])
+    near = np.all(np.abs(points - centre) <= 4 * half, axis=1)
+    shown = np.vstack([core, points[near]])
+    low, high = shown.min(axis=0), shown.max(axis=0)
+    span = np.maximum(high - low, 0.5)
+    mid = (low + high) / 2
+    low, high = mid - 0.58 * span, mid + 0.58 * span
+    window = (float(low[0]), float(high[0]), float(low[1]), float(high[1]))
+    clipped = tuple(
+        run.method
+        for run in runs
+        if len(run.params) and not np.all((run.params >= low) & (run.params <= high))
+    )
+    return window, clipped

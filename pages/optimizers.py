@@ -1,0 +1,146 @@
+"""Optimizer lab (issue 10): GD, momentum, Nesterov, AdaGrad, RMSProp and Adam race on f(x, y)."""
+
+import streamlit as st
+
+from gd_app import ui
+from gd_app.controls import LAB_METHODS, LAB_PRESETS, OPTIMIZERS
+from gd_app.demos import optimizers as lab
+from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
+from gd_core.lab import PRESETS
+
+PAGE = "optimizers"
+ui.run_through_navigation()
+st.title("Optimizers")
+st.markdown(
+    "Six update rules start from the same point on $f(x, y)$ and race downhill. Each uses the "
+    "gradient $g = \\nabla f$ differently: plain steps, momentum that remembers past steps, or "
+    "step sizes scaled per coordinate by past squared gradients. The rules are exactly "
+    "`torch.optim`'s, so the numbers match the library. Hover over a control for its rule."
+)
+
+CONTROLS = {c.key: c for c in OPTIMIZERS}
+
+
+def _fill_from_preset() -> None:
+    preset = st.session_state["preset"]
+    if preset in PRESETS:
+        st.session_state["f"] = PRESETS[preset][0]
+
+
+def _preset_of(text: str) -> str:
+    squeezed = text.replace(" ", "")
+    return next((n for n, (t, _) in PRESETS.items() if t.replace(" ", "") == squeezed), "custom")
+
+
+raw = {key: st.query_params.get(key) for key in CONTROLS}
+if "f" not in st.session_state and raw["f"] is None and raw["preset"] in PRESETS:
+    st.session_state["f"] = PRESETS[raw["preset"]][0]  # a link naming only a preset
+text = st.session_state.get("f", raw["f"] if raw["f"] is not None else CONTROLS["f"].default)
+st.session_state["preset"] = _preset_of(text)  # the picker always names what the box holds
+
+values = {}
+with st.sidebar:
+    values["preset"] = ui.widget(CONTROLS["preset"], LAB_PRESETS, on_change=_fill_from_preset)
+    for key in ("f", "x0", "y0", "N", "tol"):
+        values[key] = ui.widget(CONTROLS[key])
+    values["methods"] = ui.widget(CONTROLS["methods"], LAB_METHODS)
+    for method in LAB_METHODS:
+        with st.expander(f"{method}: {lab.RULES[method]}", expanded=False):
+            for key, _ in lab.HYPER[method]:
+                values[key] = ui.widget(CONTROLS[key])
+    values["view3d"] = ui.widget(CONTROLS["view3d"])
+ui.check_link(PAGE, OPTIMIZERS, raw, values)
+
+if not values["methods"]:
+    st.warning(
+        "No method is selected: pick at least one in the sidebar's 'methods' box.",
+        icon=":material/checklist:",
+    )
+    st.stop()
+
+try:
+    demo = lab.optimizers(**values)
+except (ExpressionError, OutsideDomain, OverBudget) as error:
+    st.error(ui.escape_markdown(f"Can't use this f(x, y): {error}"), icon=":material/block:")
+    st.stop()
+
+f_tex, grad_tex, hessian_tex = demo.result.latex
+st.latex(f"f(x, y) = {f_tex}")
+st.latex(f"\\nabla f = {grad_tex} \\qquad H = {hessian_tex}")
+
+step = ui.step_slider(demo.longest, PAGE)
+ui.show_picture(ui.cached(lab.optimizers_picture)(**values, step=step))
+for note in demo.notes:
+    st.caption(ui.escape_markdown(note))
+if values["view3d"]:
+    ui.show_picture(ui.cached(lab.surface_picture)(**values, step=step))
+
+st.subheader("Where each method ended")
+st.dataframe(
+    demo.summary,
+    column_config={
+        "method": st.column_config.TextColumn("method"),
+        "x": ui.number("final x", "%.6g", "x at the last iterate."),
+        "y": ui.number("final y", "%.6g", "y at the last iterate."),
+        "f": ui.number("final f", "%.6g", "f at the last iterate."),
+        "grad_norm": ui.number("|∇f|", "%.6g", "Gradient norm at the last iterate."),
+        "steps_to_tol": st.column_config.TextColumn(
+            "steps to |∇f| < tol", help="Steps until |∇f| < tol (the method then stops)."
+        ),
+        "verdict": st.column_config.TextColumn(
+            "verdict", help="What this method's own history shows; the sentences below say why."
+        ),
+    },
+    hide_index=True,
+    width="stretch",
+)
+st.markdown(
+    "\n".join(
+        f"- **{method}**: {ui.escape_markdown(sentence)}" for method, sentence in demo.sentences
+    )
+)
+
+st.subheader("Theory for a quadratic f")
+for line in demo.theory:
+    st.markdown(line)
+if demo.theory_table is not None:
+    st.dataframe(
+        demo.theory_table,
+        column_config={
+            "alpha": ui.number("your α", "%.4g", "The method's learning rate in the sidebar."),
+            "limit_formula": st.column_config.TextColumn("limit", help="Converges iff α < limit."),
+            "limit": ui.number("α limit", "%.4g", "The stability limit at your β."),
+            "theory": st.column_config.TextColumn("theory says"),
+            "predicted": ui.number(
+                "predicted rate",
+                "%.4g",
+                "Contraction of ‖θ − θ*‖ per step, from λmin and λmax (GD and heavy ball only).",
+            ),
+            "reached": ui.number(
+                "rate reached",
+                "%.4g",
+                "Geometric mean of ‖θ − θ*‖ contraction per step over the run's second half.",
+            ),
+        },
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Every iterate")
+for tab, table in zip(st.tabs(list(demo.histories)), demo.histories.values(), strict=True):
+    with tab:
+        state = {name: ui.number(name, "%.6g", lab.state_help(name)) for name in table.columns[7:]}
+        ui.show_table(
+            table,
+            min(step, len(table) - 1),
+            {
+                "iteration": ui.number("k", "%d", "Iteration; 0 is the start."),
+                "x": ui.number("x", "%.6g", "The iterate's x."),
+                "y": ui.number("y", "%.6g", "The iterate's y."),
+                "f": ui.number("f", "%.6g", "f at the iterate."),
+                "df_dx": ui.number("∂f/∂x", "%.6g", "Gradient component along x."),
+                "df_dy": ui.number("∂f/∂y", "%.6g", "Gradient component along y."),
+                "grad_norm": ui.number("|∇f|", "%.6g", "Gradient norm."),
+                **state,
+            },
+        )

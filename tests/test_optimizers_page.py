@@ -1,0 +1,205 @@
+"""The Optimizers page through AppTest, its export hooks, and the hostile corpus through its f."""
+
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_expr import HOSTILE
+from test_optimizers import SETTINGS, gradient_of, transcription
+
+from gd_app.controls import OPTIMIZERS, defaults
+from gd_app.demos import optimizers as lab
+from gd_core.errors import ExpressionError, OverBudget
+from gd_core.expr import parse_expression
+from gd_core.lab import PRESETS
+from tests.conftest import ROOT
+
+PAGE = "pages/optimizers.py"
+DEFAULTS = defaults(OPTIMIZERS)
+
+
+def run(timeout=120, **query):
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def plain(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def summary(at) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def test_defaults_race_all_six_on_rosenbrock_with_the_transcribed_numbers():
+    at = run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.text_input(key="f").value == PRESETS["Rosenbrock"][0]
+    assert at.multiselect(key="methods").value == list(DEFAULTS["methods"])
+    table = summary(at)
+    assert list(table["method"]) == ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+    grad = gradient_of(PRESETS["Rosenbrock"][0])
+    for method, h in SETTINGS.items():
+        want = transcription(method, h, grad, (-1.5, 2.0), DEFAULTS["N"] - 1)[-1]
+        row = table[table["method"] == method].iloc[0]
+        np.testing.assert_allclose([row["x"], row["y"]], want, rtol=1e-9)
+    # each method ends in Rosenbrock's valley y ≈ x² (|y − x²| small against the start's 0.25)
+    assert np.all(np.abs(table["y"] - table["x"] ** 2) < 0.02), table
+    image = at.get("image")[0]
+    assert image.proto.imgs[0].alt.startswith("Left: contour map of f")
+    assert len(at.tabs) == 6
+    assert any("not quadratic" in m.value for m in at.markdown)
+
+
+def test_preset_picker_fills_the_box_and_marks_the_minima():
+    at = run()
+    at.selectbox(key="preset").set_value("Himmelblau").run()
+    assert not at.exception
+    assert at.text_input(key="f").value == PRESETS["Himmelblau"][0]
+    assert "4 known minima" in at.get("image")[0].proto.imgs[0].alt
+
+
+def test_a_link_naming_only_a_preset_fills_the_box():
+    at = run(preset="Booth")
+    assert at.text_input(key="f").value == PRESETS["Booth"][0]
+    assert at.selectbox(key="preset").value == "Booth"
+
+
+def test_typing_a_formula_sets_the_picker_to_custom():
+    at = run()
+    at.text_input(key="f").set_value("x**4 + y**2").run()
+    assert at.selectbox(key="preset").value == "custom"
+    assert not at.exception
+
+
+def test_a_link_with_no_methods_gets_a_message_not_an_empty_page():
+    at = run(methods="")
+    assert any("No method is selected" in w.value for w in at.warning)
+    assert not at.get("image") and not at.exception
+
+
+def test_bad_formula_and_start_outside_the_domain_are_explained():
+    at = run(f="y**")
+    assert at.error and plain(at.error[0].value).startswith("Can't use this f(x, y)")
+    at = run(f="log(x) + y**2", x0="-1")
+    assert at.error and "domain" in plain(at.error[0].value)
+    assert not at.exception
+
+
+def test_refused_link_value_names_the_key_and_range():
+    at = run(lr_gd="100")
+    warnings = [plain(w.value) for w in at.warning]
+    assert any("lr_gd" in w and "not allowed" in w for w in warnings), warnings
+
+
+def test_unselected_methods_keep_their_link_values():
+    at = run(methods="gd", lr_adam="0.2", beta2_adam="0.99")
+    assert list(summary(at)["method"]) == ["gd"]
+    assert at.number_input(key="lr_adam").value == pytest.approx(0.2)
+    assert at.number_input(key="beta2_adam").value == pytest.approx(0.99)
+
+
+def test_bowl_shows_theory_with_limits_and_rates():
+    at = run(preset="bowl", N="300")
+    assert not at.exception
+    theory = at.dataframe[1].value
+    assert list(theory["method"]) == ["gd", "momentum", "nesterov"]
+    assert theory["limit"].tolist() == pytest.approx([2 / 50, 2 * 1.9 / 50, 2 * 1.9 / (2.8 * 50)])
+    assert any("\\kappa" in m.value and "25" in m.value for m in at.markdown)
+
+
+def test_saddle_says_why_there_is_no_limit_and_uses_symlog():
+    at = run(preset="saddle", x0="1", y0="0.001")
+    assert any("indefinite" in m.value for m in at.markdown)
+    assert "symlog" in at.get("image")[0].proto.imgs[0].alt
+    verdicts = set(summary(at)["verdict"])
+    assert "ran off (f keeps falling that way)" in verdicts
+
+
+def test_scrubber_past_a_methods_end_keeps_its_last_iterate_marked():
+    at = run(preset="bowl", N="2000", step="1500")
+    histories = [d.value for d in at.dataframe[2:]]  # after the summary and the theory table
+    assert len(histories) == 6
+    lengths = [len(h) for h in histories]
+    assert min(lengths) < 1500 < max(lengths), lengths
+    for history in histories:
+        marked = history.index[history["shown"] == "●"].tolist()
+        assert marked == [min(1500, len(history) - 1)]
+
+
+def test_3d_view_adds_a_second_figure():
+    at = run(view3d="true", N="50")
+    assert len(at.get("image")) == 2
+    assert not at.exception
+
+
+# ----------------------------------------------------------------- the hostile corpus
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:30]))
+def test_hostile_formula_gets_the_symbolic_pages_refusal(text):
+    """Refused, as on the symbolic page; the message is the parser's (naming x and y)."""
+    with pytest.raises(ExpressionError):
+        parse_expression(text)
+    with pytest.raises(ExpressionError) as direct:
+        parse_expression(text, variables=("x", "y"))
+    try:
+        lab.optimizers(**{**DEFAULTS, "f": text, "N": 10})
+    except ExpressionError as error:
+        assert str(error) == str(direct.value)
+    except OverBudget:
+        pass  # refused by the time budget: also a message, never a hang
+    else:
+        pytest.fail("the lab accepted a formula the symbolic page refuses")
+
+
+# ----------------------------------------------------------------- export hooks
+EXPORTS = [
+    {},
+    {"f": PRESETS["saddle"][0], "x0": 1.0, "y0": 0.001, "N": 300},
+    {"f": "0.3*x**2 + 1.7*y**2 + 0.01*x*y + sin(x)/7", "N": 400, "methods": ("adam", "gd")},
+]
+
+
+@pytest.mark.parametrize("change", EXPORTS)
+def test_history_csv_and_script_agree_to_1e_12(change, tmp_path):
+    params = {**DEFAULTS, "N": 200, **change}
+    frame = pd.read_csv(io.StringIO(lab.history_csv(**params)))
+    runs = lab.optimizers(**params).histories
+    assert list(frame["method"].unique()) == list(runs)
+    for method, table in runs.items():
+        part = frame[frame["method"] == method].reset_index(drop=True)
+        np.testing.assert_array_equal(part[table.columns].to_numpy(), table.to_numpy())
+    path = tmp_path / "optimizer_lab.py"
+    path.write_text(lab.script(**params))
+    done = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    printed = pd.read_csv(io.StringIO(done.stdout))
+    assert list(printed.columns) == list(frame.columns)
+    assert list(printed["method"]) == list(frame["method"])
+    numeric = frame.columns.drop("method")
+    np.testing.assert_allclose(
+        printed[numeric].to_numpy(float), frame[numeric].to_numpy(float), rtol=1e-12, atol=0
+    )
+
+
+def test_export_figure_gives_the_screens_pixels():
+    from PIL import Image
+
+    from gd_app.plotting.common import to_png
+
+    params = {**DEFAULTS, "N": 300}
+    screen = lab.optimizers_picture(step=120, **params).png
+    export = to_png(lab.figure(step=120, **params))
+    a, b = (
+        np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+        for png in (screen, export)
+    )
+    assert a.shape == b.shape
+    assert (np.abs(a - b).max(axis=2) > 0).mean() < 1e-3  # drawing order of antialiased edges
