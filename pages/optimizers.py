@@ -69,11 +69,11 @@ st.latex(f"f(x, y) = {f_tex}")
 st.latex(f"\\nabla f = {grad_tex} \\qquad H = {hessian_tex}")
 
 step = ui.step_slider(demo.longest, PAGE)
-ui.show_picture(ui.cached(lab.optimizers_picture)(**values, step=step))
+ui.show_picture(lab.optimizers_picture(**values, step=step))
 for note in demo.notes:
     st.caption(ui.escape_markdown(note))
 if values["view3d"]:
-    ui.show_picture(ui.cached(lab.surface_picture)(**values, step=step))
+    ui.show_picture(lab.surface_picture(**values, step=step))
 
 st.subheader("Where each method ended")
 st.dataframe(

@@ -8,8 +8,8 @@ the budget's time limit on a busy machine.
 Caches, one per thing: each method's run (:func:`_method_run`, 48 entries of at
 most 0.5 MB: 5,000 rows of 13 floats), the whole result (:func:`_result`, 8
 entries, each ~0.2 MB beyond the runs it shares), the drawn figure and its
-background (:func:`_scrubber`, 3 entries of ~15 MB). Pictures are cached by the page
-(``ui.cached``), bounded there.
+background (:func:`_scrubber`, 3 entries of ~15 MB), and each picture (``PICTURES``
+entries, one PNG each).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gd_app.controls import LAB_METHODS
-from gd_app.demos.common import Picture, cache_by_name
+from gd_app.demos.common import PICTURES, Picture, cache_by_name
 from gd_app.demos.optimizers_export import csv_text, script_text
 from gd_app.plotting import optimizers as plotting
-from gd_app.plotting.common import png_width, to_png
+from gd_app.plotting.common import render
 from gd_core import budget
 from gd_core.errors import ExpressionError, OutsideDomain
 from gd_core.lab import LabResult, MethodRun, finish_job, method_job
@@ -276,21 +276,23 @@ def _scrubber(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple):
     return plotting.Scrubber(_lab(dict(f=f, x0=x0, y0=y0, N=N, tol=tol, spec=spec)))
 
 
+@cache_by_name(maxsize=PICTURES)
 def optimizers_picture(*, step: int = 0, **params) -> Picture:
     """The 2D figure, iterate ``step`` of every method marked."""
     lab = result(**params)
-    png = _scrubber(**run_key(params)).png(step)
-    return Picture(png=png, alt=_alt(lab, step), width=png_width(png))
+    png, width = _scrubber(**run_key(params)).png(step)
+    return Picture(png=png, alt=_alt(lab, step), width=width)
 
 
+@cache_by_name(maxsize=PICTURES)
 def surface_picture(*, step: int = 0, **params) -> Picture:
     lab = result(**params)
-    png = to_png(plotting.surface_figure(lab, step))
+    png, width = render(plotting.surface_figure(lab, step))
     alt = (
         "A 3D surface of f over the contour window with every method's path drawn on it in "
         f"its colour; dots mark iterate {step}."
     )
-    return Picture(png=png, alt=alt, width=png_width(png))
+    return Picture(png=png, alt=alt, width=width)
 
 
 def figure(*, step: int, theme: str = "light", **params) -> Figure:

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
-from gd_app.plotting.common import encode, new_figure
+from gd_app.plotting.common import Rendered, encode, new_figure
 from gd_core.lab import LabResult
 
 # Okabe–Ito, one per method, with a line style each so paths differ in grey print too.
@@ -216,7 +216,7 @@ class Scrubber:
         self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self.lock = threading.Lock()
 
-    def png(self, step: int) -> bytes:
+    def png(self, step: int) -> Rendered:
         race, values = self.fig.axes[:2]
         canvas = self.fig.canvas
         with self.lock:
@@ -224,10 +224,10 @@ class Scrubber:
             artists = add_markers(race, values, self.result, step)
             for artist in artists:
                 artist.axes.draw_artist(artist)
-            rgb = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+            rgba = np.asarray(canvas.buffer_rgba()).copy()
             for artist in artists:
                 artist.remove()
-        return encode(rgb)
+        return Rendered(encode(rgba), rgba.shape[1])
 
 
 def add_markers(race, values, result: LabResult, step: int) -> list:
