@@ -54,6 +54,16 @@ def _widget(control: Control):
     common = dict(key=control.key, help=control.help or None, bind="query-params")
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
+    if control.kind == "select":  # the link carries the value as "%g" prints it
+        return st.select_slider(
+            control.label, control.options, control.default, format_func=_short, **common
+        )
+    if control.kind == "choice":
+        return st.selectbox(
+            control.label, control.options, control.options.index(control.default), **common
+        )
+    if control.kind == "toggle":
+        return st.toggle(control.label, control.default, **common)
     if control.kind == "number":
         return st.number_input(
             control.label,
@@ -108,11 +118,23 @@ def _report_refused_link_values(page: str, part: str, checks: list) -> None:
             st.warning(escape_markdown(message), icon=":material/link:")
 
 
+def _short(value: float) -> str:
+    return f"{value:g}"
+
+
 def refused_link_value(control: Control, raw: str | None, used) -> str | None:
     """Streamlit drops or trims link values a widget can't take; say so instead of silently."""
     if raw is None:
         return None
     shown = raw if len(raw) <= 40 else f"{raw[:37]}… ({len(raw):,} characters)"
+    if control.kind in ("choice", "toggle"):
+        allowed = control.options or ("true", "false")
+        if raw == str(used) or raw.lower() == str(used).lower():
+            return None
+        return (
+            f"The link sets {control.key}={shown}, which is not allowed (one of "
+            f"{', '.join(map(str, allowed))}); using {control.key} = {used} instead."
+        )
     if control.kind == "text":
         if raw == used:
             return None
@@ -127,6 +149,12 @@ def refused_link_value(control: Control, raw: str | None, used) -> str | None:
         accepted = False
     if accepted:
         return None
+    if control.kind == "select":
+        return (
+            f"The link sets {control.key}={shown}, which is not allowed (a number with two "
+            f"significant digits from {control.low:g} to {control.high:g}); using "
+            f"{control.key} = {used:g} instead."
+        )
     return (
         f"The link sets {control.key}={shown}, which is not allowed "
         f"({control.low:g} to {control.high:g}); using {control.key} = {used:g} instead."
