@@ -249,6 +249,6 @@ def number(label: str, fmt: str, help: str) -> st.column_config.NumberColumn:
 def verdict_columns(ratio_help: str) -> dict:
     return {
         "iteration": number("k", "%d", "Iteration number; 0 is the start."),
-        "ratio": number("ratio", "%.4f", f"{ratio_help} None on row 0: nothing came before."),
+        "ratio": number("ratio", "%.4g", f"{ratio_help} None on row 0: nothing came before."),
         "status": st.column_config.TextColumn("status", help="How the step into this row went."),
     }
