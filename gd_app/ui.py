@@ -54,7 +54,7 @@ def _widget(control: Control):
     common = dict(key=control.key, help=control.help or None, bind="query-params")
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
-    if control.kind == "select":  # the link carries the value as "%g" prints it
+    if control.kind == "select":  # the link carries the value in plain digits
         return st.select_slider(
             control.label, control.options, control.default, format_func=_short, **common
         )
@@ -95,6 +95,8 @@ def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
     """
     raw = {c.key: st.query_params.get(c.key) for c in controls}
     values, alpha_note = {}, None
+    for control in controls:
+        _spelled_differently(control, raw[control.key])
     with st.sidebar:
         for control in controls:
             values[control.key] = _widget(control)
@@ -118,8 +120,23 @@ def _report_refused_link_values(page: str, part: str, checks: list) -> None:
             st.warning(escape_markdown(message), icon=":material/link:")
 
 
+def _spelled_differently(control: Control, raw: str | None) -> None:
+    """A select slider takes a link value only as spelled by its options ("1", not "1.0"):
+    on the first run, a number equal to an option is handed to the widget as that option."""
+    if control.kind != "select" or raw is None or control.key in st.session_state:
+        return
+    try:
+        number = float(raw)
+    except ValueError:
+        return
+    match = [v for v in control.options if math.isclose(v, number, rel_tol=1e-12)]
+    if match and _short(match[0]) != raw:
+        st.session_state[control.key] = match[0]
+
+
 def _short(value: float) -> str:
-    return f"{value:g}"
+    """Plain digits, as a person types them in a link: 0.00001, 0.7, 3."""
+    return np.format_float_positional(value, trim="-")
 
 
 def refused_link_value(control: Control, raw: str | None, used) -> str | None:

@@ -145,8 +145,8 @@ def refusals(values: dict) -> tuple[dict, tuple[str, ...]]:
     values, messages = dict(values), []
     if "x_low" in values and not values["x_low"] < values["x_high"]:
         messages.append(
-            f"The data range needs x_low < x_high, but x_low = {values['x_low']:g} and "
-            f"x_high = {values['x_high']:g}; using x_low = -1 and x_high = 1 instead."
+            f"x_low = {values['x_low']:g} with x_high = {values['x_high']:g} is not allowed: the "
+            "data range needs x_low < x_high. Using x_low = -1 and x_high = 1 instead."
         )
         values.update(x_low=-1.0, x_high=1.0)
     if values.get("batch", 0) > values["m"]:
