@@ -273,24 +273,29 @@ def _alpha_note(rates, alpha: float) -> str:
 
 
 def _rates_line(run: FitRun, alpha: float, rates) -> str:
-    if not run.plain:
-        line = schedule_line(run, rates.critical) if run.schedule != "constant" else ""
-        if run.batches is not None:
-            steepest = (
-                max(float(np.linalg.eigvalsh(h)[-1]) for h in run.batches.hessians)
-                if len(run.batches.hessians)
-                else float("nan")
+    if run.plain:
+        line = rate_verdict(rates, alpha=alpha)
+        if len(rates.eigenvalues) == 1:
+            return (
+                f"{line}. One step lands exactly on the minimum at α = 1/λ = {rates.optimal:.3g}."
             )
-            line += (
-                f" α_crit = {rates.critical:.3g} speaks of full-batch steps; a mini-batch has its "
-                f"own curvature, and the steepest batch of this run had λmax = {steepest:.3g}, "
-                f"so its steps grow along it above α = {2 / steepest:.3g}."
-            )
-        return line.strip()
-    line = rate_verdict(rates, alpha=alpha)
-    if len(rates.eigenvalues) == 1:
-        return f"{line}. One step lands exactly on the minimum at α = 1/λ = {rates.optimal:.3g}."
-    return f"{line}. Fastest at α_opt = 2/(λmin + λmax) = {rates.optimal:.3g}."
+        return f"{line}. Fastest at α_opt = 2/(λmin + λmax) = {rates.optimal:.3g}."
+    if run.schedule != "constant":
+        line = schedule_line(run, rates.critical)
+    else:
+        shown_alpha, shown_critical = distinct(alpha, rates.critical)
+        line = (
+            f"α = {shown_alpha}, and α_crit = {shown_critical} is the limit for full-batch steps "
+            "at a constant α."
+        )
+    if run.batches is not None and len(run.batches.hessians):
+        steepest = max(float(np.linalg.eigvalsh(h)[-1]) for h in run.batches.hessians)
+        line += (
+            " Each mini-batch has a cost of its own: the steepest batch of this run had "
+            f"λmax = {steepest:.3g}, so a step on it alone overshoots that batch's own minimum "
+            f"by more than it started from once α > {2 / steepest:.3g}."
+        )
+    return line
 
 
 def _thinned_note(n: int) -> tuple[str, ...]:

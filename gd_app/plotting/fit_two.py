@@ -49,6 +49,8 @@ HALF_THETA1 = 5.0  # the seed's θ1 ∈ [−5, 5]; θ0 gets the same scale
 BOX_RATIO = (TWO_RECTS[1][2] * TWO_SIZE[0]) / (TWO_RECTS[1][3] * TWO_SIZE[1])  # width/height
 HALF_THETA0 = HALF_THETA1 * BOX_RATIO
 FAN = 60  # per-example steps drawn at most
+# The fan's magnifying inset, in map-axes fractions: square on screen, upper left.
+FAN_INSET = (0.02, 0.97 - 0.42 * BOX_RATIO, 0.42, 0.42 * BOX_RATIO)
 PURPLE = "#CC79A7"  # Okabe–Ito reddish purple
 
 
@@ -183,7 +185,11 @@ def _arrows(ax, tails, deltas, **kwargs):
 
 
 def _fan(ax, run, highlight: int) -> None:
-    """At θ(k−1), the per-example steps −α_(k−1)·∇ℓ_i of step k's batch: their mean is step k."""
+    """At θ(k−1), the per-example steps −α_(k−1)·∇ℓ_i of step k's batch: their mean is step k.
+
+    Drawn at the map's scale, and again magnified in an inset (same scale on both
+    axes), since near θ* the whole fan is smaller than a marker.
+    """
     k = highlight - 1
     theta = run.trajectory.params[k]
     idx = run.batches.indices(k)
@@ -193,17 +199,35 @@ def _fan(ax, run, highlight: int) -> None:
     steps = steps[np.all(np.isfinite(steps), axis=1)]
     if len(steps) > FAN:
         steps = steps[np.linspace(0, len(steps) - 1, FAN).round().astype(int)]
-    _arrows(
-        ax,
-        np.repeat(theta[None], len(steps), 0),
-        steps,
-        color=PURPLE,
-        width=0.0025,
-        alpha=0.8,
-        zorder=6,
-    )
     mean = run.trajectory.params[highlight] - theta
-    _arrows(ax, theta[None], mean[None], color="k", width=0.007, zorder=7)
+    tails = np.repeat(theta[None], len(steps), 0)
+    _arrows(ax, tails, steps, color=PURPLE, width=0.003, zorder=8)
+    _arrows(ax, theta[None], mean[None], color="k", width=0.006, zorder=8)
+    reach = float(np.max(np.abs(np.vstack([steps, mean[None]])))) if len(steps) else 0.0
+    if not reach > 0:
+        return
+    inset = ax.inset_axes(FAN_INSET)
+    inset.set_facecolor("white")
+    half = 1.15 * reach
+    inset.set_xlim(theta[0] - half, theta[0] + half)  # the inset is square: equal scales
+    inset.set_ylim(theta[1] - half, theta[1] + half)
+    _arrows(inset, tails, steps, color=PURPLE, width=0.012)
+    _arrows(inset, theta[None], mean[None], color="k", width=0.03)
+    inset.plot(*theta, "o", c=SKY, ms=5, zorder=5)
+    inset.plot(*(theta + mean), "x", c="k", ms=6, mew=1.5, zorder=6)  # the step's end
+    inset.set_xticks([])
+    inset.set_yticks([])
+    zoom = (ax.get_ylim()[1] - ax.get_ylim()[0]) / (2 * half * FAN_INSET[3])
+    inset.text(
+        0.5,
+        0.02,
+        f"step {highlight} magnified ×{zoom:.2g}:\n{len(steps)} per-example steps;\n"
+        "their mean: the step (black, to ×)",
+        transform=inset.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=6,
+    )
 
 
 def _two_dynamic(fig, run, view, highlight):
