@@ -344,6 +344,7 @@ def fit_demo(
     metrics: tuple[Metric, ...] = (),
     notes: tuple[str, ...] = (),
     original: np.ndarray | None = None,
+    rates_extra: str = "",
 ) -> Demo:
     problem, trajectory = run.problem, run.trajectory
     rates = learning_rates(problem.hessian)
@@ -390,7 +391,7 @@ def fit_demo(
         table=table,
         metrics=shown,
         **summary,
-        rates=_rates_line(run, alpha, rates),
+        rates=" ".join(filter(None, (_rates_line(run, alpha, rates), rates_extra))),
         alpha_note=_alpha_note(rates, alpha),
         notes=extra
         + notes

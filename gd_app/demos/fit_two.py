@@ -66,7 +66,7 @@ def conditioning(run: FitRun, alpha: float) -> tuple[tuple[Metric, ...], str]:
     where = " of the standardized x" if run.scaling else ""
     kappa = Metric(
         "κ of XᵀX/m",
-        f"{shape.condition:.4g}",
+        f"{shape.condition:.3g}",
         f"λmax/λmin = {hi:.4g}/{lo:.4g} of the Hessian XᵀX/m{where}.",
     )
     observed = str(seen) if seen is not None else f"not in {run.rows - 1}"
@@ -108,7 +108,7 @@ def two_parameters(**params) -> Demo:
     view = plotting_two.two_parameter_view(run)
     standardized = run.scaling is not None
     original = run.scaling.to_original(run.trajectory.params) if standardized else None
-    notes = (line,)
+    notes = ()
     if standardized:
         s = run.scaling
         notes += (
@@ -125,6 +125,7 @@ def two_parameters(**params) -> Demo:
         metrics=metrics,
         notes=notes,
         original=original,
+        rates_extra=line,
     )
 
 
