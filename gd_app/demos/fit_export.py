@@ -9,7 +9,7 @@ so they agree to rounding (1e-12 relative or better).
 
 from __future__ import annotations
 
-from gd_app.demos.fit import one_parameter
+from gd_app.demos.fit_one import one_parameter
 from gd_app.demos.fit_two import two_parameters
 
 
