@@ -56,3 +56,27 @@ def test_csv_has_every_column_at_full_precision():
         header[-2:] == ["ratio", "status"] and "alpha" in header and "batch_grad_theta0" in header
     )
     assert len(text.splitlines()[3].split(",")[1]) >= 15  # 17 significant digits, not 6
+
+
+@pytest.mark.parametrize(
+    "page, changes",
+    [
+        ("one", {"batch": 2, "noise": 0.3, "schedule": "exponential"}),
+        ("two", {"x_low": 9.0, "x_high": 11.0, "alpha": 0.018}),
+        ("two", {"batch": 8, "noise": 1.0, "m": 40, "N": 40, "schedule": "cosine"}),
+    ],
+)
+def test_the_one_figure_route_draws_the_screen_s_pixels(page, changes):
+    from PIL import Image
+
+    from gd_app import demos
+    from gd_app.plotting.common import pixels
+
+    name = "one_parameter" if page == "one" else "two_parameters"
+    params = {**defaults(ONE_PARAMETER if page == "one" else TWO_PARAMETERS), **changes}
+    screen = getattr(demos, f"{name}_picture")(step=7, **params)
+    fig = getattr(fit_export, f"{name}_figure")(step=7, **params)
+    drawn = np.asarray(pixels(fig))[..., :3].astype(int)
+    shown = np.asarray(Image.open(io.BytesIO(screen.png)).convert("RGB")).astype(int)
+    assert drawn.shape == shown.shape
+    assert np.mean(np.abs(drawn - shown) > 8) < 0.002  # antialiasing at edges only

@@ -210,3 +210,26 @@ for row in range(n):
     out.write(",".join("" if v != v else ("%d" % v if c == "iteration" else "%.17g" % v)
                        for c, v in zip(columns, cells)) + "\\n")
 """
+
+
+def one_parameter_figure(*, step: int = 0, theme: str = "light", **params):
+    """The one-figure route (PNG at any dpi, SVG, GIF frames) of the one-parameter page.
+
+    ``theme`` is accepted for the export UI; the figure is drawn in the light theme.
+    """
+    from gd_app.demos.common import highlighted_row
+    from gd_app.demos.fit_one import _one_run
+    from gd_app.plotting.fit import one_parameter_figure as draw
+
+    run = _one_run(**params)
+    return draw(run, highlight=highlighted_row(step, run.trajectory))
+
+
+def two_parameters_figure(*, step: int = 0, theme: str = "light", **params):
+    """The one-figure route of the two-parameter page (see :func:`one_parameter_figure`)."""
+    from gd_app.demos.common import highlighted_row
+    from gd_app.demos.fit_two import _two_run
+    from gd_app.plotting.fit_two import two_parameter_figure as draw
+
+    run = _two_run(**params)
+    return draw(run, highlight=highlighted_row(step, run.trajectory))
