@@ -227,9 +227,14 @@ def show_verdicts(demo: Demo) -> None:
         st.caption(escape_markdown(note))
 
 
+METRICS_PER_ROW = 4  # more side by side would cut numbers such as 0.000173944 short
+
+
 def show_metrics(demo: Demo) -> None:
-    for column, metric in zip(st.columns(len(demo.metrics)), demo.metrics, strict=True):
-        column.metric(metric.label, metric.value, help=metric.help or None)
+    for start in range(0, len(demo.metrics), METRICS_PER_ROW):
+        row = demo.metrics[start : start + METRICS_PER_ROW]
+        for column, metric in zip(st.columns(METRICS_PER_ROW), row, strict=False):
+            column.metric(metric.label, metric.value, help=metric.help or None)
 
 
 def show_picture(picture: Picture) -> None:
