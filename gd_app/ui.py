@@ -231,9 +231,10 @@ METRICS_PER_ROW = 4  # more side by side would cut numbers such as 0.000173944 s
 
 
 def show_metrics(demo: Demo) -> None:
-    for start in range(0, len(demo.metrics), METRICS_PER_ROW):
-        row = demo.metrics[start : start + METRICS_PER_ROW]
-        for column, metric in zip(st.columns(METRICS_PER_ROW), row, strict=False):
+    width = min(len(demo.metrics), METRICS_PER_ROW)
+    for start in range(0, len(demo.metrics), width):
+        row = demo.metrics[start : start + width]
+        for column, metric in zip(st.columns(width), row, strict=False):
             column.metric(metric.label, metric.value, help=metric.help or None)
 
 
