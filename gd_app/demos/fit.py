@@ -220,43 +220,56 @@ def noise_line(run: FitRun) -> str:
     if run.batches is None:
         return ""
     X, y = run.design(), run.data.y
-    residual = X @ run.problem.solution - y
-    size = run.batches.batch
+    size, m = run.batches.batch, len(y)
+    if size == m:
+        return (
+            f"With batch = m = {m:,} every step uses every point: the steps are the full batch's "
+            "(up to rounding in the order of the sums), with no mini-batch noise."
+        )
     head = (
-        f"Each step follows the gradient of one mini-batch of {size:,} of the {len(y):,} points "
-        f"({run.batches.per_epoch:,} steps make an epoch), so the path is noisy. "
+        f"Each step follows the gradient of one mini-batch of {plural(size, 'point')} of the "
+        f"{m:,} ({plural(run.batches.per_epoch, 'step')} make an epoch), so the path is noisy. "
     )
     far = distances(run.errors)
-    quarter = far[-max(1, len(far) // 4) :]
-    at_end = (
-        f"Over the last {len(quarter)} iterates |θ − θ*| stayed between {quarter.min():.3g} "
-        f"and {quarter.max():.3g}."
-    )
+    fault = run.trajectory.reason is StopReason.FAULT
+    residual = X @ run.problem.solution - y
     if np.max(np.abs(residual)) <= 1e-9 * max(1.0, float(np.max(np.abs(y)))):
         reached = np.flatnonzero(far <= 1e-6)
-        got = (
-            f" This run came within 1e-6 of θ* at iteration {reached[0]}."
-            if reached.size
-            else f" This run ended at |θ − θ*| = {far[-1]:.3g}."
-        )
+        if reached.size:
+            got = f" This run came within 1e-6 of θ* at iteration {reached[0]}."
+        else:
+            got = (
+                f" This run ended at |θ − θ*| = {far[-1]:.3g}{' (then a fault)' if fault else ''}."
+            )
         return (
             head + "The data are noise-free: every point lies on the best line, so every "
             "per-example gradient vanishes at θ*, and mini-batch descent can converge to θ* "
             "itself, like the full batch." + got
         )
-    if run.schedule == "constant":
-        theory = (
-            "The data are noisy: at θ* the per-example gradients disagree (they only average "
-            "to zero), so with a constant α the steps can't settle at θ*; they settle into a "
-            "neighbourhood of it whose size shrinks with α. "
+    theory = (
+        "The data are noisy: at θ* the per-example gradients disagree (they only average to "
+        "zero), so the steps can't settle at θ* itself"
+    )
+    if fault:
+        return head + theory + ", and this run did not settle at all: it ended in a fault."
+    q = max(1, len(far) // 4)
+    quarter, before = far[-q:], far[-2 * q : -q]
+    if len(before) and quarter.mean() > 2 * before.mean() and quarter.mean() > far[0]:
+        return (
+            head + theory + f"; in this run |θ − θ*| was still growing (on average "
+            f"{before.mean():.3g}, then {quarter.mean():.3g} over the last "
+            f"{plural(q, 'iterate')}): α is too large for these mini-batch steps to settle."
         )
-    else:
-        theory = (
-            "The data are noisy: at θ* the per-example gradients disagree (they only average "
-            "to zero), so the steps settle into a neighbourhood of θ* whose size shrinks with α; "
-            "a decaying α_k shrinks it as the run goes. "
-        )
-    return head + theory + at_end
+    shrink = (
+        "with a constant α they settle into a neighbourhood of it whose size shrinks with α"
+        if run.schedule == "constant"
+        else "they settle into a neighbourhood of it whose size shrinks with α, and a "
+        "decaying α_k shrinks it as the run goes"
+    )
+    return (
+        f"{head}{theory}: {shrink}. Over the last {plural(len(quarter), 'iterate')} "
+        f"|θ − θ*| stayed between {quarter.min():.3g} and {quarter.max():.3g}."
+    )
 
 
 def _alpha_note(rates, alpha: float) -> str:
