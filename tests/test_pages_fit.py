@@ -70,6 +70,7 @@ def test_impossible_combinations_are_refused_with_a_message(query, key):
         (TWO, "x_low", "-25"),
         (TWO, "schedule", "linear"),
         (TWO, "decay", "2"),
+        (TWO, "standardize", "yes"),
         (ONE, "batch", "-1"),
         (ONE, "alpha", "9"),
     ],
