@@ -125,8 +125,10 @@ else:
 
 # ---- mini-batches: each epoch a fresh permutation from default_rng([seed, 1]);
 # step k uses A_k θ − b_k, the sums of its batch's x_i x_iᵀ and x_i y_i over its size
-def batch_sums(Xs, ys, starts):
-    columns = [np.ascontiguousarray(Xs[:, j]) for j in range(p)]
+columns = [np.ascontiguousarray(X[:, j]) for j in range(p)]
+
+
+def batch_sums(columns, ys, starts):
     terms = [columns[i] * columns[j] for i in range(p) for j in range(p)]
     terms += [column * ys for column in columns]
     return np.stack([np.add.reduceat(term, starts) for term in terms], axis=1)
@@ -139,10 +141,10 @@ if batch:
     rng, sums = np.random.default_rng([seed, 1]), []
     for _ in range(math.ceil(n_steps / per_epoch)):
         if per_epoch == 1:  # one batch of every example: no permutation is drawn
-            sums.append(sums[0] if sums else batch_sums(X, y, np.array([0])))
+            sums.append(sums[0] if sums else batch_sums(columns, y, np.array([0])))
             continue
         order = rng.permutation(m)
-        sums.append(batch_sums(X[order], y[order], starts))
+        sums.append(batch_sums([c[order] for c in columns], y[order], starts))
     S = np.concatenate(sums)[:n_steps] if sums else np.empty((0, p * p + p))
     sizes = np.resize(sizes, n_steps)
     A_k = (S[:, : p * p] / sizes[:, None]).reshape(-1, p, p)
