@@ -24,7 +24,7 @@ import numpy as np
 
 from gd_core.optimizers import UpdateRule
 
-MAX_SHUFFLED = 5_000_000  # points reshuffled per run (about 0.3 s): bounds one run's work
+MAX_SHUFFLED = 2_000_000  # points reshuffled per run (about 0.2 s): bounds one run's work
 
 
 def shuffled_points(m: int, batch: int, n_steps: int) -> int:

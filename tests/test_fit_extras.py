@@ -345,9 +345,10 @@ def test_refusals_name_the_key_and_fall_back():
     assert values["x_low"] == -1 and values["x_high"] == 1 and values["batch"] == 0
     assert "x_low" in messages[0] and "batch = 50" in messages[1] and "m = 20" in messages[1]
     values, messages = refusals({**TWO, "m": 100_000, "batch": 50_000, "N": 1000})
-    assert values["batch"] == 0 and "at most 5,000,000" in messages[0]
-    assert refusals({**TWO, "m": 100_000, "batch": 50_000, "N": 101})[1] == ()
-    assert refusals({**TWO, "m": 100_000, "batch": 50_000, "N": 102})[1]
+    assert values["batch"] == 0 and "at most 2,000,000" in messages[0]
+    assert refusals({**TWO, "m": 100_000, "batch": 50_000, "N": 41})[1] == ()
+    assert refusals({**TWO, "m": 100_000, "batch": 50_000, "N": 42})[1]
+    assert refusals({**TWO, "m": 2000, "batch": 1999, "N": 1000})[1] == ()
 
 
 def test_alpha_controls_reach_the_issue_s_range_for_every_data_setting():
