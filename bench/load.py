@@ -43,7 +43,7 @@ from server import (  # noqa: E402
 
 PAGES = ("one_parameter", "two_parameters")
 DEFAULT_N = {"one_parameter": 20, "two_parameters": 15}
-ALPHAS = {  # the α slider's values (min, max, step as in gd_app/controls.py)
+ALPHAS = {  # α values a student reaches (the two-parameter select slider has them all)
     "one_parameter": [round(0.1 + 0.05 * i, 2) for i in range(119)],
     "two_parameters": [round(0.1 + 0.1 * i, 1) for i in range(25)],
 }

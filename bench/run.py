@@ -78,11 +78,16 @@ def _app(path: str, query: dict | None = None) -> AppTest:
     return app
 
 
+def _slider(app: AppTest, key: str):
+    """The slider or select slider (the two-parameter page's α) with this key."""
+    return next(w for w in (*app.slider, *app.select_slider) if w.key == key)
+
+
 def page_reruns(name: str, values: list[float]) -> float:
     """Prints goals 1 and 2 for one page; returns the median new-value rerun in seconds."""
     path, seed, key, _ = PAGES[name]
     app = _app(path)
-    widget = lambda: app.slider(key=key)  # noqa: E731
+    widget = lambda: _slider(app, key)  # noqa: E731
 
     new = [timed(lambda v=v: widget().set_value(v).run()) for v in values]
     seen = [timed(lambda v=v: widget().set_value(v).run()) for v in values]
@@ -114,7 +119,7 @@ def large_reruns(name: str, values: list[float], default_new: float) -> None:
     """A new-value rerun with m = 100,000 points and N = 1,000 iterates, against the defaults."""
     path, _, key, _ = PAGES[name]
     app = _app(path, LARGE)
-    new = [timed(lambda v=v: app.slider(key=key).set_value(v).run()) for v in values]
+    new = [timed(lambda v=v: _slider(app, key).set_value(v).run()) for v in values]
     assert not app.exception, [e.message for e in app.exception]
     print(
         f"  at m = 100,000, N = 1,000: new value {median_ms(new):4.0f} ms, "

@@ -95,6 +95,7 @@ class WireSession:
         self.url = url
         self.widgets: dict[str, object] = {}  # widget id -> WidgetState to send back
         self.keys: dict[str, str] = {}  # user key (the URL parameter) -> widget id
+        self.options: dict[str, list[str]] = {}  # widget id -> a select slider's options
         self.image = ""  # the figure's media URL in the last run
         self.errors: list[str] = []  # exceptions the last run showed
         self.page_hash = ""
@@ -120,10 +121,20 @@ class WireSession:
                 await self._reader
 
     async def move(self, key: str, value: float, timeout: float = 60) -> None:
-        """Set the slider ``key`` to ``value`` and rerun, as the browser does."""
-        state = self.widgets[self.keys[key]]
-        del state.double_array_value.data[:]
-        state.double_array_value.data.append(value)
+        """Set the slider ``key`` to ``value`` and rerun, as the browser does.
+
+        A select slider is sent its option nearest ``value``, as the text it shows.
+        """
+        widget_id = self.keys[key]
+        state = self.widgets[widget_id]
+        options = self.options.get(widget_id)
+        if options:
+            nearest = min(options, key=lambda option: abs(float(option) - value))
+            del state.string_array_value.data[:]
+            state.string_array_value.data.append(nearest)
+        else:
+            del state.double_array_value.data[:]
+            state.double_array_value.data.append(value)
         await self.rerun(timeout=timeout)
 
     async def rerun(self, *, page_name: str = "", query: str = "", timeout: float = 60) -> None:
@@ -189,7 +200,11 @@ class WireSession:
         elif kind in ("slider", "number_input", "text_input"):
             widget = getattr(element, kind)
             state = WidgetState(id=widget.id)
-            if kind == "slider":
+            if kind == "slider" and widget.options:  # a select slider: its options' text
+                self.options[widget.id] = list(widget.options)
+                indices = widget.value if widget.set_value else widget.default
+                state.string_array_value.data.extend(widget.options[int(i)] for i in indices)
+            elif kind == "slider":
                 state.double_array_value.data.extend(
                     widget.value if widget.set_value else widget.default
                 )

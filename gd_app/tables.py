@@ -43,20 +43,38 @@ def _verdict_columns(verdicts: StepVerdicts, trajectory: Trajectory) -> dict:
 
 
 def fit_history(
-    trajectory: Trajectory, verdicts: StepVerdicts, names: tuple[str, ...]
+    trajectory: Trajectory,
+    verdicts: StepVerdicts,
+    names: tuple[str, ...],
+    *,
+    original: np.ndarray | None = None,
+    batch_grads: np.ndarray | None = None,
+    alphas: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Columns: iteration, each θ, J, each ∂J/∂θ, each step Δθ, ratio, status.
+    """Columns: iteration, each θ, [θ in the units of x], J, each ∂J/∂θ, [each mini-batch
+    gradient], each step Δθ, [alpha], ratio, status.
 
-    ratio is |θ(k) − θ*| / |θ(k−1) − θ*|, θ* the least-squares solution.
+    ``original`` (n, 2): θ0, θ1 of the same line in the units of x, when the descent
+    runs on standardized parameters (then named ``names``). ``batch_grads`` (n, p):
+    the mini-batch gradient the step into each row used (row 0 nan). ``alphas``
+    (n,): the α of the step into each row (row 0 nan). J and ∂J/∂θ are the full
+    batch's. ratio is |θ(k) − θ*| / |θ(k−1) − θ*|, θ* the least-squares solution.
     """
     columns = {"iteration": np.arange(len(trajectory.values))}
     for j, name in enumerate(names):
         columns[name] = trajectory.params[:, j]
+    if original is not None:
+        columns["theta0"], columns["theta1"] = original[:, 0], original[:, 1]
     columns["J"] = trajectory.values
     for j, name in enumerate(names):
         columns[f"grad_{name}"] = trajectory.grads[:, j]
+    if batch_grads is not None:
+        for j, name in enumerate(names):
+            columns[f"batch_grad_{name}"] = batch_grads[:, j]
     for j, name in enumerate(names):
         columns[f"step_{name}"] = trajectory.steps[:, j]
+    if alphas is not None:
+        columns["alpha"] = alphas
     columns.update(_verdict_columns(verdicts, trajectory))
     return pd.DataFrame(columns)
 

@@ -64,10 +64,16 @@ def _widget(control: Control):
     common = dict(key=control.key, help=control.help or None, bind="query-params")
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
-    if control.kind == "select":
+    if control.kind == "select":  # the link carries the value as the slider spells it
         return st.select_slider(
-            control.label, control.options, control.default, format_func=decade, **common
+            control.label, control.options, control.default, format_func=spelling(control), **common
         )
+    if control.kind == "choice":
+        return st.selectbox(
+            control.label, control.options, control.options.index(control.default), **common
+        )
+    if control.kind == "toggle":
+        return st.toggle(control.label, control.default, **common)
     if control.kind == "number":
         return st.number_input(
             control.label,
@@ -112,16 +118,20 @@ def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
 
 
 def _snap_select_values_from_link(page: str, controls, raw: dict) -> None:
-    """On a page's first run, a link's number for a select slider that is not one of its
-    spelled-out options (an old link's precision=3e-05 or 0.00001) starts the slider at the
-    nearest allowed value; :func:`refused_link_value` reports it when that value differs."""
+    """On a page's first run, hand a select slider the option a link's number means.
+
+    A select slider takes a link value only as spelled by its options ("1", not
+    "1.0"; "1e-4", not "0.0001"): a number equal to an option starts it there
+    silently; any other number (an old link's precision=3e-05) starts it at the
+    nearest allowed value, which :func:`refused_link_value` then reports.
+    """
     if f"_link_checked_{page}_controls" in st.session_state:
         return
     for control in controls:
         value = raw.get(control.key)
         if control.kind != "select" or value is None:
             continue
-        if value in {decade(v) for v in control.options}:
+        if value in {spelling(control)(v) for v in control.options}:
             continue
         nearest = nearest_option(control, value)
         if nearest is not None:
@@ -140,11 +150,31 @@ def _report_refused_link_values(page: str, part: str, checks: list) -> None:
             st.warning(escape_markdown(message), icon=":material/link:")
 
 
+def _short(value: float) -> str:
+    """Plain digits, as a person types them in a link: 0.00001, 0.7, 3."""
+    return np.format_float_positional(value, trim="-")
+
+
+def spelling(control: Control):
+    """How a select slider shows its options, and so how a link spells them: powers of ten
+    as 1e-4 (the precision), any other numbers in plain digits (0.7)."""
+    decades = all(math.isclose(v, 10.0 ** round(math.log10(v))) for v in control.options)
+    return decade if decades else _short
+
+
 def refused_link_value(control: Control, raw: str | None, used) -> str | None:
     """Streamlit drops or trims link values a widget can't take; say so instead of silently."""
     if raw is None:
         return None
     shown = raw if len(raw) <= 40 else f"{raw[:37]}… ({len(raw):,} characters)"
+    if control.kind in ("choice", "toggle"):
+        allowed = control.options or ("true", "false")
+        if raw == str(used) or raw.lower() == str(used).lower():
+            return None
+        return (
+            f"The link sets {control.key}={shown}, which is not allowed (one of "
+            f"{', '.join(map(str, allowed))}); using {control.key} = {used} instead."
+        )
     if control.kind == "text":
         if raw == used:
             return None
@@ -173,13 +203,20 @@ def _refused_option(control: Control, raw: str, used, shown: str) -> str | None:
             return None
     except ValueError:
         pass
-    allowed = f"{decade(control.options[0])}, {decade(control.options[1])}, …, "
-    allowed += decade(control.options[-1])
+    spell = spelling(control)
+    if spell is decade:
+        allowed = f"powers of ten: {decade(control.options[0])}, {decade(control.options[1])}, "
+        allowed += f"…, {decade(control.options[-1])}"
+    else:
+        allowed = (
+            f"a number with two significant digits from {spell(control.options[0])} "
+            f"to {spell(control.options[-1])}"
+        )
     nearest = nearest_option(control, raw)
-    near = "" if nearest is None else f"the nearest allowed value is {decade(nearest)}; "
+    near = "" if nearest is None else f"the nearest allowed value is {spell(nearest)}; "
     return (
-        f"The link sets {control.key}={shown}, which is not allowed (powers of ten: "
-        f"{allowed}); {near}using {control.key} = {decade(used)} instead."
+        f"The link sets {control.key}={shown}, which is not allowed ({allowed}); "
+        f"{near}using {control.key} = {spell(used)} instead."
     )
 
 
@@ -234,9 +271,15 @@ def show_verdicts(demo: Demo) -> None:
         st.caption(escape_markdown(note))
 
 
+METRICS_PER_ROW = 4  # more side by side would cut numbers such as 0.000173944 short
+
+
 def show_metrics(demo: Demo) -> None:
-    for column, metric in zip(st.columns(len(demo.metrics)), demo.metrics, strict=True):
-        column.metric(metric.label, metric.value, help=metric.help or None)
+    width = min(len(demo.metrics), METRICS_PER_ROW)
+    for start in range(0, len(demo.metrics), width):
+        row = demo.metrics[start : start + width]
+        for column, metric in zip(st.columns(width), row, strict=False):
+            column.metric(metric.label, metric.value, help=metric.help or None)
 
 
 def show_picture(picture: Picture) -> None:
@@ -292,7 +335,7 @@ def widget(control: Control, options: tuple = (), on_change=None):
     common = dict(
         key=control.key, help=control.help or None, bind="query-params", on_change=on_change
     )
-    if control.kind == "select":
+    if control.kind == "choice":
         return st.selectbox(control.label, options, index=options.index(control.default), **common)
     if control.kind == "multiselect":
         return st.multiselect(control.label, options, default=list(control.default), **common)

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from gd_core.descent import Trajectory, descend
+from gd_core.minibatch import MiniBatches, with_minibatches
 from gd_core.optimizers import gradient_descent
+from gd_core.schedules import scheduled_descent
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,12 +37,20 @@ class LineData:
 
 
 def line_data(
-    *, m: int, theta_true: tuple[float, float], noise: float = 0.0, seed: int = 0
+    *,
+    m: int,
+    theta_true: tuple[float, float],
+    noise: float = 0.0,
+    seed: int = 0,
+    x_low: float = -1.0,
+    x_high: float = 1.0,
 ) -> LineData:
-    """m points evenly on [−1, 1], as in the seeds, with N(0, noise²) added to y."""
+    """m points evenly on [x_low, x_high] ([−1, 1] in the seeds), with N(0, noise²) added to y."""
     if m < 2:
         raise ValueError("a line needs at least 2 points")
-    x = np.linspace(-1.0, 1.0, m)
+    if not x_low < x_high:
+        raise ValueError(f"x_low must be below x_high, got [{x_low:g}, {x_high:g}]")
+    x = np.linspace(float(x_low), float(x_high), m)
     y = theta_true[0] + theta_true[1] * x
     if noise > 0:
         y = y + noise * np.random.default_rng(seed).standard_normal(m)
@@ -52,6 +62,38 @@ def line_data(
 def design_matrix(x: np.ndarray, *, intercept: bool) -> np.ndarray:
     """(m, p): columns [1, x] for h = θ0 + θ1·x, or [x] for h = θ1·x."""
     return np.column_stack([np.ones_like(x), x]) if intercept else x[:, None]
+
+
+@dataclass(frozen=True)
+class Standardization:
+    """z = (x − mean)/std with the population std (ddof = 0), so that mean(z²) = 1.
+
+    A line θ0' + θ1'·z is the line θ0 + θ1·x with θ1 = θ1'/std and
+    θ0 = θ0' − θ1'·mean/std.
+    """
+
+    mean: float
+    std: float
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Standardization:
+        return cls(mean=float(np.mean(x)), std=float(np.std(x)))
+
+    def apply(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.mean) / self.std
+
+    def to_original(self, params: np.ndarray) -> np.ndarray:
+        """(..., 2) standardized (θ0', θ1') to (θ0, θ1) in the units of x."""
+        params = np.asarray(params, dtype=float)
+        slope = params[..., 1] / self.std
+        return np.stack([params[..., 0] - slope * self.mean, slope], axis=-1)
+
+    def from_original(self, theta: np.ndarray) -> np.ndarray:
+        """(..., 2) (θ0, θ1) to standardized (θ0', θ1') = (θ0 + θ1·mean, θ1·std)."""
+        theta = np.asarray(theta, dtype=float)
+        return np.stack(
+            [theta[..., 0] + theta[..., 1] * self.mean, theta[..., 1] * self.std], axis=-1
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,11 +141,22 @@ class LeastSquares:
         return self.min_cost + 0.5 * float(d @ grad), grad
 
 
-def fit_line(problem: LeastSquares, start, *, alpha: float, n_iterates: int) -> Trajectory:
-    """The seeds' loop: ``n_iterates`` values of θ (the start and N − 1 steps)."""
-    return descend(
-        problem,
-        np.asarray(start, dtype=float),
-        rule=gradient_descent(alpha=alpha),
-        max_steps=n_iterates - 1,
-    )
+def fit_line(
+    problem: LeastSquares,
+    start,
+    *,
+    alpha: float,
+    n_iterates: int,
+    alphas: np.ndarray | None = None,
+    batches: MiniBatches | None = None,
+) -> Trajectory:
+    """The seeds' loop: ``n_iterates`` values of θ (the start and N − 1 steps).
+
+    ``alphas`` (N − 1,) is a schedule's α_k (default: α every step);
+    ``batches`` feeds each step its mini-batch gradient (default: the full
+    batch). Values and gradients recorded are always the full batch's.
+    """
+    rule = gradient_descent(alpha=alpha) if alphas is None else scheduled_descent(alphas)
+    if batches is not None:
+        rule = with_minibatches(rule, batches)
+    return descend(problem, np.asarray(start, dtype=float), rule=rule, max_steps=n_iterates - 1)

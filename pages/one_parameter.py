@@ -11,21 +11,36 @@ st.markdown(
     "The hypothesis is a line through the origin, $h_\\theta(x) = \\theta_1 x$, fitted to points on "
     "$y = 0.5x$. Each step moves $\\theta_1$ downhill on the cost $J(\\theta_1)$ by "
     "$\\alpha\\,\\partial J/\\partial\\theta_1$. Move the sliders in the sidebar: a large "
-    "learning rate $\\alpha$ overshoots, and above $\\alpha_{crit}$ the steps run away."
+    "learning rate $\\alpha$ overshoots, and above $\\alpha_{crit}$ the steps run away. "
+    "Mini-batches and learning-rate schedules are at the bottom of the sidebar."
 )
 
 controls = ui.sidebar(ONE_PARAMETER, page="one_parameter")
-demo = demos.one_parameter(**controls.values)
+values, refused = demos.refusals(controls.values)
+for message in refused:
+    st.warning(ui.escape_markdown(message), icon=":material/block:")
+controls = ui.Sidebar(values, controls.alpha_note)
+demo = demos.one_parameter(**values)
 ui.show_results(
     demo,
     demos.one_parameter_picture,
     controls,
     {
-        "theta1": ui.number("θ1", "%.6f", "The parameter: the slope of the fitted line."),
-        "J": ui.number("J(θ1)", "%.4e", "Cost: half the mean squared error."),
-        "grad_theta1": ui.number("dJ/dθ1", "%.4e", "Slope of the cost at θ1."),
+        "theta1": ui.number("θ1", "%.6g", "The parameter: the slope of the fitted line."),
+        "J": ui.number("J(θ1)", "%.6g", "Full-batch cost: half the mean squared error."),
+        "grad_theta1": ui.number("dJ/dθ1", "%.6g", "Slope of the full-batch cost at θ1."),
+        "batch_grad_theta1": ui.number(
+            "batch dJ/dθ1",
+            "%.6g",
+            "The mini-batch gradient the step into this row used (None on row 0).",
+        ),
         "step_theta1": ui.number(
-            "Δθ1", "%.4e", "The step into this row: −α·dJ/dθ1 of the row before (None on row 0)."
+            "Δθ1",
+            "%.6g",
+            "The step into this row: −α·(gradient) of the row before (None on row 0).",
+        ),
+        "alpha": ui.number(
+            "α", "%.6g", "The learning rate of the step into this row (None on row 0)."
         ),
         **ui.verdict_columns(
             "|θ1(k) − θ1*| / |θ1(k−1) − θ1*|: below 1 means closer to the best fit θ1*."
@@ -33,6 +48,4 @@ ui.show_results(
     },
     page="one_parameter",
 )
-st.caption(
-    f"The run {demo.stop}. Data: m = {controls.values['m']} points, noise {controls.values['noise']:g}."
-)
+st.caption(f"The run {demo.stop}. Data: m = {values['m']} points, noise {values['noise']:g}.")

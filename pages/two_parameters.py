@@ -9,31 +9,48 @@ ui.run_through_navigation()
 st.title("Fitting two parameters")
 st.markdown(
     "Now the line has an intercept too, $h_\\theta(x) = \\theta_0 + \\theta_1 x$, so the cost "
-    "$J(\\theta_0, \\theta_1)$ is a bowl, drawn as a colour map with contour lines. Each arrow is "
-    "one step $\\theta_j := \\theta_j - \\alpha\\,\\partial J/\\partial\\theta_j$; the steps cut "
-    "across the contours, steepest first."
+    "$J(\\theta_0, \\theta_1)$ is a bowl, drawn as a colour map with contour lines and the two "
+    "eigenvectors of its Hessian $X^TX/m$. Each arrow is one step "
+    "$\\theta_j := \\theta_j - \\alpha\\,\\partial J/\\partial\\theta_j$. Move the data far from "
+    "$x = 0$ (say $x$ from 9 to 11) and the bowl becomes a narrow valley that the steps zig-zag "
+    "across; *standardize x* turns it back into a round bowl."
 )
 
 controls = ui.sidebar(TWO_PARAMETERS, page="two_parameters")
-demo = demos.two_parameters(**controls.values)
-ui.show_results(
-    demo,
-    demos.two_parameters_picture,
-    controls,
-    {
-        "theta0": ui.number("θ0", "%.6f", "Intercept of the fitted line."),
-        "theta1": ui.number("θ1", "%.6f", "Slope of the fitted line."),
-        "J": ui.number("J(θ)", "%.4e", "Cost: half the mean squared error."),
-        "grad_theta0": ui.number("∂J/∂θ0", "%.4e", "Gradient component along θ0."),
-        "grad_theta1": ui.number("∂J/∂θ1", "%.4e", "Gradient component along θ1."),
-        "step_theta0": ui.number("Δθ0", "%.4e", "The step into this row along θ0 (None on row 0)."),
-        "step_theta1": ui.number("Δθ1", "%.4e", "The step into this row along θ1 (None on row 0)."),
-        **ui.verdict_columns(
-            "|θ(k) − θ*| / |θ(k−1) − θ*|: below 1 means closer to the best fit θ*."
-        ),
-    },
-    page="two_parameters",
-)
+values, refused = demos.refusals(controls.values)
+for message in refused:
+    st.warning(ui.escape_markdown(message), icon=":material/block:")
+controls = ui.Sidebar(values, controls.alpha_note)
+demo = demos.two_parameters(**values)
+
+columns = {
+    "theta0": ui.number("θ0", "%.6g", "Intercept of the fitted line, in the units of x."),
+    "theta1": ui.number("θ1", "%.6g", "Slope of the fitted line, in the units of x."),
+    "J": ui.number("J(θ)", "%.6g", "Full-batch cost: half the mean squared error."),
+    "alpha": ui.number("α", "%.6g", "The learning rate of the step into this row (None on row 0)."),
+    **ui.verdict_columns("|θ(k) − θ*| / |θ(k−1) − θ*|: below 1 means closer to the best fit θ*."),
+}
+for name, label in (
+    ("theta0", "θ0"),
+    ("theta1", "θ1"),
+    ("theta0_std", "θ0′"),
+    ("theta1_std", "θ1′"),
+):
+    if name.endswith("_std"):
+        columns[name] = ui.number(label, "%.6g", f"{label} of h = θ0′ + θ1′·z, z = standardized x.")
+    columns[f"grad_{name}"] = ui.number(
+        f"∂J/∂{label}", "%.6g", f"Full-batch gradient component along {label}."
+    )
+    columns[f"batch_grad_{name}"] = ui.number(
+        f"batch ∂J/∂{label}",
+        "%.6g",
+        f"The mini-batch gradient along {label} that the step into this row used (None on row 0).",
+    )
+    columns[f"step_{name}"] = ui.number(
+        f"Δ{label}", "%.6g", f"The step into this row along {label} (None on row 0)."
+    )
+ui.show_results(demo, demos.two_parameters_picture, controls, columns, page="two_parameters")
 st.caption(
-    f"The run {demo.stop}. Data: m = {controls.values['m']} points, noise {controls.values['noise']:g}."
+    f"The run {demo.stop}. Data: m = {values['m']} points on x from {values['x_low']:g} to "
+    f"{values['x_high']:g}, noise {values['noise']:g}."
 )

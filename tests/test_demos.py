@@ -1,7 +1,7 @@
 """A page's table and its picture share one run, however their arguments are ordered."""
 
 from gd_app import demos
-from gd_app.demos import fit
+from gd_app.demos import fit_one as fit
 
 
 def test_table_and_picture_share_one_run_whatever_the_argument_order():

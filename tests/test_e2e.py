@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from gd_app import demos
-from gd_app.controls import ONE_PARAMETER, SYMBOLIC, TWO_PARAMETERS, defaults
+from gd_app.controls import ALPHA_VALUES, ONE_PARAMETER, SYMBOLIC, TWO_PARAMETERS, defaults
 
 try:
     from playwright.sync_api import Page, sync_playwright
@@ -308,13 +308,23 @@ def slider(page: Page, key: str):
 
 
 def slider_value(page: Page, key: str) -> float:
-    """The value the visitor sees over the thumb, checked against the input's value."""
+    """The value the visitor sees over the thumb, checked against the input's value.
+
+    (The two-parameter page's α is a select slider: its input holds the option's index.)
+    """
     shown = page.locator(
         f'[data-testid="stSidebar"] .st-key-{key} [data-testid="stSliderThumbValue"]'
     ).inner_text()
     value = float(slider(page, key).input_value())
+    if key == "alpha" and urlsplit(page.url).path == "/two_parameters":
+        value = ALPHA_VALUES[int(value)]
     assert float(shown) == pytest.approx(value), (key, shown, value)
     return value
+
+
+def next_alpha(alpha: float, by: int = 1) -> float:
+    """The two-parameter α select slider's neighbouring value."""
+    return ALPHA_VALUES[ALPHA_VALUES.index(alpha) + by]
 
 
 def press(page: Page, key: str, button: str = "ArrowRight") -> None:
@@ -414,25 +424,25 @@ def test_two_parameters_from_link_and_keyboard(server, page):
     assert slider_value(page, "theta1_true") == pytest.approx(2.0)
     assert page.locator('[data-testid="stMain"] [data-testid="stAlertContentInfo"]').count() == 1
     assert_result_block(page, two_parameters(alpha=0.3, N=10))
-    assert metrics(page)[-1] == ("steps taken", "9")
+    assert dict(metrics(page))["steps taken"] == "9"
     src_before, _ = figure(page)
 
-    press(page, "alpha")
-    assert slider_value(page, "alpha") == pytest.approx(0.4)
-    assert query(page)["alpha"] == "0.4"
+    press(page, "alpha")  # the select slider's next value: 0.31
+    assert slider_value(page, "alpha") == pytest.approx(0.31)
+    assert query(page)["alpha"] == "0.31"
     assert figure(page)[0] != src_before
-    assert_result_block(page, two_parameters(alpha=0.4, N=10))
+    assert_result_block(page, two_parameters(alpha=0.31, N=10))
 
     press(page, "N", "ArrowLeft")
     assert query(page)["N"] == "9"
-    assert_result_block(page, two_parameters(alpha=0.4, N=9))
-    assert metrics(page)[-1] == ("steps taken", "8")
+    assert_result_block(page, two_parameters(alpha=0.31, N=9))
+    assert dict(metrics(page))["steps taken"] == "8"
 
     src_before, _ = figure(page)
     press(page, "step")  # the scrubber marks another iterate: new figure, same run
     assert query(page)["step"] == "1"
     assert figure(page)[0] != src_before
-    assert_result_block(page, two_parameters(alpha=0.4, N=9))
+    assert_result_block(page, two_parameters(alpha=0.31, N=9))
 
 
 def test_one_parameter_from_link_and_keyboard(server, page):
@@ -578,8 +588,9 @@ def test_sessions_do_not_share_state(server, new_context):
         if i % 2 == 0:
             slider(page, "alpha").focus()
             page.keyboard.press("ArrowLeft")
-            step = 0.1 if path == "two_parameters" else 0.05
-            new = {**params, "alpha": f"{float(params['alpha']) - step:g}"}
+            alpha = float(params["alpha"])
+            lower = next_alpha(alpha, -1) if path == "two_parameters" else alpha - 0.05
+            new = {**params, "alpha": f"{lower:g}"}
         else:
             N = int(params.get("N", start[path]["N"]))
             new = {**params, "N": str(N + i)}
@@ -621,6 +632,7 @@ SLIDERS_JS = """() => Object.fromEntries(['alpha', 'N', 'step', 'theta0_start', 
 def _next_move(rng: random.Random, state: dict) -> tuple[str, str]:
     """A random walk over several sliders, kept in range and off the step/N crash."""
     alpha, N, step, theta0, theta1 = (state[k][0] for k in SLIDERS_JS_KEYS)
+    alpha = ALPHA_VALUES[int(alpha)]  # the α select slider's input holds the option's index
     step_max = state["step"][2]
     moves = []
     if alpha < 1.85:

@@ -97,7 +97,7 @@ def test_moving_a_control_changes_the_table(page, key, value):
 
 def test_a_url_parameter_sets_its_control():
     at = run("pages/two_parameters.py", alpha="0.3", N="10")
-    assert at.slider(key="alpha").value == pytest.approx(0.3)
+    assert at.select_slider(key="alpha").value == pytest.approx(0.3)
     assert at.slider(key="N").value == 10
     assert len(table(at)) == 10
     assert not at.warning

@@ -13,9 +13,10 @@ import pytest
 from PIL import Image
 
 from gd_app import demos
-from gd_app.demos import fit
+from gd_app.demos import fit_one, fit_two
 from gd_app.plotting import common
 from gd_app.plotting import fit as plotting
+from gd_app.plotting import fit_two as plotting_two
 
 
 def decoded(png: bytes) -> np.ndarray:
@@ -32,28 +33,35 @@ TWO = dict(N=15, alpha=0.5, theta0_true=2.0, theta1_true=2.0, theta0_start=0.0, 
     "run, whole, fast, params, other",
     [
         (
-            fit._one_run,
+            fit_one._one_run,
             plotting.one_parameter_figure,
             plotting.one_parameter_png,
             ONE,
             dict(ONE, alpha=1.9, N=30),  # zoomed out: another static layer
         ),
         (
-            fit._two_run,
-            plotting.two_parameter_figure,
-            plotting.two_parameter_png,
+            fit_two._two_run,
+            plotting_two.two_parameter_figure,
+            plotting_two.two_parameter_png,
             TWO,
             dict(TWO, alpha=1.9, N=40, noise=1.0, m=50),
         ),
+        (  # insets (α_k, the gradient fan) on reused dynamic figures must not linger
+            fit_two._two_run,
+            plotting_two.two_parameter_figure,
+            plotting_two.two_parameter_png,
+            TWO,
+            dict(TWO, schedule="cosine", batch=5, noise=0.5),
+        ),
     ],
-    ids=["one_parameter", "two_parameters"],
+    ids=["one_parameter", "two_parameters", "two_parameters_insets"],
 )
 def test_fast_route_equals_the_one_figure_route(run, whole, fast, params, other):
     for each in (params, other, params):  # cached layers must not carry one run into the next
-        data, problem, trajectory = run(**each)
-        for highlight in (0, 3, len(trajectory.values) - 1):
-            quick = fast(data, problem, trajectory, highlight=highlight)
-            reference = common.pixels(whole(data, problem, trajectory, highlight=highlight))
+        fit_run = run(**each)
+        for highlight in (0, 3, len(fit_run.trajectory.values) - 1):
+            quick = fast(fit_run, highlight=highlight)
+            reference = common.pixels(whole(fit_run, highlight=highlight))
             got = decoded(quick.png)
             assert got.shape == reference.shape
             assert quick.width == reference.shape[1]
@@ -64,11 +72,11 @@ def test_fast_route_equals_the_one_figure_route(run, whole, fast, params, other)
 
 def test_the_highlight_changes_the_fast_picture():
     """A blit that forgot the dynamic layer would pass the test above only if both were blank."""
-    data, problem, trajectory = fit._two_run(**TWO)
-    first = decoded(plotting.two_parameter_png(data, problem, trajectory, highlight=0).png)
-    last = decoded(plotting.two_parameter_png(data, problem, trajectory, highlight=9).png)
-    fig = common.new_figure(plotting.TWO_SIZE)
-    plotting._two_static(fig, data, problem, plotting.two_parameter_view(data))
+    run = fit_two._two_run(**TWO)
+    first = decoded(plotting_two.two_parameter_png(run, highlight=0).png)
+    last = decoded(plotting_two.two_parameter_png(run, highlight=9).png)
+    fig = common.new_figure(plotting_two.TWO_SIZE)
+    plotting_two._two_static(fig, run.data, run.problem, plotting_two.two_parameter_view(run))
     static = common.pixels(fig)
     assert np.any(first != last)
     assert np.count_nonzero(np.any(first != static, axis=-1)) > 10_000

@@ -1,100 +1,274 @@
-"""View models of the two line-fit demos (seed 000): runs, tables, metrics and sentences."""
+"""View models of the line-fit demos (seed 000): runs, tables, metrics and sentences.
+
+This module holds what both fit pages share; the pages' own parts are in
+:mod:`gd_app.demos.fit_one` and :mod:`gd_app.demos.fit_two`, the CSV and
+script exports in :mod:`gd_app.demos.fit_export`.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import math
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import numpy as np
 
 from gd_app.demos.common import (
-    PICTURES,
     Demo,
     Metric,
-    Picture,
-    cache_by_name,
     fmt,
-    highlighted_row,
     run_summary,
 )
 from gd_app.plotting import fit as plotting
-from gd_app.tables import fit_history, step_verdicts
-from gd_core.analysis import distinct, learning_rates, rate_verdict
-from gd_core.descent import Trajectory
-from gd_core.linear import LeastSquares, LineData, design_matrix, fit_line, line_data
+from gd_app.tables import StepVerdicts, fit_history, step_verdicts
+from gd_core.analysis import AT_MINIMUM, distinct, learning_rates, rate_verdict
+from gd_core.conditioning import RAISED, cost_statuses, distances
+from gd_core.descent import StopReason, Trajectory
+from gd_core.linear import (
+    LeastSquares,
+    LineData,
+    Standardization,
+    design_matrix,
+    fit_line,
+    line_data,
+)
+from gd_core.minibatch import MAX_SHUFFLED, MiniBatches, minibatches, shuffled_points
+from gd_core.schedules import step_sizes
 
 
+# ---------------------------------------------------------------- problems and runs
 @lru_cache(maxsize=8)  # a data set holds up to 2 x 100,000 floats (1.6 MB)
-def _problem(m: int, theta_true: tuple, noise: float, seed: int, intercept: bool):
-    """The data set and its least-squares statistics: the one O(m) pass, cached."""
-    data = line_data(m=m, theta_true=theta_true, noise=noise, seed=seed)
-    return data, LeastSquares.from_data(design_matrix(data.x, intercept=intercept), data.y)
+def _problem(m, theta_true, noise, seed, intercept, x_low, x_high, standardize):
+    """The data set, its scaling and least-squares statistics: the one O(m) pass, cached."""
+    data = line_data(m=m, theta_true=theta_true, noise=noise, seed=seed, x_low=x_low, x_high=x_high)
+    scaling = Standardization.of(data.x) if standardize else None
+    X = design_matrix(scaling.apply(data.x) if scaling else data.x, intercept=intercept)
+    return data, scaling, LeastSquares.from_data(X, data.y)
 
 
-def _thinned_note(n: int) -> tuple[str, ...]:
-    shown = len(plotting.fit_line_indices(n))
-    if shown == n:
-        return ()
-    return (
-        f"The data panel draws the fit lines of {shown} of the {n} iterates: every early "
-        "one, then fewer as the steps shrink.",
-    )
+@dataclass(frozen=True, eq=False)
+class FitRun:
+    """One run and everything it was run on; the table and the picture both read it."""
+
+    data: LineData
+    scaling: Standardization | None  # set when the descent runs on standardized x
+    problem: LeastSquares
+    trajectory: Trajectory
+    alphas: np.ndarray  # (N − 1,) the schedule's α_k
+    schedule: str
+    batches: MiniBatches | None
+    intercept: bool
+
+    def design(self) -> np.ndarray:
+        x = self.scaling.apply(self.data.x) if self.scaling else self.data.x
+        return design_matrix(x, intercept=self.intercept)
+
+    @property
+    def rows(self) -> int:
+        return len(self.trajectory.values)
+
+    @cached_property
+    def errors(self) -> np.ndarray:
+        return self.trajectory.params - self.problem.solution
+
+    @cached_property
+    def row_alphas(self) -> np.ndarray:
+        """(n,) the α of the step into each row; row 0 nan."""
+        return np.concatenate([[np.nan], self.alphas[: self.rows - 1]])
+
+    @cached_property
+    def batch_grads(self) -> np.ndarray | None:
+        """(n, p) the mini-batch gradient of the step into each row; row 0 nan."""
+        if self.batches is None:
+            return None
+        n, params = self.rows, self.trajectory.params
+        grads = np.full_like(params, np.nan)
+        with np.errstate(all="ignore"):  # finite where the run recorded the row
+            grads[1:] = (
+                np.einsum("kij,kj->ki", self.batches.hessians[: n - 1], params[:-1])
+                - self.batches.rhs[: n - 1]
+            )
+        return grads
+
+    @property
+    def plain(self) -> bool:
+        """Full batch at a constant α: the textbook case the learning-rate theory describes."""
+        return self.batches is None and self.schedule == "constant"
 
 
-def _offscreen_note(params: np.ndarray, box: list[tuple[float, float]]) -> tuple[str, ...]:
-    inside = np.all(
-        [(params[:, j] >= lo) & (params[:, j] <= hi) for j, (lo, hi) in enumerate(box)], axis=0
-    )
-    outside = int(np.count_nonzero(~inside))
-    if not outside:
-        return ()
-    return (
-        f"{outside} of {len(params)} iterates lie outside the plotted range of the cost function.",
-    )
-
-
-def _points(data: LineData, line: str) -> str:
-    noisy = not np.allclose(data.y, data.theta_true[0] + data.theta_true[1] * data.x)
-    return f"{len(data.x):,} data points {'scattered around' if noisy else 'on'} the line {line}"
-
-
-def _lines(trajectory: Trajectory) -> str:
-    n, drawn = len(trajectory.values), len(plotting.fit_line_indices(len(trajectory.values)))
-    return f"{n} fit lines" if drawn == n else f"the fit lines of {drawn} of the {n} iterates"
-
-
-def _fit_demo(
-    problem: LeastSquares,
-    trajectory: Trajectory,
+def fit_run(
     *,
+    intercept: bool,
+    theta_true: tuple,
+    start: tuple,
+    N: int,
     alpha: float,
-    labels: tuple[str, ...],
-    names: tuple[str, ...],
-    box,
-) -> Demo:
-    rates = learning_rates(problem.hessian)
-    verdicts = step_verdicts(trajectory.params - problem.solution, floor=problem.resolution)
-    metrics = tuple(
-        Metric(
-            f"final {label}",
-            fmt(trajectory.final[j]),
-            f"least-squares best fit: {fmt(problem.solution[j])}",
-        )
-        for j, label in enumerate(labels)
-    ) + (
-        Metric(
-            "final cost J",
-            fmt(trajectory.values[-1]),
-            f"minimum possible: {fmt(problem.min_cost)}",
-        ),
-        Metric("steps taken", str(trajectory.n_steps)),
+    m: int,
+    noise: float,
+    seed: int,
+    x_low: float = -1.0,
+    x_high: float = 1.0,
+    standardize: bool = False,
+    batch: int = 0,
+    schedule: str = "constant",
+    decay: float = 0.0,
+) -> FitRun:
+    """Run the descent for one page's settings; ``start`` is in the units of x."""
+    data, scaling, problem = _problem(
+        m, theta_true, noise, seed, intercept, x_low, x_high, standardize
     )
-    return Demo(
-        table=fit_history(trajectory, verdicts, names),
-        metrics=metrics,
-        **run_summary(verdicts, trajectory),
-        rates=_rates_line(alpha, rates),
-        alpha_note=_alpha_note(rates, alpha),
-        notes=_offscreen_note(trajectory.params, box) + _thinned_note(len(trajectory.values)),
+    if batch > m:
+        raise ValueError(f"the batch size {batch} is larger than m = {m}")
+    alphas = step_sizes(schedule, alpha=alpha, decay=decay, n_steps=N - 1)
+    theta = scaling.from_original(np.asarray(start, float)) if scaling else np.asarray(start, float)
+    batches = None
+    if batch:
+        X = design_matrix(scaling.apply(data.x) if scaling else data.x, intercept=intercept)
+        batches = minibatches(X, data.y, batch=batch, n_steps=N - 1, seed=seed)
+    trajectory = fit_line(
+        problem,
+        theta,
+        alpha=alpha,
+        n_iterates=N,
+        alphas=None if schedule == "constant" else alphas,
+        batches=batches,
+    )
+    return FitRun(data, scaling, problem, trajectory, alphas, schedule, batches, intercept)
+
+
+def refusals(values: dict) -> tuple[dict, tuple[str, ...]]:
+    """The controls' values with combinations the widgets can't refuse replaced, and why."""
+    values, messages = dict(values), []
+    if "x_low" in values and not values["x_low"] < values["x_high"]:
+        messages.append(
+            f"x_low = {values['x_low']:g} with x_high = {values['x_high']:g} is not allowed: the "
+            "data range needs x_low < x_high. Using x_low = -1 and x_high = 1 instead."
+        )
+        values.update(x_low=-1.0, x_high=1.0)
+    if values.get("batch", 0) > values["m"]:
+        messages.append(
+            f"batch = {values['batch']:,} is not allowed (0 to m = {values['m']:,}): a mini-batch "
+            "can't hold more points than there are; using batch = 0 (the full batch) instead."
+        )
+        values["batch"] = 0
+    batch, m, steps = values.get("batch", 0), values["m"], values["N"] - 1
+    if batch and shuffled_points(m, batch, steps) > MAX_SHUFFLED:
+        epochs = math.ceil(steps / math.ceil(m / batch))
+        messages.append(
+            f"batch = {batch:,} is not allowed with m = {m:,} and N = {values['N']}: the "
+            f"{epochs:,} epochs would reshuffle {epochs * m:,} points, and a run may reshuffle "
+            f"at most {MAX_SHUFFLED:,}. Use a smaller batch (or fewer points or iterates); "
+            "using batch = 0 (the full batch) instead."
+        )
+        values["batch"] = 0
+    return values, tuple(messages)
+
+
+# ---------------------------------------------------------------- sentences
+def verdicts_of(run: FitRun) -> StepVerdicts:
+    """Distance statuses for the textbook case, else what each step did to the full-batch J."""
+    verdicts = step_verdicts(run.errors, floor=run.problem.resolution)
+    if run.plain:
+        return verdicts
+    excess = run.trajectory.values - run.problem.min_cost
+    statuses = cost_statuses(excess, distances(run.errors), floor=run.problem.resolution)
+    return StepVerdicts(verdicts.ratios, tuple(statuses))
+
+
+def _cost_verdict(run: FitRun, verdicts: StepVerdicts) -> tuple[str, str]:
+    trajectory = run.trajectory
+    steps = [s for s in verdicts.statuses[1:] if s != AT_MINIMUM]
+    rose = steps.count(RAISED)
+    fell = sum(s == "lowered J" for s in steps)
+    text = (
+        f"The full-batch cost J fell on {fell} and rose on {rose} of {len(steps)} steps: from "
+        f"{fmt(trajectory.values[0])} to {fmt(trajectory.values[-1])} (least possible "
+        f"{fmt(run.problem.min_cost)}). "
+    )
+    if AT_MINIMUM in verdicts.statuses:
+        text += f"From iteration {verdicts.statuses.index(AT_MINIMUM) - 1} on it was at θ*, to rounding. "
+    if trajectory.reason is StopReason.FAULT:
+        return f"{text}The run hit a numerical fault {trajectory.message}.", "error"
+    tone = "warning" if trajectory.values[-1] > trajectory.values[0] else "success"
+    return f"{text}It {trajectory.message}.", tone
+
+
+def schedule_line(run: FitRun, critical: float) -> str:
+    """Each α_k beside α_crit, which speaks of full-batch steps at a constant α."""
+    alphas = run.alphas[: run.rows - 1]
+    if not len(alphas):
+        return ""
+    above = alphas > critical
+    shown = distinct(critical, float(alphas[0]))[0]
+    head = (
+        f"Schedule {run.schedule}: α_k went from {alphas[0]:.3g} (k = 0) to {alphas[-1]:.3g} "
+        f"(k = {len(alphas) - 1}). α_crit = {shown} is the limit for full-batch steps at a "
+        "constant α, so compare each α_k with it: "
+    )
+    if not above.any():
+        return head + "every α_k was below it."
+    if above.all():
+        return head + "every α_k was above it."
+    last = int(np.flatnonzero(above)[-1])
+    if above[: last + 1].all():
+        return head + f"α_k was above it for k = 0 … {last} and below it from k = {last + 1} on."
+    return head + f"{int(above.sum())} of the {len(alphas)} α_k were above it."
+
+
+def noise_line(run: FitRun) -> str:
+    """What mini-batch noise does here: decided by the per-example gradients at θ*."""
+    if run.batches is None:
+        return ""
+    X, y = run.design(), run.data.y
+    size, m = run.batches.batch, len(y)
+    if size == m:
+        return (
+            f"With batch = m = {m:,} every step uses every point: the steps are the full batch's "
+            "(up to rounding in the order of the sums), with no mini-batch noise."
+        )
+    head = (
+        f"Each step follows the gradient of one mini-batch of {plural(size, 'point')} of the "
+        f"{m:,} ({plural(run.batches.per_epoch, 'step')} make an epoch), so the path is noisy. "
+    )
+    far = distances(run.errors)
+    fault = run.trajectory.reason is StopReason.FAULT
+    residual = X @ run.problem.solution - y
+    if np.max(np.abs(residual)) <= 1e-9 * max(1.0, float(np.max(np.abs(y)))):
+        reached = np.flatnonzero(far <= 1e-6)
+        if reached.size:
+            got = f" This run came within 1e-6 of θ* at iteration {reached[0]}."
+        else:
+            got = (
+                f" This run ended at |θ − θ*| = {far[-1]:.3g}{' (then a fault)' if fault else ''}."
+            )
+        return (
+            head + "The data are noise-free: every point lies on the best line, so every "
+            "per-example gradient vanishes at θ*, and mini-batch descent can converge to θ* "
+            "itself, like the full batch." + got
+        )
+    theory = (
+        "The data are noisy: at θ* the per-example gradients disagree (they only average to "
+        "zero), so the steps can't settle at θ* itself"
+    )
+    if fault:
+        return head + theory + ", and this run did not settle at all: it ended in a fault."
+    q = max(1, len(far) // 4)
+    quarter, before = far[-q:], far[-2 * q : -q]
+    if len(before) and quarter.mean() > 2 * before.mean() and quarter.mean() > far[0]:
+        return (
+            head + theory + f"; in this run |θ − θ*| was still growing (on average "
+            f"{before.mean():.3g}, then {quarter.mean():.3g} over the last "
+            f"{plural(q, 'iterate')}): α is too large for these mini-batch steps to settle."
+        )
+    shrink = (
+        "with a constant α they settle into a neighbourhood of it whose size shrinks with α"
+        if run.schedule == "constant"
+        else "they settle into a neighbourhood of it whose size shrinks with α, and a "
+        "decaying α_k shrinks it as the run goes"
+    )
+    return (
+        f"{head}{theory}: {shrink}. Over the last {plural(len(quarter), 'iterate')} "
+        f"|θ − θ*| stayed between {quarter.min():.3g} and {quarter.max():.3g}."
     )
 
 
@@ -107,109 +281,129 @@ def _alpha_note(rates, alpha: float) -> str:
     )
 
 
-def _rates_line(alpha: float, rates) -> str:
-    line = rate_verdict(rates, alpha=alpha)
-    if len(rates.eigenvalues) == 1:
-        return f"{line}. One step lands exactly on the minimum at α = 1/λ = {rates.optimal:.3g}."
-    return f"{line}. Fastest at α_opt = 2/(λmin + λmax) = {rates.optimal:.3g}."
+def _rates_line(run: FitRun, alpha: float, rates) -> str:
+    if run.plain:
+        line = rate_verdict(rates, alpha=alpha)
+        if len(rates.eigenvalues) == 1:
+            return (
+                f"{line}. One step lands exactly on the minimum at α = 1/λ = {rates.optimal:.3g}."
+            )
+        return f"{line}. Fastest at α_opt = 2/(λmin + λmax) = {rates.optimal:.3g}."
+    if run.schedule != "constant":
+        line = schedule_line(run, rates.critical)
+    else:
+        shown_alpha, shown_critical = distinct(alpha, rates.critical)
+        line = (
+            f"α = {shown_alpha}, and α_crit = {shown_critical} is the limit for full-batch steps "
+            "at a constant α."
+        )
+    if run.batches is not None and len(run.batches.hessians):
+        steepest = max(float(np.linalg.eigvalsh(h)[-1]) for h in run.batches.hessians)
+        line += (
+            " Each mini-batch has a cost of its own: the steepest batch of this run had "
+            f"λmax = {steepest:.3g}, so a step on it alone overshoots that batch's own minimum "
+            f"by more than it started from once α > {2 / steepest:.3g}."
+        )
+    return line
 
 
-# ---------------------------------------------------------------- one parameter
-@cache_by_name(maxsize=16)
-def _one_run(
-    *, N: int, alpha: float, theta1: float, m: int = 20, noise: float = 0.0, seed: int = 0
-):
-    data, problem = _problem(m, (0.0, 0.5), noise, seed, False)
-    return data, problem, fit_line(problem, [theta1], alpha=alpha, n_iterates=N)
-
-
-def one_parameter(
-    *, N: int, alpha: float, theta1: float, m: int = 20, noise: float = 0.0, seed: int = 0
-) -> Demo:
-    """Seed 000, first demo: fit h = θ1·x to y = 0.5·x (+ noise)."""
-    data, problem, trajectory = _one_run(
-        N=N, alpha=alpha, theta1=theta1, m=m, noise=noise, seed=seed
+def _thinned_note(n: int) -> tuple[str, ...]:
+    shown = len(plotting.fit_line_indices(n))
+    if shown == n:
+        return ()
+    return (
+        f"The data panel draws the fit lines of {shown} of the {n} iterates: every early "
+        "one, then fewer as the steps shrink.",
     )
-    view = plotting.one_parameter_view(data, problem, trajectory)
-    return _fit_demo(
-        problem, trajectory, alpha=alpha, labels=("θ1",), names=("theta1",), box=[view.theta1]
+
+
+def _offscreen_note(params: np.ndarray, box) -> tuple[str, ...]:
+    inside = np.all(
+        [(params[:, j] >= lo) & (params[:, j] <= hi) for j, (lo, hi) in enumerate(box)], axis=0
+    )
+    outside = int(np.count_nonzero(~inside))
+    if not outside:
+        return ()
+    return (
+        f"{outside} of {len(params)} iterates lie outside the plotted range of the cost function.",
     )
 
 
-@cache_by_name(maxsize=PICTURES)
-def one_parameter_picture(*, step: int = 0, **params) -> Picture:
-    """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted."""
-    data, problem, trajectory = _one_run(**params)
-    final, theta1 = trajectory.final[0], params["theta1"]
-    alt = (
-        f"Left: {_points(data, 'y = 0.5x')} with {_lines(trajectory)}, the last with slope "
-        f"{final:.3g}. Right: the parabola J(θ1) with the iterates moving from θ1 = {theta1:g} "
-        f"to {final:.3g}; the true θ1 is 0.5."
-    )
-    png, width = plotting.one_parameter_png(
-        data, problem, trajectory, highlight=highlighted_row(step, trajectory)
-    )
-    return Picture(png=png, alt=alt, width=width)
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-# ---------------------------------------------------------------- two parameters
-@cache_by_name(maxsize=16)
-def _two_run(
-    *, N, alpha, theta0_true, theta1_true, theta0_start, theta1_start, m=20, noise=0.0, seed=0
-):
-    data, problem = _problem(m, (theta0_true, theta1_true), noise, seed, True)
-    trajectory = fit_line(problem, [theta0_start, theta1_start], alpha=alpha, n_iterates=N)
-    return data, problem, trajectory
+def points_text(data: LineData, line: str) -> str:
+    noisy = not np.allclose(data.y, data.theta_true[0] + data.theta_true[1] * data.x)
+    return f"{len(data.x):,} data points {'scattered around' if noisy else 'on'} the line {line}"
 
 
-def two_parameters(
+def lines_text(trajectory: Trajectory) -> str:
+    n, drawn = len(trajectory.values), len(plotting.fit_line_indices(len(trajectory.values)))
+    return f"{n} fit lines" if drawn == n else f"the fit lines of {drawn} of the {n} iterates"
+
+
+def fit_demo(
+    run: FitRun,
     *,
-    N: int,
     alpha: float,
-    theta0_true: float,
-    theta1_true: float,
-    theta0_start: float,
-    theta1_start: float,
-    m: int = 20,
-    noise: float = 0.0,
-    seed: int = 0,
+    labels: tuple[str, ...],
+    names: tuple[str, ...],
+    box,
+    metrics: tuple[Metric, ...] = (),
+    notes: tuple[str, ...] = (),
+    original: np.ndarray | None = None,
+    rates_extra: str = "",
 ) -> Demo:
-    """Seed 000, second demo: fit h = θ0 + θ1·x to y = θ0_true + θ1_true·x (+ noise)."""
-    _, problem, trajectory = _two_run(
-        N=N,
-        alpha=alpha,
-        theta0_true=theta0_true,
-        theta1_true=theta1_true,
-        theta0_start=theta0_start,
-        theta1_start=theta1_start,
-        m=m,
-        noise=noise,
-        seed=seed,
+    problem, trajectory = run.problem, run.trajectory
+    rates = learning_rates(problem.hessian)
+    verdicts = verdicts_of(run)
+    shown = (
+        tuple(
+            Metric(
+                f"final {label}",
+                fmt(trajectory.final[j]),
+                f"least-squares best fit: {fmt(problem.solution[j])}",
+            )
+            for j, label in enumerate(labels)
+        )
+        + (
+            Metric(
+                "final cost J",
+                fmt(trajectory.values[-1]),
+                f"minimum possible: {fmt(problem.min_cost)}",
+            ),
+            Metric("steps taken", str(trajectory.n_steps)),
+        )
+        + metrics
     )
-    return _fit_demo(
-        problem,
+    if run.plain:
+        summary = run_summary(verdicts, trajectory)
+    else:
+        verdict, tone = _cost_verdict(run, verdicts)
+        summary = dict(
+            verdict=verdict,
+            tone=tone,
+            stop=trajectory.message,
+            fault=trajectory.reason is StopReason.FAULT,
+        )
+    table = fit_history(
         trajectory,
-        alpha=alpha,
-        labels=("θ0", "θ1"),
-        names=("theta0", "theta1"),
-        box=[plotting.THETA0_RANGE, plotting.THETA1_RANGE],
+        verdicts,
+        names,
+        original=original,
+        batch_grads=run.batch_grads,
+        alphas=None if run.plain else run.row_alphas,
     )
-
-
-@cache_by_name(maxsize=PICTURES)
-def two_parameters_picture(*, step: int = 0, **params) -> Picture:
-    """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
-    data, problem, trajectory = _two_run(**params)
-    theta0_true, theta1_true = data.theta_true
-    theta0_start, theta1_start = trajectory.params[0]
-    t0, t1 = trajectory.final
-    alt = (
-        f"Left: {_points(data, f'y = {theta0_true:g} + {theta1_true:g}x')} with "
-        f"{_lines(trajectory)}, the last y = {t0:.3g} + {t1:.3g}x. Right: a colour "
-        f"map of J(θ0, θ1) with elliptical contours; arrows step from ({theta0_start:g}, "
-        f"{theta1_start:g}) to ({t0:.3g}, {t1:.3g}); the true θ is ({theta0_true:g}, {theta1_true:g})."
+    extra = tuple(line for line in (noise_line(run),) if line)
+    return Demo(
+        table=table,
+        metrics=shown,
+        **summary,
+        rates=" ".join(filter(None, (_rates_line(run, alpha, rates), rates_extra))),
+        alpha_note=_alpha_note(rates, alpha),
+        notes=extra
+        + notes
+        + _offscreen_note(trajectory.params, box)
+        + _thinned_note(len(trajectory.values)),
     )
-    png, width = plotting.two_parameter_png(
-        data, problem, trajectory, highlight=highlighted_row(step, trajectory)
-    )
-    return Picture(png=png, alt=alt, width=width)

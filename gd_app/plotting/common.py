@@ -199,6 +199,8 @@ def _empty(ax) -> None:
         artist.remove()
     if ax.legend_ is not None:
         ax.legend_.remove()
+    for child in list(ax.child_axes):  # insets (the α_k plot, the gradient fan)
+        child.remove()
     ax.containers.clear()
     ax.set_prop_cycle(None)
     ax.ignore_existing_data_limits = True

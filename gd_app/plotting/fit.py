@@ -25,14 +25,12 @@ from gd_app.plotting.common import (
     BLUE,
     GREEN,
     ORANGE,
-    SKY,
     VERMILLION,
     Rendered,
     axes,
     background,
     draw_over,
     dynamic_figure,
-    frozen,
     highlight_handle,
     legend_below,
     marker,
@@ -40,7 +38,6 @@ from gd_app.plotting.common import (
     padded,
     ring,
 )
-from gd_core.descent import Trajectory
 from gd_core.linear import LeastSquares, LineData
 
 MAX_SCATTER = 400  # data points drawn; a larger data set is drawn as an even sample
@@ -56,6 +53,7 @@ class View:
     theta0: tuple[float, float]
     theta1: tuple[float, float]
     cost_top: float = 0.0
+    mode: tuple[str, ...] = ()  # "schedule" (α_k inset), "batch" (the fan's legend entry)
 
 
 def _zoom_to_fit(values: np.ndarray, lo: float, hi: float, *, max_zoom: int = 64):
@@ -73,8 +71,43 @@ def _zoom_to_fit(values: np.ndarray, lo: float, hi: float, *, max_zoom: int = 64
     return centre - half * zoom, centre + half * zoom
 
 
-def _data_ylim(data: LineData) -> tuple[float, float]:
-    return padded(float(data.y.min()), float(data.y.max()), 0.1)
+def _data_ylim(data: LineData, *, inset: bool = False) -> tuple[float, float]:
+    """The points' y range padded; with the α_k inset, headroom above them for it."""
+    lo, hi = padded(float(data.y.min()), float(data.y.max()), 0.1)
+    return (lo, hi + 0.6 * (hi - lo)) if inset else (lo, hi)
+
+
+def modes(run) -> tuple[str, ...]:
+    return tuple(
+        name
+        for name, on in (
+            ("schedule", run.schedule != "constant"),
+            ("batch", run.batches is not None),
+        )
+        if on
+    )
+
+
+INSET = (0.04, 0.66, 0.42, 0.28)  # the α_k inset, in data-panel axes fractions
+
+
+def alpha_inset(ax, run, highlight: int, critical: float) -> None:
+    """A small plot of α_k over k in the data panel's headroom, α_crit dashed."""
+    alphas = run.alphas
+    inset = ax.inset_axes(INSET)
+    inset.set_facecolor("white")
+    k = np.arange(len(alphas))
+    inset.plot(k, alphas, "-", c=BLUE, lw=1.5)
+    if 0 < highlight <= len(alphas):
+        inset.plot(highlight - 1, alphas[highlight - 1], "o", mfc="none", mec=VERMILLION, mew=1.5)
+    top = max(float(alphas.max()) if len(alphas) else 1.0, 1e-300)
+    if critical <= 1.6 * top:
+        inset.axhline(critical, ls="--", c="k", lw=1)
+        inset.text(len(alphas) - 1, critical, " α_crit", va="bottom", ha="right", fontsize=6)
+    inset.set_ylim(0, 1.15 * max(top, critical if critical <= 1.6 * top else 0))
+    inset.set_xlim(-0.5, max(len(alphas) - 0.5, 0.5))
+    inset.tick_params(labelsize=6, length=2, pad=1)
+    inset.set_title(f"α_k ({run.schedule}) over step k", fontsize=7, pad=2)
 
 
 def _sample(data: LineData) -> tuple[np.ndarray, np.ndarray]:
@@ -105,7 +138,8 @@ def _data_panel_static(ax, data: LineData, view: View):
 def _data_panel_dynamic(
     ax, data: LineData, params: np.ndarray, view: View, highlight: int, *, intercept: bool
 ):
-    """Every iterate's fit line in one LineCollection, the last in orange."""
+    """Every iterate's fit line (``params`` in the units of x) in one LineCollection, the
+    last in orange."""
     ax.set_xlim(*padded(float(data.x[0]), float(data.x[-1])))
     ax.set_ylim(*view.data_y)
     ends = np.array([data.x[0], data.x[-1]])
@@ -143,8 +177,9 @@ ONE_SIZE = (8.4, 4.8)  # 1680x960 px: at least the seed's 1260x939 both ways
 ONE_RECTS = ((0.1, 0.25, 0.375, 0.68), (0.585, 0.25, 0.385, 0.68))
 
 
-def one_parameter_view(data: LineData, problem: LeastSquares, trajectory: Trajectory) -> View:
+def one_parameter_view(run) -> View:
     """Limits of the 1D figure: the seed's θ1 ∈ [−0.2, 1.2], zoomed out to hold the iterates."""
+    data, problem, trajectory = run.data, run.problem, run.trajectory
     lo, hi = _zoom_to_fit(
         np.concatenate([trajectory.params[:, 0], problem.solution, [data.theta_true[1]]]),
         -0.2,
@@ -152,7 +187,14 @@ def one_parameter_view(data: LineData, problem: LeastSquares, trajectory: Trajec
     )
     lo, hi = padded(lo, hi, 0.03)
     top = 1.1 * float(problem.cost(np.array([[lo], [hi]])).max())
-    return View(data_y=_data_ylim(data), theta0=(0.0, 0.0), theta1=(lo, hi), cost_top=top)
+    inset = run.schedule != "constant"
+    return View(
+        data_y=_data_ylim(data, inset=inset),
+        theta0=(0.0, 0.0),
+        theta1=(lo, hi),
+        cost_top=top,
+        mode=modes(run),
+    )
 
 
 def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
@@ -177,12 +219,17 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     legend_below(right, handles, ncol=2)
 
 
-def _one_dynamic(fig, data, problem, trajectory, view, highlight):
+def _one_dynamic(fig, run, view, highlight):
+    data, problem, trajectory = run.data, run.problem, run.trajectory
     left, right = axes(fig, ONE_RECTS, bare=True)
+    if "schedule" in view.mode:
+        alpha_inset(left, run, highlight, 2.0 / float(problem.hessian[0, 0]))
     _data_panel_dynamic(left, data, trajectory.params, view, highlight, intercept=False)
     theta1, cost = trajectory.params[:, 0], trajectory.values
     right.set_xlim(*view.theta1)
     right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
+    if "batch" in view.mode:  # the noisy path, in order, over the full-batch cost
+        right.plot(theta1, cost, "-", c=BLUE, lw=0.8, alpha=0.5, zorder=2)
     right.scatter(theta1, cost, s=40, lw=0, c=BLUE, zorder=3)
     right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=11, zorder=5)
     ring(right, theta1[highlight], cost[highlight], zorder=6)
@@ -193,139 +240,27 @@ def _one_dynamic(fig, data, problem, trajectory, view, highlight):
         right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
 
 
-def one_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
+def one_parameter_figure(run, *, highlight: int) -> Figure:
     """Seed 000, first demo: data with fit lines; J(θ1) with the iterates on it."""
-    view = one_parameter_view(data, problem, trajectory)
+    view = one_parameter_view(run)
     fig = new_figure(ONE_SIZE)
-    _one_static(fig, data, problem, view)
-    _one_dynamic(fig, data, problem, trajectory, view, highlight)
-    return fig
-
-
-# ---------------------------------------------------------------- two parameters
-TWO_SIZE = (10.0, 4.8)
-TWO_RECTS = ((0.065, 0.25, 0.37, 0.68), (0.52, 0.25, 0.36, 0.68))
-COLORBAR_RECT = (0.895, 0.25, 0.015, 0.68)
-THETA0_RANGE, THETA1_RANGE, GRID = (-4.0, 4.0), (-5.0, 5.0), 101  # the seed's grid
-
-
-@dataclass(frozen=True)
-class CostSurface:
-    """J on the seed's G×G grid over (θ0, θ1) and its 30 contour levels."""
-
-    theta0: np.ndarray
-    theta1: np.ndarray
-    cost: np.ndarray
-    levels: np.ndarray
-
-
-def cost_surface(problem: LeastSquares) -> CostSurface:
-    """O(G²) from the sufficient statistics, whatever the number of data points."""
-    theta0 = np.linspace(*THETA0_RANGE, GRID)
-    theta1 = np.linspace(*THETA1_RANGE, GRID)
-    cost = problem.cost(np.stack(np.meshgrid(theta0, theta1), axis=-1))
-    levels = np.linspace(cost.min(), cost.max(), 32)[1:-1]
-    return CostSurface(*(frozen(a) for a in (theta0, theta1, cost, levels)))
-
-
-def two_parameter_view(data: LineData) -> View:
-    return View(data_y=_data_ylim(data), theta0=THETA0_RANGE, theta1=THETA1_RANGE)
-
-
-def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
-    left, right = axes(fig, TWO_RECTS, bare=False)
-    _data_panel_static(left, data, view)
-    surface = cost_surface(problem)
-    image = right.imshow(
-        surface.cost,
-        extent=(*view.theta0, *view.theta1),
-        origin="lower",
-        aspect="auto",
-        cmap="viridis",
-        interpolation="nearest",
-    )
-    fig.colorbar(image, cax=fig.add_axes(COLORBAR_RECT), label=r"$J(\theta_0, \theta_1)$")
-    contours = right.contour(
-        surface.theta0, surface.theta1, surface.cost, surface.levels, colors="gray", linewidths=0.8
-    )
-    # Every third level is labelled: all 30 crowd into the steep corner.
-    right.clabel(contours, contours.levels[::3], inline=True, fontsize=7, colors="w", fmt="%.3g")
-    handles = [
-        marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2),
-        marker("iterates", "o", SKY),
-        Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
-        marker("final θ", "o", ORANGE, ms=8),
-        highlight_handle(),
-    ]
-    if not np.allclose(problem.solution, data.theta_true):
-        handles.append(marker("best fit θ*", "P", "w", mec="k", ms=9))
-    right.set_xlim(*view.theta0)
-    right.set_ylim(*view.theta1)
-    right.set_xlabel(r"$\theta_0$")
-    right.set_ylabel(r"$\theta_1$")
-    right.set_title("Cost function")
-    legend_below(right, handles)
-
-
-def _two_dynamic(fig, data, problem, trajectory, view, highlight):
-    left, right = axes(fig, TWO_RECTS, bare=True)
-    params = trajectory.params
-    _data_panel_dynamic(left, data, params, view, highlight, intercept=True)
-    right.set_xlim(*view.theta0)
-    right.set_ylim(*view.theta1)
-    if len(params) > 1:
-        d = np.diff(params, axis=0)
-        right.quiver(
-            params[:-1, 0],
-            params[:-1, 1],
-            d[:, 0],
-            d[:, 1],
-            angles="xy",
-            scale_units="xy",
-            scale=1,
-            color=VERMILLION,
-            width=0.004,
-            zorder=5,
-        )
-    right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=6)
-    right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=7)
-    ring(right, *params[highlight], zorder=8)
-    # The targets go on top, as rings that show on dark and light colours alike.
-    for colour, width in (("k", 3.5), ("w", 1.8)):
-        right.plot(*data.theta_true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=9)
-    if not np.allclose(problem.solution, data.theta_true):
-        right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=9)
-
-
-def two_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
-    """Seed 000, second demo: data with fit lines; J(θ0, θ1) as a colour map with steps."""
-    view = two_parameter_view(data)
-    fig = new_figure(TWO_SIZE)
-    _two_static(fig, data, problem, view)
-    _two_dynamic(fig, data, problem, trajectory, view, highlight)
+    _one_static(fig, run.data, run.problem, view)
+    _one_dynamic(fig, run, view, highlight)
     return fig
 
 
 # ---------------------------------------------------------------- layered PNGs
 @lru_cache(maxsize=STATIC_CACHE)
-def _static_layer(kind: str, data: LineData, problem: LeastSquares, view: View):
-    draw, size = {"one": (_one_static, ONE_SIZE), "two": (_two_static, TWO_SIZE)}[kind]
+def static_pixels(draw, size, data: LineData, problem: LeastSquares, view: View):
+    """The static layer drawn by ``draw(fig, data, problem, view)``, as a cached pixel region."""
     fig = new_figure(size)
     draw(fig, data, problem, view)
     return background(fig)
 
 
-def one_parameter_png(data, problem, trajectory, *, highlight: int) -> Rendered:
+def one_parameter_png(run, *, highlight: int) -> Rendered:
     """The same picture as :func:`one_parameter_figure`, static layer from the cache."""
-    view = one_parameter_view(data, problem, trajectory)
+    view = one_parameter_view(run)
     with dynamic_figure(ONE_SIZE) as fig:
-        _one_dynamic(fig, data, problem, trajectory, view, highlight)
-        return draw_over(_static_layer("one", data, problem, view), fig)
-
-
-def two_parameter_png(data, problem, trajectory, *, highlight: int) -> Rendered:
-    """The same picture as :func:`two_parameter_figure`, static layer from the cache."""
-    view = two_parameter_view(data)
-    with dynamic_figure(TWO_SIZE) as fig:
-        _two_dynamic(fig, data, problem, trajectory, view, highlight)
-        return draw_over(_static_layer("two", data, problem, view), fig)
+        _one_dynamic(fig, run, view, highlight)
+        return draw_over(static_pixels(_one_static, ONE_SIZE, run.data, run.problem, view), fig)

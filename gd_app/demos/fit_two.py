@@ -1,0 +1,167 @@
+"""View model of the two-parameter fit (seed 000, second demo), with the data range,
+standardization and the conditioning that decides how fast descent goes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gd_app.demos.common import (
+    PICTURES,
+    Demo,
+    Metric,
+    Picture,
+    cache_by_name,
+    highlighted_row,
+)
+from gd_app.demos.fit import FitRun, fit_demo, fit_run, lines_text, plural, points_text
+from gd_app.plotting import fit_two as plotting_two
+from gd_core.conditioning import (
+    contraction,
+    curvature,
+    distances,
+    steps_bound,
+    steps_observed,
+)
+
+
+@cache_by_name(maxsize=16)
+def _two_run(
+    *,
+    N: int,
+    alpha: float,
+    theta0_true: float,
+    theta1_true: float,
+    theta0_start: float,
+    theta1_start: float,
+    x_low: float = -1.0,
+    x_high: float = 1.0,
+    standardize: bool = False,
+    m: int = 20,
+    noise: float = 0.0,
+    seed: int = 0,
+    batch: int = 0,
+    schedule: str = "constant",
+    decay: float = 0.1,
+) -> FitRun:
+    return fit_run(
+        intercept=True,
+        theta_true=(theta0_true, theta1_true),
+        start=(theta0_start, theta1_start),
+        N=N,
+        alpha=alpha,
+        m=m,
+        noise=noise,
+        seed=seed,
+        x_low=x_low,
+        x_high=x_high,
+        standardize=standardize,
+        batch=batch,
+        schedule=schedule,
+        decay=decay,
+    )
+
+
+def conditioning(run: FitRun, alpha: float) -> tuple[tuple[Metric, ...], str]:
+    """κ, and the steps to come within 1e-6 of θ*: bound from ρ beside the run's own count."""
+    shape = curvature(run.problem.hessian)
+    lo, hi = shape.eigenvalues
+    rho = contraction(shape.eigenvalues, alpha)
+    start_distance = float(distances(run.errors[:1])[0])
+    bound = steps_bound(shape.eigenvalues, alpha, start_distance)
+    seen = steps_observed(run.errors)
+    where = " of the standardized x" if run.scaling else ""
+    kappa = Metric(
+        "κ of XᵀX/m",
+        f"{shape.condition:.3g}",
+        f"λmax/λmin = {hi:.4g}/{lo:.4g} of the Hessian XᵀX/m{where}.",
+    )
+    observed = str(seen) if seen is not None else f"not in {run.rows - 1}"
+    bound_text = str(bound) if bound is not None else "none (ρ ≥ 1)"
+    count = Metric(
+        "steps to within 1e-6",
+        observed,
+        f"First iteration with |θ − θ*| ≤ 1e-6; the bound from ρ = max|1 − αλ| = {rho:.4g} is "
+        f"{bound_text} (full batch, constant α).",
+    )
+    if bound is None:
+        promise = (
+            f"ρ = max|1 − αλ| = {rho:.4g} ≥ 1: at this α no number of full-batch steps is "
+            "guaranteed to come within 1e-6 of θ*."
+        )
+    else:
+        promise = (
+            f"ρ = max|1 − αλ| = {rho:.4g}, so full-batch steps at a constant α come within "
+            f"1e-6 of θ* after at most {plural(bound, 'step')}."
+        )
+    tail = (
+        f" This run: {seen} steps."
+        if seen is not None
+        else f" This run did not get that close in its {run.rows - 1} steps."
+    )
+    if not run.plain:
+        tail += " (It uses mini-batches or a schedule, which the bound does not cover.)"
+    line = (
+        f"κ = λmax/λmin = {shape.condition:.4g} (λ = {lo:.4g} and {hi:.4g}"
+        f"{' in the standardized parameters' if run.scaling else ''}). {promise}{tail}"
+    )
+    return (kappa, count), line
+
+
+def two_parameters(**params) -> Demo:
+    """Seed 000, second demo: fit h = θ0 + θ1·x to y = θ0_true + θ1_true·x (+ noise)."""
+    run = _two_run(**params)
+    metrics, line = conditioning(run, params["alpha"])
+    view = plotting_two.two_parameter_view(run)
+    standardized = run.scaling is not None
+    original = run.scaling.to_original(run.trajectory.params) if standardized else None
+    notes = ()
+    if standardized:
+        s = run.scaling
+        notes += (
+            f"Standardized: z = (x − {s.mean:.4g})/{s.std:.4g}. The map, the arrows and the "
+            "table's first columns are in the parameters of h = θ0′ + θ1′·z; θ0 and θ1 are the "
+            "same line in the units of x.",
+        )
+    return fit_demo(
+        run,
+        alpha=params["alpha"],
+        labels=("θ0′", "θ1′") if standardized else ("θ0", "θ1"),
+        names=("theta0_std", "theta1_std") if standardized else ("theta0", "theta1"),
+        box=[view.theta0, view.theta1],
+        metrics=metrics,
+        notes=notes,
+        original=original,
+        rates_extra=line,
+    )
+
+
+@cache_by_name(maxsize=PICTURES)
+def two_parameters_picture(*, step: int = 0, **params) -> Picture:
+    """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
+    run = _two_run(**params)
+    data, trajectory = run.data, run.trajectory
+    theta0_true, theta1_true = data.theta_true
+    line = (
+        np.asarray(run.scaling.to_original(trajectory.final)) if run.scaling else trajectory.final
+    )
+    start = trajectory.params[0]
+    t0, t1 = trajectory.final
+    coords = (
+        "standardized parameters (θ0′, θ1′), equal scales"
+        if run.scaling
+        else "(θ0, θ1), equal scales"
+    )
+    alt = (
+        f"Left: {points_text(data, f'y = {theta0_true:g} + {theta1_true:g}x')} with "
+        f"{lines_text(trajectory)}, the last y = {line[0]:.3g} + {line[1]:.3g}x. Right: a colour "
+        f"map of the full-batch cost over {coords}, with elliptical contours and the Hessian's "
+        f"two eigenvectors at θ*; arrows step from ({start[0]:.3g}, {start[1]:.3g}) to "
+        f"({t0:.3g}, {t1:.3g})."
+    )
+    highlight = highlighted_row(step, trajectory)
+    if run.batches is not None and highlight > 0:
+        alt += f" Thin arrows fan out from iterate {highlight - 1}: the per-example steps whose mean is step {highlight}."
+    if run.schedule != "constant":
+        alt += " An inset plots the learning rate α_k of each step."
+    png, width = plotting_two.two_parameter_png(run, highlight=highlight)
+    return Picture(png=png, alt=alt, width=width)

@@ -1,0 +1,128 @@
+"""The fit pages' new controls through AppTest: data range, standardize, batch, schedule."""
+
+import numpy as np
+import pytest
+from test_pages import assert_healthy, plain, run, table
+
+TWO = "pages/two_parameters.py"
+ONE = "pages/one_parameter.py"
+
+
+def link_warnings(at):
+    return [w for w in at.warning if w.icon == ":material/link:"]
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_zig_zag_link_shows_kappa_bound_and_eigen_line():
+    at = run(TWO, x_low="9", x_high="11", alpha="0.018")
+    assert_healthy(at)
+    assert not at.warning
+    assert at.select_slider(key="alpha").value == pytest.approx(0.018)
+    assert at.slider(key="x_low").value == 9 and at.slider(key="x_high").value == 11
+    assert metric(at, "κ of XᵀX/m") == "2.79e+04"
+    assert metric(at, "steps to within 1e-6") == "not in 14"
+    info = plain(at.info[0].value)
+    assert "κ = λmax/λmin = 2.789e+04" in info and "at most 227,058 steps" in info
+    assert any("α_crit = 0.0197" in plain(c.value) for c in at.sidebar.markdown)
+
+
+def test_standardize_toggle_gives_kappa_one_and_both_units():
+    at = run(TWO, x_low="9", x_high="11", alpha="1")
+    at.toggle(key="standardize").set_value(True).run()
+    assert_healthy(at)
+    assert metric(at, "κ of XᵀX/m") == "1"
+    frame = table(at)
+    assert {"theta0_std", "theta1_std", "theta0", "theta1"} <= set(frame.columns)
+    np.testing.assert_allclose(frame[["theta0", "theta1"]].iloc[-1], [2, 2], atol=1e-9)
+    assert metric(at, "steps to within 1e-6") == "1"
+
+
+def test_standardize_from_a_link():
+    at = run(TWO, standardize="true", x_low="-20", x_high="20", alpha="1.8")
+    assert_healthy(at)
+    assert at.toggle(key="standardize").value is True
+    assert "oscillating" in table(at)["status"][1]
+
+
+@pytest.mark.parametrize(
+    "query, key",
+    [
+        ({"x_low": "3", "x_high": "-2"}, "x_low"),
+        ({"x_low": "2", "x_high": "2"}, "x_low"),
+        ({"batch": "21"}, "batch"),
+        ({"batch": "50000", "m": "100000", "N": "1000"}, "batch"),
+    ],
+)
+def test_impossible_combinations_are_refused_with_a_message(query, key):
+    at = run(TWO, **query)
+    assert_healthy(at)
+    assert any(key in plain(w.value) and "not allowed" in plain(w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "page, key, value",
+    [
+        (TWO, "alpha", "0.755"),
+        (TWO, "alpha", "5"),
+        (TWO, "x_low", "-25"),
+        (TWO, "schedule", "linear"),
+        (TWO, "decay", "2"),
+        (TWO, "standardize", "yes"),
+        (ONE, "batch", "-1"),
+        (ONE, "alpha", "9"),
+    ],
+)
+def test_out_of_range_link_values_are_refused(page, key, value):
+    at = run(page, **{key: value})
+    assert_healthy(at)
+    assert any(key in plain(w.value) and "not allowed" in plain(w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize("alpha", ["0.00001", "0.000011", "0.7", "1.0", "2.5", "3"])
+def test_two_parameter_alpha_keeps_old_links_and_reaches_the_ends(alpha):
+    at = run(TWO, alpha=alpha)
+    assert_healthy(at)
+    assert not link_warnings(at)
+    assert at.select_slider(key="alpha").value == pytest.approx(float(alpha))
+
+
+def test_one_parameter_alpha_reaches_divergence_for_large_m():
+    at = run(ONE, alpha="7.5", m="100000", N="30")
+    assert_healthy(at)
+    assert not link_warnings(at)
+    assert "diverges" in plain(at.info[0].value)
+    link = run(ONE, alpha="1.15")
+    assert link.slider(key="alpha").value == pytest.approx(1.15)
+
+
+def test_moving_the_alpha_select_slider_changes_the_table():
+    at = run(TWO)
+    before = table(at).copy()
+    at.select_slider(key="alpha").set_value(0.5).run()
+    assert_healthy(at)
+    assert not table(at).equals(before)
+
+
+@pytest.mark.parametrize("page", [ONE, TWO])
+def test_batch_and_schedule_controls(page):
+    at = run(page, batch="4", N="12", noise="0.5")
+    assert_healthy(at)
+    name = "theta1" if page == ONE else "theta0"
+    assert f"batch_grad_{name}" in table(at).columns
+    assert any("mini-batch of 4" in plain(c.value) for c in at.caption)
+    at.selectbox(key="schedule").set_value("exponential").run()
+    at.slider(key="decay").set_value(0.5).run()
+    assert_healthy(at)
+    alphas = table(at)["alpha"].to_numpy()
+    alpha = 1.15 if page == ONE else 0.7
+    np.testing.assert_allclose(alphas[1:], alpha * np.exp(-0.5 * np.arange(11)), rtol=1e-15)
+    assert set(table(at)["status"][1:]) <= {"lowered J", "raised J", "left J unchanged"}
+
+
+def test_the_same_link_gives_the_same_table_twice():
+    query = dict(batch="3", noise="1", seed="7", N="40", schedule="cosine", x_low="-3")
+    first, second = run(TWO, **query), run(TWO, **query)
+    assert table(first).drop(columns="shown").equals(table(second).drop(columns="shown"))
