@@ -72,3 +72,8 @@ def symbolic_history(
             **_verdict_columns(verdicts, trajectory),
         }
     )
+
+
+def to_csv(table: pd.DataFrame) -> str:
+    """Every column at full precision (``%.17g`` round-trips a float); blank where nan."""
+    return table.to_csv(index=False, float_format="%.17g", lineterminator="\n")

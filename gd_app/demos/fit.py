@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from gd_app.demos.common import (
     Demo,
@@ -17,7 +18,7 @@ from gd_app.demos.common import (
 )
 from gd_app.plotting import fit as plotting
 from gd_app.plotting.common import png_width
-from gd_app.tables import fit_history, step_verdicts
+from gd_app.tables import fit_history, step_verdicts, to_csv
 from gd_core.analysis import distinct, learning_rates, rate_verdict
 from gd_core.descent import Trajectory
 from gd_core.linear import LeastSquares, LineData, design_matrix, fit_line, line_data
@@ -136,7 +137,7 @@ def one_parameter(
     )
 
 
-def one_parameter_picture(*, step: int = 0, **params) -> Picture:
+def one_parameter_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted."""
     data, problem, trajectory = _one_run(**params)
     final, theta1 = trajectory.final[0], params["theta1"]
@@ -146,7 +147,7 @@ def one_parameter_picture(*, step: int = 0, **params) -> Picture:
         f"to {final:.3g}; the true θ1 is 0.5."
     )
     png = plotting.one_parameter_png(
-        data, problem, trajectory, highlight=highlighted_row(step, trajectory)
+        data, problem, trajectory, highlight=highlighted_row(step, trajectory), theme=theme
     )
     return Picture(png=png, alt=alt, width=png_width(png))
 
@@ -195,7 +196,7 @@ def two_parameters(
     )
 
 
-def two_parameters_picture(*, step: int = 0, **params) -> Picture:
+def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
     data, problem, trajectory = _two_run(**params)
     theta0_true, theta1_true = data.theta_true
@@ -208,6 +209,135 @@ def two_parameters_picture(*, step: int = 0, **params) -> Picture:
         f"{theta1_start:g}) to ({t0:.3g}, {t1:.3g}); the true θ is ({theta0_true:g}, {theta1_true:g})."
     )
     png = plotting.two_parameter_png(
-        data, problem, trajectory, highlight=highlighted_row(step, trajectory)
+        data, problem, trajectory, highlight=highlighted_row(step, trajectory), theme=theme
     )
     return Picture(png=png, alt=alt, width=png_width(png))
+
+
+# ---------------------------------------------------------------- export: one-figure route
+def one_parameter_figure(*, step: int = 0, theme: str = "light", **params) -> Figure:
+    """:func:`one_parameter_picture` as one Figure (for PNG, SVG): the same pixels at DPI."""
+    data, problem, trajectory = _one_run(**params)
+    highlight = highlighted_row(step, trajectory)
+    return plotting.one_parameter_figure(
+        data, problem, trajectory, highlight=highlight, theme=theme
+    )
+
+
+def two_parameters_figure(*, step: int = 0, theme: str = "light", **params) -> Figure:
+    """:func:`two_parameters_picture` as one Figure (for PNG, SVG): the same pixels at DPI."""
+    data, problem, trajectory = _two_run(**params)
+    highlight = highlighted_row(step, trajectory)
+    return plotting.two_parameter_figure(
+        data, problem, trajectory, highlight=highlight, theme=theme
+    )
+
+
+# ---------------------------------------------------------------- export: CSV and script
+# Minimal versions, kept apart so that the fit pages' own can replace them.
+def one_parameter_history_csv(**params) -> str:
+    return to_csv(one_parameter(**params).table)
+
+
+def two_parameters_history_csv(**params) -> str:
+    return to_csv(two_parameters(**params).table)
+
+
+def one_parameter_script(
+    *, N: int, alpha: float, theta1: float, m: int = 20, noise: float = 0.0, seed: int = 0
+) -> str:
+    return _fit_script(
+        "One parameter: h(x) = theta1*x",
+        settings=dict(N=N, alpha=alpha, theta1=theta1, m=m, noise=noise, seed=seed),
+        truth="0.0, 0.5",
+        start="[theta1]",
+        columns="[x]",
+        names=("theta1",),
+    )
+
+
+def two_parameters_script(
+    *,
+    N: int,
+    alpha: float,
+    theta0_true: float,
+    theta1_true: float,
+    theta0_start: float,
+    theta1_start: float,
+    m: int = 20,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> str:
+    settings = dict(N=N, alpha=alpha, theta0_true=theta0_true, theta1_true=theta1_true)
+    settings |= dict(theta0_start=theta0_start, theta1_start=theta1_start)
+    return _fit_script(
+        "Two parameters: h(x) = theta0 + theta1*x",
+        settings=settings | dict(m=m, noise=noise, seed=seed),
+        truth="theta0_true, theta1_true",
+        start="[theta0_start, theta1_start]",
+        columns="[np.ones_like(x), x]",
+        names=("theta0", "theta1"),
+    )
+
+
+def _fit_script(title: str, *, settings: dict, truth, start, columns, names) -> str:
+    values = "\n".join(f"{key} = {value!r}" for key, value in settings.items())
+    header = ["iteration", *names, "J", *(f"grad_{n}" for n in names)]
+    header += [f"step_{n}" for n in names]
+    return f'''"""Gradient descent, as on the explorer's page "{title}".
+
+Run it with `python this_file.py` (it needs numpy): it prints the history as CSV.
+To try another run, change the settings below.
+"""
+
+import numpy as np
+
+# ---- settings
+{values}
+
+# ---- data: m points evenly on [-1, 1] on the true line, plus Gaussian noise
+theta0_line, theta1_line = {truth}
+x = np.linspace(-1.0, 1.0, m)
+y = theta0_line + theta1_line * x
+if noise > 0:
+    y = y + noise * np.random.default_rng(seed).standard_normal(m)
+X = np.column_stack({columns})
+
+# ---- cost J = 1/(2m) * sum((X theta - y)^2) = J(theta*) + (theta - theta*)^T A (theta - theta*)/2
+A = X.T @ X / m
+best = np.linalg.lstsq(X, y, rcond=None)[0]
+J_best = 0.5 * float(np.mean((X @ best - y) ** 2))
+
+
+def cost_and_gradient(theta):
+    d = theta - best
+    gradient = A @ d
+    return J_best + 0.5 * float(d @ gradient), gradient
+
+
+# ---- the loop: theta := theta - alpha * grad J, stopping at the first non-finite number
+rows = []
+theta = np.array({start}, dtype=float)
+with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+    try:
+        J, grad = cost_and_gradient(theta)
+        step = np.full_like(theta, np.nan)
+        for k in range(N):
+            if not (np.isfinite(J) and np.all(np.isfinite(grad))):
+                break
+            rows.append([k, *theta, J, *grad, *step])
+            if k == N - 1:
+                break
+            theta_next = theta + -alpha * grad
+            step = theta_next - theta
+            if not np.all(np.isfinite(theta_next)):
+                break
+            theta = theta_next
+            J, grad = cost_and_gradient(theta)
+    except (FloatingPointError, OverflowError):
+        pass
+
+print("{",".join(header)}")
+for row in rows:
+    print(",".join(["%d" % row[0]] + ["" if np.isnan(v) else "%.17g" % v for v in row[1:]]))
+'''

@@ -27,6 +27,7 @@ from gd_app.plotting.common import (
     ORANGE,
     SKY,
     VERMILLION,
+    apply_theme,
     axes,
     draw_over,
     frozen,
@@ -191,13 +192,13 @@ def _one_dynamic(fig, data, problem, trajectory, view, highlight):
         right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
 
 
-def one_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
+def one_parameter_figure(data, problem, trajectory, *, highlight: int, theme="light") -> Figure:
     """Seed 000, first demo: data with fit lines; J(θ1) with the iterates on it."""
     view = one_parameter_view(data, problem, trajectory)
     fig = new_figure(ONE_SIZE)
     _one_static(fig, data, problem, view)
     _one_dynamic(fig, data, problem, trajectory, view, highlight)
-    return fig
+    return apply_theme(fig, theme)
 
 
 # ---------------------------------------------------------------- two parameters
@@ -295,35 +296,37 @@ def _two_dynamic(fig, data, problem, trajectory, view, highlight):
         right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=9)
 
 
-def two_parameter_figure(data, problem, trajectory, *, highlight: int) -> Figure:
+def two_parameter_figure(data, problem, trajectory, *, highlight: int, theme="light") -> Figure:
     """Seed 000, second demo: data with fit lines; J(θ0, θ1) as a colour map with steps."""
     view = two_parameter_view(data)
     fig = new_figure(TWO_SIZE)
     _two_static(fig, data, problem, view)
     _two_dynamic(fig, data, problem, trajectory, view, highlight)
-    return fig
+    return apply_theme(fig, theme)
 
 
 # ---------------------------------------------------------------- layered PNGs
 @lru_cache(maxsize=STATIC_CACHE)
-def _static_pixels(kind: str, data: LineData, problem: LeastSquares, view: View) -> np.ndarray:
+def _static_pixels(
+    kind: str, data: LineData, problem: LeastSquares, view: View, theme: str
+) -> np.ndarray:
     draw, size = {"one": (_one_static, ONE_SIZE), "two": (_two_static, TWO_SIZE)}[kind]
     fig = new_figure(size)
     draw(fig, data, problem, view)
-    return frozen(pixels(fig))
+    return frozen(pixels(apply_theme(fig, theme)))
 
 
-def one_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
+def one_parameter_png(data, problem, trajectory, *, highlight: int, theme="light") -> bytes:
     """The same picture as :func:`one_parameter_figure`, static layer from the cache."""
     view = one_parameter_view(data, problem, trajectory)
     fig = new_figure(ONE_SIZE, transparent=True)
     _one_dynamic(fig, data, problem, trajectory, view, highlight)
-    return draw_over(_static_pixels("one", data, problem, view), fig)
+    return draw_over(_static_pixels("one", data, problem, view, theme), apply_theme(fig, theme))
 
 
-def two_parameter_png(data, problem, trajectory, *, highlight: int) -> bytes:
+def two_parameter_png(data, problem, trajectory, *, highlight: int, theme="light") -> bytes:
     """The same picture as :func:`two_parameter_figure`, static layer from the cache."""
     view = two_parameter_view(data)
     fig = new_figure(TWO_SIZE, transparent=True)
     _two_dynamic(fig, data, problem, trajectory, view, highlight)
-    return draw_over(_static_pixels("two", data, problem, view), fig)
+    return draw_over(_static_pixels("two", data, problem, view, theme), apply_theme(fig, theme))

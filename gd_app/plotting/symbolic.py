@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from gd_app.plotting.common import BLUE, GREEN, ORANGE, VERMILLION, new_figure, padded, ring
+from gd_app.plotting.common import (
+    BLUE,
+    GREEN,
+    ORANGE,
+    VERMILLION,
+    apply_theme,
+    new_figure,
+    padded,
+    ring,
+)
 from gd_core.descent import Trajectory
 from gd_core.symbolic import real_values
 
@@ -14,7 +23,7 @@ LOG_CAP = 1e200
 SYMBOLIC_RECTS = ((0.065, 0.12, 0.42, 0.8), (0.57, 0.12, 0.41, 0.8))
 
 
-def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
+def symbolic_figure(f, trajectory: Trajectory, *, highlight: int, theme="light") -> Figure:
     """Seed 004: f(x) with the iterates walking down it; |f′| per iteration."""
     fig = new_figure(SYMBOLIC_SIZE)
     left, right = (fig.add_axes(rect) for rect in SYMBOLIC_RECTS)
@@ -56,7 +65,7 @@ def symbolic_figure(f, trajectory: Trajectory, *, highlight: int) -> Figure:
     right.set_ylabel(r"slope $|f'(x_k)|$ (log scale)")
     right.set_title("How steep f is at each iterate")
     right.legend(loc="best")
-    return fig
+    return apply_theme(fig, theme)
 
 
 def symbolic_view(xs: np.ndarray, *, reach: float = 1e6) -> tuple[float, float]:
