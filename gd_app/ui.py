@@ -7,13 +7,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from gd_app import export, play
 from gd_app.controls import MAX_FORMULA, STEP, Control
 from gd_app.demos.common import Demo, Picture
+from gd_app.plotting.common import THEMES
 
 CACHE_ENTRIES = 32  # per cached function; each entry is a table or one PNG (~0.2–0.5 MB)
 
@@ -133,7 +134,7 @@ def refused_link_value(control: Control, raw: str | None, used) -> str | None:
     )
 
 
-def step_slider(rows: int, page: str) -> int:
+def step_slider(rows: int, page: str, *, disabled: bool = False) -> int:
     """The scrubber ``step``: one iterate, 0 … rows − 1, marked in figure and table."""
     last = rows - 1
     if last < 1:
@@ -148,25 +149,57 @@ def step_slider(rows: int, page: str) -> int:
     with st.sidebar:
         # No explicit value: it starts at min_value (0, the default) and so stays
         # free to be set through session state above without a warning.
-        step = st.slider(STEP.label, 0, last, key=STEP.key, help=STEP.help, bind="query-params")
+        step = st.slider(
+            STEP.label,
+            0,
+            last,
+            key=STEP.key,
+            help=STEP.help,
+            bind="query-params",
+            disabled=disabled,  # while playing: see gd_app/play.py
+        )
     _report_refused_link_values(page, "step", [(replace(STEP, high=last), raw, step)])
     return step
 
 
 def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page: str) -> None:
-    """The part every demo page shares: scrubber, verdicts, figure, metrics, history table.
+    """The part every demo page shares: scrubber and play, verdicts, figure, metrics,
+    history table, downloads.
 
-    ``draw`` is the demo's picture function; it is called (cached) with the
-    controls' values and the scrubber's ``step``.
+    ``draw`` is the demo's picture function; it is called with the controls'
+    values, the scrubber's ``step`` and the theme (cached, except while playing).
     """
     if demo.alpha_note and controls.alpha_note is not None:
         controls.alpha_note.caption(escape_markdown(demo.alpha_note))
-    step = step_slider(len(demo.table), page)
-    picture = cached(draw)(**controls.values, step=step)
+    theme = current_theme()
     show_verdicts(demo)
-    show_picture(picture)
+    play.player(
+        table=demo.table,
+        draw=draw,
+        cached_draw=cached(draw),
+        params=controls.values,
+        column_config=column_config,
+        page=page,
+        theme=theme,
+        step_slider=step_slider,
+        show_picture=show_picture,
+    )
     show_metrics(demo)
-    show_table(demo.table, step, column_config)
+    show_table(demo.table, column_config)
+    playback = play.playback(page)
+    export.download_section(
+        page,
+        controls.values,
+        theme,
+        rows=len(demo.table),
+        shown_step=lambda: playback.shown or 0,
+    )
+
+
+def current_theme() -> str:
+    """The browser's Streamlit theme, "light" or "dark" (light until the browser has said)."""
+    kind = st.context.theme.type
+    return kind if kind in THEMES else "light"
 
 
 def show_verdicts(demo: Demo) -> None:
@@ -194,20 +227,15 @@ def show_picture(picture: Picture) -> None:
     st.image(picture.png, alt=picture.alt, width=picture.width, output_format="PNG")
 
 
-def show_table(table: pd.DataFrame, highlight: int, column_config: dict) -> None:
-    """The history with the highlighted iterate marked; formats come from ``column_config``.
+def show_table(table: pd.DataFrame, column_config: dict) -> None:
+    """The whole history; formats come from ``column_config``.
 
-    (A pandas Styler could shade the row, but costs ~200 ms per rerun at 1,000 rows.)
+    It does not change with the scrubber, so play never sends it again: the
+    highlighted iterate's row is shown under the figure instead.
     """
     st.dataframe(
-        table.assign(shown=np.where(table["iteration"] == highlight, "●", "")),
-        column_config={
-            **column_config,
-            "shown": st.column_config.TextColumn(
-                "shown", help="● marks the iterate picked with the 'highlight iterate' slider."
-            ),
-        },
-        column_order=["shown", *table.columns],
+        table,
+        column_config=column_config,
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(table), 420),

@@ -22,8 +22,8 @@ DPI = 200  # as st.pyplot renders the seeds' figures
 
 # ---------------------------------------------------------------- themes
 THEMES = ("light", "dark")
-# Streamlit's own dark theme: background, text, and a muted grey for frames.
-DARK_BACKGROUND, DARK_TEXT, DARK_MUTED = "#0E1117", "#FAFAFA", "#808495"
+# Streamlit 1.67's own dark theme: background, text, and its grey for frames.
+DARK_BACKGROUND, DARK_TEXT, DARK_MUTED = "#171614", "#EDEBE8", "#A9A5A0"
 
 
 def apply_theme(fig: Figure, theme: str) -> Figure:
