@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from gd_app import export, play
-from gd_app.controls import MAX_FORMULA, STEP, Control
+from gd_app.controls import MAX_FORMULA, SPEED, STEP, Control
 from gd_app.demos.common import Demo, Picture
 from gd_app.plotting.common import THEMES
 
@@ -173,6 +173,7 @@ def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page:
         controls.alpha_note.caption(escape_markdown(demo.alpha_note))
     theme = current_theme()
     show_verdicts(demo)
+    raw_speed = st.query_params.get(SPEED.key)
     play.player(
         table=demo.table,
         draw=draw,
@@ -184,6 +185,8 @@ def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page:
         step_slider=step_slider,
         show_picture=show_picture,
     )
+    speed = st.session_state.get(SPEED.key, SPEED.default)
+    _report_refused_link_values(page, "speed", [(SPEED, raw_speed, speed)])
     show_metrics(demo)
     show_table(demo.table, column_config)
     playback = play.playback(page)
