@@ -70,7 +70,7 @@ def build_gif(
             palette = frame.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
         frames.append(frame.quantize(palette=palette, dither=Image.Dither.NONE))
         progress(done, len(steps))
-    durations = [round(1000 / speed)] * len(frames)
+    durations = [10 * round(100 / speed)] * len(frames)  # GIF counts time in 10 ms steps
     durations[-1] += HOLD_LAST_MS
     buffer = io.BytesIO()
     frames[0].save(

@@ -10,9 +10,10 @@ the page calls it.
 
 While playing, the scrubber is disabled: each tick carries the scrubber's value
 as the browser had it when it sent the tick, often a frame behind, and
-Streamlit drops the browser's value of a disabled widget. Ticks already on
-their way when playback stops are recognised the same way for a moment after
-("settling"), so the page stops on the iterate it showed last.
+Streamlit drops the browser's value of a disabled widget. Playback stops (at
+the end, on ⏸ or a step button) only once a tick shows that the browser has the
+final iterate, so no tick sent earlier can arrive after the stop (see
+:func:`_hold`).
 
 Each tick shows the next iterate, so a student sees every one of them. When a
 frame takes longer than its interval, the ticks that came meanwhile are dropped,
@@ -43,13 +44,16 @@ PLAY, BACK, FORWARD = "play", "step_back", "step_forward"
 class Playback:
     """One page's playback in one session (kept in ``st.session_state``)."""
 
-    playing: bool = False
+    playing: bool = False  # the fragment's timer is (to be) running
+    holding: int | None = None  # stopping at this iterate, once the browser shows it
     frame_end: float | None = None  # when the last frame was done (None: not playing)
     speed: int = SPEED.default  # frames per second the timer was set for
     shown: int | None = None  # the iterate drawn last
-    recent: tuple[int, ...] = ()  # the iterates drawn last, newest last
-    settle: tuple[int, float] | None = None  # (iterate stopped at, until when late ticks come)
     frame: tuple | None = None  # (arguments, Picture) of the last frame drawn while playing
+
+    @property
+    def advancing(self) -> bool:
+        return self.playing and self.holding is None
 
 
 DROP = 0.2  # a tick within this fraction of an interval after the last frame is dropped
@@ -70,30 +74,28 @@ def playback(page: str) -> Playback:
 
 
 # ---------------------------------------------------------------- button callbacks
-SETTLE = 1.5  # seconds after a stop in which a tick may still arrive (plus one interval)
-
-
-def _stop(state: Playback, step: int) -> None:
-    state.playing = False
-    state.settle = (step, time.monotonic() + SETTLE + 1 / state.speed)
-
-
 def _toggle(page: str, last: int) -> None:
     state = playback(page)
-    if state.playing:
-        _stop(state, state.shown or 0)
+    if state.advancing:  # pause on the iterate drawn last
+        state.holding = state.shown or 0
+        return
+    if state.playing:  # ▶ again before the pause took hold
+        state.holding = None
         return
     if st.session_state.get(STEP.key, 0) >= last:
         st.session_state[STEP.key] = 0  # ▶ at the end starts again
-    state.playing, state.frame_end, state.settle = True, None, None
+    state.playing, state.holding, state.frame_end = True, None, None
     state.shown = st.session_state.get(STEP.key, 0)
 
 
 def _move(page: str, delta: int, last: int) -> None:
     """One iterate back or forward from the one on screen, pausing play."""
     state = playback(page)
-    state.playing, state.settle = False, None
-    st.session_state[STEP.key] = min(max(st.session_state.get(STEP.key, 0) + delta, 0), last)
+    target = min(max(st.session_state.get(STEP.key, 0) + delta, 0), last)
+    if state.playing:
+        state.holding = target  # see _hold
+    else:
+        st.session_state[STEP.key] = target
 
 
 # ---------------------------------------------------------------- the fragment
@@ -124,10 +126,10 @@ def player(
     @st.fragment(run_every=interval)
     def frame() -> None:
         last = len(table) - 1
-        if state.playing:
+        if state.advancing:
             _advance(state, last)
-        elif state.settle is not None:
-            _settle(state, last)
+        elif state.playing:
+            _hold(state, last)
         step = step_slider(len(table), page, disabled=state.playing)
         _controls(page, step, last, state)
         if state.playing != ticking or (state.playing and state.speed != speed_now):
@@ -142,30 +144,35 @@ def player(
             picture = cached_draw(**arguments)
         show_picture(picture)
         marked_row(table, step, column_config)
-        state.shown, state.recent = step, (*state.recent[-3:], step)
+        state.shown = step
         state.frame_end = time.monotonic() if state.playing else None
 
     frame()
 
 
 def _advance(state: Playback, last: int) -> None:
-    """Move the scrubber to the iterate due now; stop at the last one."""
-    speed = int(st.session_state.get(SPEED.key, SPEED.default))
-    state.speed = speed
-    step = due_step(state, now=time.monotonic(), speed=speed, last=last)
+    """Move the scrubber to the iterate due now; hold on to the last one."""
+    state.speed = int(st.session_state.get(SPEED.key, SPEED.default))
+    step = due_step(state, now=time.monotonic(), speed=state.speed, last=last)
     st.session_state[STEP.key] = step
     if step >= last:
-        _stop(state, step)
+        state.holding = step
 
 
-def _settle(state: Playback, last: int) -> None:
-    """Just after a stop, a tick sent earlier brings back an iterate shown while playing."""
-    step, until = state.settle
-    current = st.session_state.get(STEP.key, 0)
-    if time.monotonic() > until:
-        state.settle = None
-    elif current != step and current in state.recent:
-        st.session_state[STEP.key] = min(step, last)
+def _hold(state: Playback, last: int) -> None:
+    """Keep showing the iterate playback stops at; stop the timer once the browser shows it.
+
+    Until then, ticks may still come with an older value of the scrubber: the
+    scrubber stays disabled, so Streamlit drops that value. Here, before the
+    scrubber is drawn, ``st.session_state`` still holds the browser's value, and
+    once that is the iterate held, every later tick carries it too (the
+    websocket keeps order): stopping the timer is then safe.
+    """
+    held = min(state.holding, last)
+    browser = st.session_state.get(STEP.key, 0)
+    st.session_state[STEP.key] = held
+    if browser == held:
+        state.playing, state.holding = False, None
 
 
 def _controls(page: str, step: int, last: int, state: Playback) -> None:
@@ -182,9 +189,9 @@ def _controls(page: str, step: int, last: int, state: Playback) -> None:
         width="stretch",
     )
     play.button(
-        "Pause" if state.playing else "Play",
+        "Pause" if state.advancing else "Play",
         key=PLAY,
-        icon=":material/pause:" if state.playing else ":material/play_arrow:",
+        icon=":material/pause:" if state.advancing else ":material/play_arrow:",
         help="Show the iterates one after another, up to the last one.",
         on_click=_toggle,
         args=(page, last),
@@ -202,7 +209,7 @@ def _controls(page: str, step: int, last: int, state: Playback) -> None:
         disabled=step >= last,
         width="stretch",
     )
-    where.caption(f"Iterate {step} of {last}" + (" · playing" if state.playing else ""))
+    where.caption(f"Iterate {step} of {last}" + (" · playing" if state.advancing else ""))
     with st.sidebar:
         st.slider(
             SPEED.label,
