@@ -23,6 +23,7 @@ import streamlit as st
 
 from gd_app import animation
 from gd_app.controls import SPEED
+from gd_app.plotting.common import apply_theme
 
 PNG_DPI = 300
 _figure_exports = threading.BoundedSemaphore(2)  # PNG/SVG drawn at once, server-wide
@@ -37,37 +38,45 @@ class Hooks:
     keys: tuple[str, ...]  # the settings a file name carries
 
 
+# Each page's hooks as "module:function": figure, picture, history_csv, script; then the
+# settings its file names carry. A page not listed here gets no Download section.
+PAGES = {
+    "one_parameter": (
+        "gd_app.demos.fit:one_parameter_figure",
+        "gd_app.demos:one_parameter_picture",
+        "gd_app.demos.fit:one_parameter_history_csv",
+        "gd_app.demos.fit:one_parameter_script",
+        ("alpha", "N", "theta1"),
+    ),
+    "two_parameters": (
+        "gd_app.demos.fit:two_parameters_figure",
+        "gd_app.demos:two_parameters_picture",
+        "gd_app.demos.fit:two_parameters_history_csv",
+        "gd_app.demos.fit:two_parameters_script",
+        ("alpha", "N", "theta0_start", "theta1_start"),
+    ),
+    "symbolic": (
+        "gd_app.demos.symbolic:figure",
+        "gd_app.demos:symbolic_picture",
+        "gd_app.demos.symbolic:history_csv",
+        "gd_app.demos.symbolic:script",
+        ("f", "x0", "alpha"),
+    ),
+}
+
+
 @functools.cache
 def hooks(page: str) -> Hooks | None:
     """The export hooks of ``page``, or None for a page without downloads."""
-    from gd_app import demos
+    if page not in PAGES:
+        return None
+    *names, keys = PAGES[page]
+    return Hooks(*(_resolve(name) for name in names), keys)
 
-    fit = importlib.import_module("gd_app.demos.fit")
-    symbolic = importlib.import_module("gd_app.demos.symbolic")
-    registry = {
-        "one_parameter": Hooks(
-            fit.one_parameter_figure,
-            demos.one_parameter_picture,
-            fit.one_parameter_history_csv,
-            fit.one_parameter_script,
-            ("alpha", "N", "theta1"),
-        ),
-        "two_parameters": Hooks(
-            fit.two_parameters_figure,
-            demos.two_parameters_picture,
-            fit.two_parameters_history_csv,
-            fit.two_parameters_script,
-            ("alpha", "N", "theta0_start", "theta1_start"),
-        ),
-        "symbolic": Hooks(
-            symbolic.figure,
-            demos.symbolic_picture,
-            symbolic.history_csv,
-            symbolic.script,
-            ("f", "x0", "alpha"),
-        ),
-    }
-    return registry.get(page)
+
+def _resolve(name: str) -> Callable:
+    module, function = name.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 # ---------------------------------------------------------------- files
@@ -89,7 +98,9 @@ def _short(value: Any) -> str:
 def figure_file(hook: Callable, fmt: str, *, step: int, theme: str, params: dict) -> bytes:
     """The one-figure route as PNG (PNG_DPI) or SVG, with the figure's own colours."""
     with _figure_exports:
-        fig = hook(step=step, theme=theme, **params)
+        # The hook draws in ``theme``; recolouring again is a no-op, and covers a hook
+        # that does not (yet) draw themes itself.
+        fig = apply_theme(hook(step=step, theme=theme, **params), theme)
         buffer = io.BytesIO()
         options = {"dpi": PNG_DPI} if fmt == "png" else {"metadata": {"Date": None}}
         fig.savefig(buffer, format=fmt, facecolor=fig.get_facecolor(), **options)

@@ -26,6 +26,7 @@ evicts nothing another visitor needs.
 
 from __future__ import annotations
 
+import inspect
 import re
 import time
 from dataclasses import dataclass
@@ -101,7 +102,8 @@ def _move(page: str, delta: int, last: int) -> None:
 # ---------------------------------------------------------------- the fragment
 def player(
     *,
-    table: pd.DataFrame,
+    rows: int,
+    table: pd.DataFrame | None,
     draw,
     cached_draw,
     params: dict,
@@ -113,28 +115,31 @@ def player(
 ) -> None:
     """Scrubber, play controls, figure and marked row, redrawn alone for each frame.
 
-    ``draw(**params, step=, theme=)`` is the demo's picture function and
-    ``cached_draw`` the same through the shared cache (used when not playing);
+    ``draw(**params, step=, theme=)`` is the demo's picture function (given
+    ``theme`` only if it takes it) and ``cached_draw`` the same through the
+    shared cache (used when not playing); ``table`` is the history whose row
+    ``step`` is shown under the figure (None: no marked row);
     ``step_slider(rows, page)`` and ``show_picture(picture)`` come from
     :mod:`gd_app.ui`.
     """
     state = playback(page)
+    themed = "theme" in inspect.signature(draw).parameters
     ticking = state.playing
     speed_now = int(st.session_state.get(SPEED.key, SPEED.default))
     interval = 1.0 / speed_now if ticking else None
 
     @st.fragment(run_every=interval)
     def frame() -> None:
-        last = len(table) - 1
+        last = rows - 1
         if state.advancing:
             _advance(state, last)
         elif state.playing:
             _hold(state, last)
-        step = step_slider(len(table), page, disabled=state.playing)
+        step = step_slider(rows, page, disabled=state.playing)
         _controls(page, step, last, state)
         if state.playing != ticking or (state.playing and state.speed != speed_now):
             st.rerun(scope="app")  # start, stop or retime the fragment's timer
-        arguments = dict(params, step=step, theme=theme)
+        arguments = dict(params, step=step) | ({"theme": theme} if themed else {})
         if state.playing:
             if state.frame is None or state.frame[0] != arguments:
                 state.frame = (arguments, draw(**arguments))
@@ -143,7 +148,8 @@ def player(
             state.frame = None
             picture = cached_draw(**arguments)
         show_picture(picture)
-        marked_row(table, step, column_config)
+        if table is not None:
+            marked_row(table, step, column_config)
         state.shown = step
         state.frame_end = time.monotonic() if state.playing else None
 

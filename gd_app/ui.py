@@ -163,39 +163,55 @@ def step_slider(rows: int, page: str, *, disabled: bool = False) -> int:
 
 
 def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page: str) -> None:
-    """The part every demo page shares: scrubber and play, verdicts, figure, metrics,
-    history table, downloads.
+    """The part every demo page shares: verdicts, scrubber and play with the figure,
+    metrics, history table, downloads.
 
     ``draw`` is the demo's picture function; it is called with the controls'
     values, the scrubber's ``step`` and the theme (cached, except while playing).
     """
     if demo.alpha_note and controls.alpha_note is not None:
         controls.alpha_note.caption(escape_markdown(demo.alpha_note))
-    theme = current_theme()
     show_verdicts(demo)
+    show_player(len(demo.table), draw, controls.values, page, demo.table, column_config)
+    show_metrics(demo)
+    show_table(demo.table, column_config)
+    show_downloads(page, controls.values, rows=len(demo.table))
+
+
+def show_player(
+    rows: int,
+    draw,
+    params: dict,
+    page: str,
+    table: pd.DataFrame | None = None,
+    column_config: dict | None = None,
+) -> None:
+    """Scrubber, ▶/⏸ and step buttons, the figure, and (given ``table``) the marked row.
+
+    For any page with a ``step`` scrubber: see :mod:`gd_app.play`.
+    """
     raw_speed = st.query_params.get(SPEED.key)
     play.player(
-        table=demo.table,
+        rows=rows,
+        table=table,
         draw=draw,
         cached_draw=cached(draw),
-        params=controls.values,
-        column_config=column_config,
+        params=params,
+        column_config=column_config or {},
         page=page,
-        theme=theme,
+        theme=current_theme(),
         step_slider=step_slider,
         show_picture=show_picture,
     )
     speed = st.session_state.get(SPEED.key, SPEED.default)
     _report_refused_link_values(page, "speed", [(SPEED, raw_speed, speed)])
-    show_metrics(demo)
-    show_table(demo.table, column_config)
+
+
+def show_downloads(page: str, params: dict, *, rows: int) -> None:
+    """The "Download" section (see :mod:`gd_app.export`), the figure at the iterate on screen."""
     playback = play.playback(page)
     export.download_section(
-        page,
-        controls.values,
-        theme,
-        rows=len(demo.table),
-        shown_step=lambda: playback.shown or 0,
+        page, params, current_theme(), rows=rows, shown_step=lambda: playback.shown or 0
     )
 
 

@@ -226,3 +226,10 @@ def test_each_tick_shows_the_next_iterate_and_late_ticks_are_dropped():
     assert due_step(state, now=10.0 + 0.5 * DROP / 5, speed=5, last=9) == 4
     state.shown = 9
     assert due_step(state, now=11.0, speed=5, last=9) == 9  # never past the last iterate
+
+
+def test_every_page_with_downloads_has_all_its_hooks():
+    for page in export.PAGES:
+        hook = export.hooks(page)
+        assert all(callable(f) for f in (hook.figure, hook.picture, hook.history_csv, hook.script))
+        assert set(hook.keys) <= set(PAGES.get(page, hook.keys)), page
