@@ -235,6 +235,16 @@ STEP = Control(
     help="Pick one iteration: it is marked in every figure and in the table.",
 )
 
+SPEED = Control(
+    "speed",
+    "play speed (frames per second)",
+    4,
+    1,
+    10,
+    1,
+    help="How many iterates ▶ Play shows per second; slower frames are dropped, not queued.",
+)
+
 
 def defaults(controls: tuple[Control, ...]) -> dict:
     return {c.key: c.default for c in controls}

@@ -101,3 +101,8 @@ def symbolic_history(trajectory: Trajectory, facts, curvature: np.ndarray) -> pd
             "status": final_statuses(facts.statuses, trajectory),
         }
     )
+
+
+def to_csv(table: pd.DataFrame) -> str:
+    """Every column at full precision (``%.17g`` round-trips a float); blank where nan."""
+    return table.to_csv(index=False, float_format="%.17g", lineterminator="\n")

@@ -12,8 +12,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from gd_app.controls import MAX_FORMULA, STEP, Control
+from gd_app import export, play
+from gd_app.controls import MAX_FORMULA, SPEED, STEP, Control
 from gd_app.demos.common import Demo, Picture
+from gd_app.plotting.common import THEMES
 
 
 def escape_markdown(text: str) -> str:
@@ -220,7 +222,7 @@ def _refused_option(control: Control, raw: str, used, shown: str) -> str | None:
     )
 
 
-def step_slider(rows: int, page: str) -> int:
+def step_slider(rows: int, page: str, *, disabled: bool = False) -> int:
     """The scrubber ``step``: one iterate, 0 … rows − 1, marked in figure and table."""
     last = rows - 1
     if last < 1:
@@ -235,27 +237,78 @@ def step_slider(rows: int, page: str) -> int:
     with st.sidebar:
         # No explicit value: it starts at min_value (0, the default) and so stays
         # free to be set through session state above without a warning.
-        step = st.slider(STEP.label, 0, last, key=STEP.key, help=STEP.help, bind="query-params")
+        step = st.slider(
+            STEP.label,
+            0,
+            last,
+            key=STEP.key,
+            help=STEP.help,
+            bind="query-params",
+            disabled=disabled,  # while playing: see gd_app/play.py
+        )
     _report_refused_link_values(page, "step", [(replace(STEP, high=last), raw, step)])
     return step
 
 
 def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page: str) -> None:
-    """The part every demo page shares: scrubber, verdicts, figure, metrics, history table.
+    """The part every demo page shares: verdicts, scrubber and play with the figure,
+    metrics, history table, downloads.
 
-    ``draw`` is the demo's picture function (cached in the view model); it is
-    called with the controls' values and the scrubber's ``step``.
+    ``draw`` is the demo's picture function; it is called with the controls'
+    values, the scrubber's ``step`` and the theme (cached, except while playing).
     """
     if demo.alpha_note and controls.alpha_note is not None:
         # Small text in the body colour: st.caption's grey on the sidebar's grey
         # fails WCAG AA contrast (3.8:1, axe-core's color-contrast rule).
         controls.alpha_note.markdown(f":small[{escape_markdown(demo.alpha_note)}]")
-    step = step_slider(len(demo.table), page)
-    picture = draw(**controls.values, step=step)
     show_verdicts(demo)
-    show_picture(picture)
+    show_player(len(demo.table), draw, controls.values, page, demo.table, column_config)
     show_metrics(demo)
-    show_table(demo.table, step, column_config)
+    show_table(demo.table, column_config)
+    show_downloads(page, controls.values, rows=len(demo.table))
+
+
+def show_player(
+    rows: int,
+    draw,
+    params: dict,
+    page: str,
+    table: pd.DataFrame | None = None,
+    column_config: dict | None = None,
+) -> None:
+    """Scrubber, ▶/⏸ and step buttons, the figure, and (given ``table``) the marked row.
+
+    For any page with a ``step`` scrubber: see :mod:`gd_app.play`.
+    """
+    raw_speed = st.query_params.get(SPEED.key)
+    play.player(
+        rows=rows,
+        table=table,
+        draw=getattr(draw, "__wrapped__", draw),  # frames while playing skip the cache
+        cached_draw=draw,
+        params=params,
+        column_config=column_config or {},
+        page=page,
+        theme=current_theme(),
+        step_slider=step_slider,
+        show_picture=show_picture,
+    )
+    speed = st.session_state.get(SPEED.key, SPEED.default)
+    _report_refused_link_values(page, "speed", [(SPEED, raw_speed, speed)])
+
+
+def show_downloads(page: str, params: dict, *, rows: int) -> None:
+    """The "Download" section (see :mod:`gd_app.export`), the figure at the iterate on screen."""
+    playback = play.playback(page)
+    export.download_section(
+        page, params, current_theme(), rows=rows, shown_step=lambda: playback.shown or 0
+    )
+
+
+def current_theme() -> str:
+    """The browser's Streamlit theme, "light" or "dark" (light until the browser has said)."""
+    kind = st.context.theme.type
+    return kind if kind in THEMES else "light"
 
 
 def show_verdicts(demo: Demo) -> None:
@@ -289,20 +342,15 @@ def show_picture(picture: Picture) -> None:
     st.image(picture.png, alt=picture.alt, width=picture.width, output_format="PNG")
 
 
-def show_table(table: pd.DataFrame, highlight: int, column_config: dict) -> None:
-    """The history with the highlighted iterate marked; formats come from ``column_config``.
+def show_table(table: pd.DataFrame, column_config: dict) -> None:
+    """The whole history; formats come from ``column_config``.
 
-    (A pandas Styler could shade the row, but costs ~200 ms per rerun at 1,000 rows.)
+    It does not change with the scrubber, so play never sends it again: the
+    highlighted iterate's row is shown under the figure instead.
     """
     st.dataframe(
-        table.assign(shown=np.where(table["iteration"] == highlight, "●", "")),
-        column_config={
-            **column_config,
-            "shown": st.column_config.TextColumn(
-                "shown", help="● marks the iterate picked with the 'highlight iterate' slider."
-            ),
-        },
-        column_order=["shown", *table.columns],
+        table,
+        column_config=column_config,
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(table), 420),

@@ -68,12 +68,12 @@ f_tex, grad_tex, hessian_tex = demo.result.latex
 st.latex(f"f(x, y) = {f_tex}")
 st.latex(f"\\nabla f = {grad_tex} \\qquad H = {hessian_tex}")
 
-step = ui.step_slider(demo.longest, PAGE)
-ui.show_picture(lab.optimizers_picture(**values, step=step))
+ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE)
 for note in demo.notes:
     st.caption(ui.escape_markdown(note))
 if values["view3d"]:
-    ui.show_picture(lab.surface_picture(**values, step=step))
+    step = min(st.session_state.get("step", 0), demo.longest - 1)
+    ui.show_picture(lab.surface_picture(**values, step=step, theme=ui.current_theme()))
 
 st.subheader("Where each method ended")
 st.dataframe(
@@ -132,7 +132,6 @@ for tab, table in zip(st.tabs(list(demo.histories)), demo.histories.values(), st
         state = {name: ui.number(name, "%.6g", lab.state_help(name)) for name in table.columns[7:]}
         ui.show_table(
             table,
-            min(step, len(table) - 1),
             {
                 "iteration": ui.number("k", "%d", "Iteration; 0 is the start."),
                 "x": ui.number("x", "%.6g", "The iterate's x."),
@@ -144,3 +143,5 @@ for tab, table in zip(st.tabs(list(demo.histories)), demo.histories.values(), st
                 **state,
             },
         )
+
+ui.show_downloads(PAGE, values, rows=demo.longest)

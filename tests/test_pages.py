@@ -106,8 +106,10 @@ def test_a_url_parameter_sets_its_control():
 def test_step_scrubber_highlights_a_row():
     at = run("pages/one_parameter.py", step="5")
     assert at.slider(key="step").value == 5
-    shown = table(at)["shown"] == "●"
-    assert shown.sum() == 1 and shown.iloc[5]
+    marked = at.table[0].value  # the highlighted iterate's row, under the figure
+    assert len(marked) == 1
+    assert marked["k"].iloc[0] == "5"
+    assert marked["θ1"].iloc[0] == f"{table(at)['theta1'].iloc[5]:.6f}"
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,7 @@ def cache_by_name(*, maxsize: int):
         def call(**kwargs):
             bound = signature.bind(**kwargs)
             bound.apply_defaults()
-            values = {name: _hashable(value) for name, value in bound.arguments.items()}
+            values = {name: hashable(value) for name, value in bound.arguments.items()}
             if extra is not None:
                 values[extra] = tuple(sorted(values.get(extra, {}).items()))
             return by_position(*values.values())
@@ -142,10 +142,10 @@ def highlighted_row(step: int, trajectory: Trajectory) -> int:
     return min(max(int(step), 0), len(trajectory.values) - 1)
 
 
-def _hashable(value):
+def hashable(value):
     """A multiselect's list as a tuple, so it can key a cache; ``**params`` likewise."""
     if isinstance(value, list):
         return tuple(value)
     if isinstance(value, dict):
-        return {name: _hashable(item) for name, item in value.items()}
+        return {name: hashable(item) for name, item in value.items()}
     return value

@@ -217,14 +217,14 @@ for row in range(n):
 def one_parameter_figure(*, step: int = 0, theme: str = "light", **params):
     """The one-figure route (PNG at any dpi, SVG, GIF frames) of the one-parameter page.
 
-    ``theme`` is accepted for the export UI; the figure is drawn in the light theme.
+    ``theme`` is Streamlit's, "light" or "dark".
     """
     from gd_app.demos.common import highlighted_row
     from gd_app.demos.fit_one import _one_run
     from gd_app.plotting.fit import one_parameter_figure as draw
 
     run = _one_run(**params)
-    return draw(run, highlight=highlighted_row(step, run.trajectory))
+    return draw(run, highlight=highlighted_row(step, run.trajectory), theme=theme)
 
 
 def two_parameters_figure(*, step: int = 0, theme: str = "light", **params):
@@ -234,4 +234,4 @@ def two_parameters_figure(*, step: int = 0, theme: str = "light", **params):
     from gd_app.plotting.fit_two import two_parameter_figure as draw
 
     run = _two_run(**params)
-    return draw(run, highlight=highlighted_row(step, run.trajectory))
+    return draw(run, highlight=highlighted_row(step, run.trajectory), theme=theme)

@@ -45,7 +45,7 @@ def one_parameter(**params) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def one_parameter_picture(*, step: int = 0, **params) -> Picture:
+def one_parameter_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted."""
     run = _one_run(**params)
     data, trajectory = run.data, run.trajectory
@@ -61,5 +61,7 @@ def one_parameter_picture(*, step: int = 0, **params) -> Picture:
             if run.schedule != "constant"
             else ""
         )
-    png, width = plotting.one_parameter_png(run, highlight=highlighted_row(step, trajectory))
+    png, width = plotting.one_parameter_png(
+        run, highlight=highlighted_row(step, trajectory), theme=theme
+    )
     return Picture(png=png, alt=alt, width=width)

@@ -136,7 +136,7 @@ def two_parameters(**params) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def two_parameters_picture(*, step: int = 0, **params) -> Picture:
+def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
     run = _two_run(**params)
     data, trajectory = run.data, run.trajectory
@@ -163,5 +163,5 @@ def two_parameters_picture(*, step: int = 0, **params) -> Picture:
         alt += f" Thin arrows fan out from iterate {highlight - 1}: the per-example steps whose mean is step {highlight}."
     if run.schedule != "constant":
         alt += " An inset plots the learning rate α_k of each step."
-    png, width = plotting_two.two_parameter_png(run, highlight=highlight)
+    png, width = plotting_two.two_parameter_png(run, highlight=highlight, theme=theme)
     return Picture(png=png, alt=alt, width=width)

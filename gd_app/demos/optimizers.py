@@ -272,22 +272,22 @@ def _alt(lab: LabResult, step: int) -> str:
 
 
 @cache_by_name(maxsize=3)  # a drawn Figure and its ~10 MB background each
-def _scrubber(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple):
-    return plotting.Scrubber(_lab(dict(f=f, x0=x0, y0=y0, N=N, tol=tol, spec=spec)))
+def _scrubber(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple, theme: str):
+    return plotting.Scrubber(_lab(dict(f=f, x0=x0, y0=y0, N=N, tol=tol, spec=spec)), theme)
 
 
 @cache_by_name(maxsize=PICTURES)
-def optimizers_picture(*, step: int = 0, **params) -> Picture:
+def optimizers_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     """The 2D figure, iterate ``step`` of every method marked."""
     lab = result(**params)
-    png, width = _scrubber(**run_key(params)).png(step)
+    png, width = _scrubber(**run_key(params), theme=theme).png(step)
     return Picture(png=png, alt=_alt(lab, step), width=width)
 
 
 @cache_by_name(maxsize=PICTURES)
-def surface_picture(*, step: int = 0, **params) -> Picture:
+def surface_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     lab = result(**params)
-    png, width = render(plotting.surface_figure(lab, step))
+    png, width = render(plotting.surface_figure(lab, step, theme))
     alt = (
         "A 3D surface of f over the contour window with every method's path drawn on it in "
         f"its colour; dots mark iterate {step}."
@@ -297,7 +297,7 @@ def surface_picture(*, step: int = 0, **params) -> Picture:
 
 def figure(*, step: int, theme: str = "light", **params) -> Figure:
     """The one-figure route (PNG, SVG, GIF frames): the same drawing as the screen."""
-    return plotting.whole_figure(result(**params), step)
+    return plotting.whole_figure(result(**params), step, theme)
 
 
 # ---------------------------------------------------------------------- export hooks

@@ -143,9 +143,9 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def symbolic_picture(*, step: int = 0, **params) -> Picture:
+def symbolic_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     """The figure for :func:`symbolic`'s ``params``, iterate ``step`` highlighted."""
-    fig = figure(step=step, **params)
+    fig = figure(step=step, theme=theme, **params)
     run = _symbolic_run(**params)
     trajectory = run.trajectory
     kind = run.endpoint.kind if run.endpoint is not None else "numerical fault"

@@ -1,4 +1,4 @@
-"""What every figure shares: the Okabe–Ito colours, rendering to PNG, legends and markers.
+"""What every figure shares: the Okabe–Ito colours, rendering to PNG, legends, markers, themes.
 
 Streamlit runs each session in its own thread, and pyplot's global figure
 registry would be shared between them, so every figure is a plain
@@ -17,11 +17,78 @@ from typing import NamedTuple
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import same_color
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 BLUE, ORANGE, GREEN, VERMILLION, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9"
 DPI = 200  # as st.pyplot renders the seeds' figures
+
+
+# ---------------------------------------------------------------- themes
+THEMES = ("light", "dark")
+# Streamlit 1.67's own dark theme: background, text, and its grey for frames.
+DARK_BACKGROUND, DARK_TEXT, DARK_MUTED = "#171614", "#EDEBE8", "#A9A5A0"
+
+
+def apply_theme(fig: Figure, theme: str) -> Figure:
+    """Recolour a finished figure for Streamlit's ``theme`` ("light" or "dark"), in place.
+
+    Light is matplotlib's own look, so only dark changes anything: the figure
+    and axes backgrounds, spines, ticks, labels, titles, legends, and black
+    curves ("k") turn to the dark theme's colours. The Okabe–Ito data colours,
+    the colour map and markers drawn on it stay as they are. Per figure, never
+    through rcParams: those are shared by every session's thread.
+    """
+    if theme not in THEMES:
+        raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
+    if theme == "light":
+        return fig
+    if fig.patch.get_alpha() != 0:  # a transparent layer stays transparent
+        fig.patch.set_facecolor(DARK_BACKGROUND)
+    for ax in fig.axes:
+        ax.set_facecolor(DARK_BACKGROUND)
+        for spine in ax.spines.values():
+            spine.set_edgecolor(DARK_TEXT)
+        ax.tick_params(which="both", colors=DARK_TEXT)
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            text.set_color(DARK_TEXT)
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.get_offset_text().set_color(DARK_TEXT)
+        for line in ax.get_lines():
+            if line.get_linestyle() not in ("None", "", " ") and _black(line.get_color()):
+                line.set_color(DARK_TEXT)  # a curve such as J(θ) or f(x); markers keep theirs
+        legend = ax.get_legend()
+        if legend is not None:
+            _dark_legend(legend)
+    for legend in fig.legends:
+        _dark_legend(legend)
+    return fig
+
+
+def foreground(theme: str) -> str:
+    """The colour of black lines in ``theme``, for artists drawn after :func:`apply_theme`."""
+    return DARK_TEXT if theme == "dark" else "k"
+
+
+def _black(color) -> bool:
+    return isinstance(color, str | tuple) and same_color(color, "k")
+
+
+def _dark_legend(legend) -> None:
+    legend.get_frame().set_facecolor(DARK_BACKGROUND)
+    legend.get_frame().set_edgecolor(DARK_MUTED)
+    for text in legend.get_texts():
+        text.set_color(DARK_TEXT)
+    for handle in legend.legend_handles:
+        if not hasattr(handle, "get_markeredgecolor"):
+            continue
+        if _black(handle.get_color()):
+            handle.set_color(DARK_TEXT)
+        if _black(handle.get_markeredgecolor()):
+            handle.set_markeredgecolor(DARK_TEXT)
+        if _black(handle.get_markerfacecolor()):
+            handle.set_markerfacecolor(DARK_TEXT)
 
 
 # ---------------------------------------------------------------- rendering

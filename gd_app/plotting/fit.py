@@ -27,6 +27,7 @@ from gd_app.plotting.common import (
     ORANGE,
     VERMILLION,
     Rendered,
+    apply_theme,
     axes,
     background,
     draw_over,
@@ -240,27 +241,29 @@ def _one_dynamic(fig, run, view, highlight):
         right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
 
 
-def one_parameter_figure(run, *, highlight: int) -> Figure:
+def one_parameter_figure(run, *, highlight: int, theme: str = "light") -> Figure:
     """Seed 000, first demo: data with fit lines; J(θ1) with the iterates on it."""
     view = one_parameter_view(run)
     fig = new_figure(ONE_SIZE)
     _one_static(fig, run.data, run.problem, view)
     _one_dynamic(fig, run, view, highlight)
-    return fig
+    return apply_theme(fig, theme)
 
 
 # ---------------------------------------------------------------- layered PNGs
 @lru_cache(maxsize=STATIC_CACHE)
-def static_pixels(draw, size, data: LineData, problem: LeastSquares, view: View):
-    """The static layer drawn by ``draw(fig, data, problem, view)``, as a cached pixel region."""
+def static_pixels(draw, size, data: LineData, problem: LeastSquares, view: View, theme: str):
+    """The static layer drawn by ``draw(fig, data, problem, view)`` in ``theme``, as a cached
+    pixel region."""
     fig = new_figure(size)
     draw(fig, data, problem, view)
-    return background(fig)
+    return background(apply_theme(fig, theme))
 
 
-def one_parameter_png(run, *, highlight: int) -> Rendered:
+def one_parameter_png(run, *, highlight: int, theme: str = "light") -> Rendered:
     """The same picture as :func:`one_parameter_figure`, static layer from the cache."""
     view = one_parameter_view(run)
     with dynamic_figure(ONE_SIZE) as fig:
         _one_dynamic(fig, run, view, highlight)
-        return draw_over(static_pixels(_one_static, ONE_SIZE, run.data, run.problem, view), fig)
+        static = static_pixels(_one_static, ONE_SIZE, run.data, run.problem, view, theme)
+        return draw_over(static, apply_theme(fig, theme))

@@ -21,6 +21,7 @@ from gd_app.plotting.common import (
     SKY,
     VERMILLION,
     Rendered,
+    apply_theme,
     axes,
     draw_over,
     dynamic_figure,
@@ -258,18 +259,19 @@ def _two_dynamic(fig, run, view, highlight):
     right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
 
 
-def two_parameter_figure(run, *, highlight: int) -> Figure:
+def two_parameter_figure(run, *, highlight: int, theme: str = "light") -> Figure:
     """Seed 000, second demo: data with fit lines; J(θ0, θ1) as a colour map with steps."""
     view = two_parameter_view(run)
     fig = new_figure(TWO_SIZE)
     _two_static(fig, run.data, run.problem, view)
     _two_dynamic(fig, run, view, highlight)
-    return fig
+    return apply_theme(fig, theme)
 
 
-def two_parameter_png(run, *, highlight: int) -> Rendered:
+def two_parameter_png(run, *, highlight: int, theme: str = "light") -> Rendered:
     """The same picture as :func:`two_parameter_figure`, static layer from the cache."""
     view = two_parameter_view(run)
     with dynamic_figure(TWO_SIZE) as fig:
         _two_dynamic(fig, run, view, highlight)
-        return draw_over(static_pixels(_two_static, TWO_SIZE, run.data, run.problem, view), fig)
+        static = static_pixels(_two_static, TWO_SIZE, run.data, run.problem, view, theme)
+        return draw_over(static, apply_theme(fig, theme))

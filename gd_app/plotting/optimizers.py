@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
-from gd_app.plotting.common import Rendered, encode, new_figure
+from gd_app.plotting.common import Rendered, apply_theme, encode, foreground, new_figure
 from gd_core.lab import LabResult
 
 # Okabe–Ito, one per method, with a line style each so paths differ in grey print too.
@@ -209,9 +209,10 @@ class Scrubber:
     sessions scrubbing the same run take turns.
     """
 
-    def __init__(self, result: LabResult) -> None:
+    def __init__(self, result: LabResult, theme: str = "light") -> None:
         self.result = result
-        self.fig = static_figure(result)
+        self.theme = theme
+        self.fig = apply_theme(static_figure(result), theme)
         self.fig.canvas.draw()
         self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self.lock = threading.Lock()
@@ -221,7 +222,7 @@ class Scrubber:
         canvas = self.fig.canvas
         with self.lock:
             canvas.restore_region(self.background)
-            artists = add_markers(race, values, self.result, step)
+            artists = add_markers(race, values, self.result, step, fg=foreground(self.theme))
             for artist in artists:
                 artist.axes.draw_artist(artist)
             rgba = np.asarray(canvas.buffer_rgba()).copy()
@@ -230,9 +231,9 @@ class Scrubber:
         return Rendered(encode(rgba), rgba.shape[1])
 
 
-def add_markers(race, values, result: LabResult, step: int) -> list:
+def add_markers(race, values, result: LabResult, step: int, fg: str = "k") -> list:
     """Ring every method's iterate ``step`` (a cross too when its run ended before it)."""
-    artists = [values.axvline(step, c="k", lw=0.8, alpha=0.6)]
+    artists = [values.axvline(step, c=fg, lw=0.8, alpha=0.6)]
     for run in result.runs:
         if not len(run.values):
             continue
@@ -247,11 +248,11 @@ def add_markers(race, values, result: LabResult, step: int) -> list:
     return artists
 
 
-def whole_figure(result: LabResult, step: int) -> Figure:
+def whole_figure(result: LabResult, step: int, theme: str = "light") -> Figure:
     """Both layers in one Figure (the export route)."""
-    fig = static_figure(result)
+    fig = apply_theme(static_figure(result), theme)
     race, values = fig.axes[:2]
-    add_markers(race, values, result, step)
+    add_markers(race, values, result, step, fg=foreground(theme))
     return fig
 
 
@@ -262,7 +263,7 @@ def _inside(params: np.ndarray, window: tuple) -> np.ndarray:
     return (x >= x_lo) & (x <= x_hi) & (y >= y_lo) & (y <= y_hi)
 
 
-def surface_figure(result: LabResult, step: int) -> Figure:
+def surface_figure(result: LabResult, step: int, theme: str = "light") -> Figure:
     """f as a surface (mplot3d) with the paths on it.
 
     Heights above the larger of the window's 95th percentile and the highest iterate
@@ -308,4 +309,4 @@ def surface_figure(result: LabResult, step: int) -> Figure:
     cut = f" (values above {cap:.3g}, {hidden:.0%} of the window, cut off)" if hidden else ""
     ax.set_title(f"f(x, y) as a surface{cut}", fontsize="medium")
     fig.legend(loc="upper left", fontsize="small", frameon=False, bbox_to_anchor=(0.01, 0.93))
-    return fig
+    return apply_theme(fig, theme)

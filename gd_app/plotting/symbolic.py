@@ -7,7 +7,17 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from gd_app.plotting.common import BLUE, GREEN, ORANGE, SKY, VERMILLION, new_figure, padded, ring
+from gd_app.plotting.common import (
+    BLUE,
+    GREEN,
+    ORANGE,
+    SKY,
+    VERMILLION,
+    apply_theme,
+    new_figure,
+    padded,
+    ring,
+)
 from gd_core import endpoint as ep
 from gd_core.symbolic import SymbolicRun
 
@@ -39,7 +49,7 @@ def end_label(run: SymbolicRun) -> tuple[str, str]:
 def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -> Figure:
     """Seed 004: f(x) with the iterates walking down it, the end point's kind; |f′| per step.
 
-    ``theme`` is accepted for the export hooks; only the light theme exists so far.
+    ``theme`` is Streamlit's, "light" or "dark" (see :func:`apply_theme`).
     """
     trajectory = run.trajectory
     fig = new_figure(SYMBOLIC_SIZE)
@@ -119,4 +129,4 @@ def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -
     right.set_ylabel(r"slope $|f'(x_k)|$ (log scale)")
     right.set_title("How steep f is at each iterate")
     right.legend(loc="best", fontsize="small")
-    return fig
+    return apply_theme(fig, theme)
