@@ -215,7 +215,9 @@ def _controls(page: str, step: int, last: int, state: Playback) -> None:
         disabled=step >= last,
         width="stretch",
     )
-    where.caption(f"Iterate {step} of {last}" + (" · playing" if state.advancing else ""))
+    where.markdown(
+        f":small[Iterate {step} of {last}" + (" · playing" if state.advancing else "") + "]"
+    )
     with st.sidebar:
         st.slider(
             SPEED.label,
