@@ -127,7 +127,7 @@ def download_section(
     hook = hooks(page)
     if hook is None:
         return
-    st.subheader("Download", anchor=False)
+    st.header("Download", anchor=False)  # h2: an h3 straight after the h1 skips a level
     st.markdown(  # body colour: st.caption's grey fails WCAG AA contrast here (3.9:1)
         ":small[The history with every column at full precision; the figure as on screen, at "
         "the highlighted iterate; the run as a Python script that prints the same history; "
