@@ -75,7 +75,7 @@ if values["view3d"]:
     step = min(st.session_state.get("step", 0), demo.longest - 1)
     ui.show_picture(lab.surface_picture(**values, step=step, theme=ui.current_theme()))
 
-st.subheader("Where each method ended")
+st.header("Where each method ended")
 st.dataframe(
     demo.summary,
     column_config={
@@ -100,7 +100,7 @@ st.markdown(
     )
 )
 
-st.subheader("Theory for a quadratic f")
+st.header("Theory for a quadratic f")
 for line in demo.theory:
     st.markdown(line)
 if demo.theory_table is not None:
@@ -126,7 +126,7 @@ if demo.theory_table is not None:
         width="stretch",
     )
 
-st.subheader("Every iterate")
+st.header("Every iterate")
 for tab, table in zip(st.tabs(list(demo.histories)), demo.histories.values(), strict=True):
     with tab:
         state = {name: ui.number(name, "%.6g", lab.state_help(name)) for name in table.columns[7:]}
