@@ -76,7 +76,7 @@ TOL = {tol!r}  # a method stops once |grad f| < TOL
 METHODS = {methods}
 
 x, y = sympy.symbols("x y", real=True)
-f = sympy.sympify(F, locals={{"x": x, "y": y}})
+f = sympy.sympify(F, locals={{"x": x, "y": y}})  # safe: runs in the downloaded script, on the parser's canonical text
 value_and_gradient = sympy.lambdify(
     (x, y), (f, sympy.diff(f, x), sympy.diff(f, y)), modules="math", cse=True
 )

@@ -219,7 +219,7 @@ PRECISION = {precision}  # stop after the first step with |x_new - x_old| below 
 MAX_ITER = {max_iter}  # at most this many steps
 
 x = sympy.Symbol("x", real=True)
-f_expr = sympy.sympify(F, locals={{"x": x}})
+f_expr = sympy.sympify(F, locals={{"x": x}})  # safe: runs in the downloaded script, on the parser's canonical text
 
 
 def no_spikes(expr):  # as the explorer does: DiracDelta (from abs) is 0 except at a kink
