@@ -14,7 +14,6 @@ import functools
 import importlib
 import io
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,10 +23,10 @@ import streamlit as st
 from gd_app import animation
 from gd_app.controls import SPEED
 from gd_app.demos.common import hashable
+from gd_app.plotting import workers
 from gd_app.plotting.common import apply_theme
 
 PNG_DPI = 300
-_figure_exports = threading.BoundedSemaphore(2)  # PNG/SVG drawn at once, server-wide
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ def _short(value: Any) -> str:
 
 def figure_file(hook: Callable, fmt: str, *, step: int, theme: str, params: dict) -> bytes:
     """The one-figure route as PNG (PNG_DPI) or SVG, with the figure's own colours."""
-    with _figure_exports:
+    with workers.LOCK:  # matplotlib in the server: one drawing at a time
         # The hook draws in ``theme``; recolouring again is a no-op, and covers a hook
         # that does not (yet) draw themes itself.
         fig = apply_theme(hook(step=step, theme=theme, **params), theme)

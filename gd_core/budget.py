@@ -77,10 +77,10 @@ def _preparation_data(name: str, _original=spawn.get_preparation_data) -> dict:
     Each child of the fork server would otherwise re-import the server's main script
     (``streamlit run``'s entry point, so all of Streamlit) before its first job, or fail
     when there is none (``python -``). Our jobs live in importable modules and need no
-    ``__main__``. Other processes keep the standard behaviour.
+    ``__main__``. Our processes are named ``gd-…``; others keep the standard behaviour.
     """
     data = _original(name)
-    if name == WORKER_NAME:
+    if name.startswith("gd-"):  # ours: WORKER_NAME, gd_app's drawing workers
         data.pop("init_main_from_path", None)
         data.pop("init_main_from_name", None)
     return data
@@ -343,6 +343,15 @@ def run(job: Callable, /, *args: Any, **kwargs: Any) -> Any:
     threads at once.
     """
     return _POOL.run(job, args, kwargs)
+
+
+def process_context():
+    """The multiprocessing context our workers start from: a fork server with PRELOAD imported.
+
+    Other pools of worker processes (gd_app's drawing workers) use it too, so the
+    fork server is started once, with SymPy preloaded, whichever pool starts first.
+    """
+    return _POOL._get_context()
 
 
 def warm_up(*, wait: bool = False) -> None:

@@ -8,7 +8,8 @@ script exports in :mod:`gd_app.demos.fit_export`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -58,6 +59,7 @@ class FitRun:
     schedule: str
     batches: MiniBatches | None
     intercept: bool
+    problem_key: tuple = ()  # the arguments of _problem: which data set this run is on
 
     def design(self) -> np.ndarray:
         x = self.scaling.apply(self.data.x) if self.scaling else self.data.x
@@ -114,9 +116,8 @@ def fit_run(
     decay: float = 0.0,
 ) -> FitRun:
     """Run the descent for one page's settings; ``start`` is in the units of x."""
-    data, scaling, problem = _problem(
-        m, theta_true, noise, seed, intercept, x_low, x_high, standardize
-    )
+    problem_key = (m, theta_true, noise, seed, intercept, x_low, x_high, standardize)
+    data, scaling, problem = _problem(*problem_key)
     if batch > m:
         raise ValueError(f"the batch size {batch} is larger than m = {m}")
     alphas = step_sizes(schedule, alpha=alpha, decay=decay, n_steps=N - 1)
@@ -133,7 +134,32 @@ def fit_run(
         alphas=None if schedule == "constant" else alphas,
         batches=batches,
     )
-    return FitRun(data, scaling, problem, trajectory, alphas, schedule, batches, intercept)
+    return FitRun(
+        data, scaling, problem, trajectory, alphas, schedule, batches, intercept, problem_key
+    )
+
+
+_FIRST_COPIES: OrderedDict[tuple, FitRun] = OrderedDict()  # as many data sets as _problem
+
+
+def on_first_copy(run: FitRun) -> FitRun:
+    """``run`` on this process's first copy of its data set.
+
+    The static layers' caches key on the data set by identity (it is 1.6 MB of
+    points); a run pickled to a drawing worker arrives with a new copy each time.
+    """
+    first = _FIRST_COPIES.setdefault(run.problem_key, run)
+    _FIRST_COPIES.move_to_end(run.problem_key)
+    while len(_FIRST_COPIES) > _problem.cache_info().maxsize:
+        _FIRST_COPIES.popitem(last=False)
+    if first is run or first.data is run.data:
+        return run
+    return replace(run, data=first.data, scaling=first.scaling, problem=first.problem)
+
+
+def fit_png(draw, run: FitRun, **kwargs):
+    """``draw(run, **kwargs)`` on the first copy of run's data set: a drawing worker's job."""
+    return draw(on_first_copy(run), **kwargs)
 
 
 def refusals(values: dict) -> tuple[dict, tuple[str, ...]]:

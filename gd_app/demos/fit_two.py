@@ -13,8 +13,17 @@ from gd_app.demos.common import (
     cache_by_name,
     highlighted_row,
 )
-from gd_app.demos.fit import FitRun, fit_demo, fit_run, lines_text, plural, points_text
+from gd_app.demos.fit import (
+    FitRun,
+    fit_demo,
+    fit_png,
+    fit_run,
+    lines_text,
+    plural,
+    points_text,
+)
 from gd_app.plotting import fit_two as plotting_two
+from gd_app.plotting import workers
 from gd_core.conditioning import (
     contraction,
     curvature,
@@ -163,5 +172,7 @@ def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> 
         alt += f" Thin arrows fan out from iterate {highlight - 1}: the per-example steps whose mean is step {highlight}."
     if run.schedule != "constant":
         alt += " An inset plots the learning rate α_k of each step."
-    png, width = plotting_two.two_parameter_png(run, highlight=highlight, theme=theme)
+    png, width = workers.draw(
+        fit_png, plotting_two.two_parameter_png, run, highlight=highlight, theme=theme
+    )
     return Picture(png=png, alt=alt, width=width)

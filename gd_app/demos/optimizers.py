@@ -25,6 +25,7 @@ from gd_app.controls import LAB_METHODS
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
 from gd_app.demos.optimizers_export import csv_text, script_text
 from gd_app.plotting import optimizers as plotting
+from gd_app.plotting import workers
 from gd_app.plotting.common import render
 from gd_core import budget
 from gd_core.errors import ExpressionError, OutsideDomain
@@ -280,14 +281,16 @@ def _scrubber(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple, 
 def optimizers_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     """The 2D figure, iterate ``step`` of every method marked."""
     lab = result(**params)
-    png, width = _scrubber(**run_key(params), theme=theme).png(step)
+    with workers.LOCK:  # matplotlib in the server: one drawing at a time
+        png, width = _scrubber(**run_key(params), theme=theme).png(step)
     return Picture(png=png, alt=_alt(lab, step), width=width)
 
 
 @cache_by_name(maxsize=PICTURES)
 def surface_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     lab = result(**params)
-    png, width = render(plotting.surface_figure(lab, step, theme))
+    with workers.LOCK:
+        png, width = render(plotting.surface_figure(lab, step, theme))
     alt = (
         "A 3D surface of f over the contour window with every method's path drawn on it in "
         f"its colour; dots mark iterate {step}."

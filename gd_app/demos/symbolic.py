@@ -20,7 +20,7 @@ from gd_app.demos.common import (
     highlighted_row,
 )
 from gd_app.plotting import symbolic as plotting
-from gd_app.plotting.common import render
+from gd_app.plotting import workers
 from gd_app.tables import symbolic_history
 from gd_core import budget
 from gd_core.descent import StopReason
@@ -145,7 +145,6 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
 @cache_by_name(maxsize=PICTURES)
 def symbolic_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     """The figure for :func:`symbolic`'s ``params``, iterate ``step`` highlighted."""
-    fig = figure(step=step, theme=theme, **params)
     run = _symbolic_run(**params)
     trajectory = run.trajectory
     kind = run.endpoint.kind if run.endpoint is not None else "numerical fault"
@@ -154,7 +153,9 @@ def symbolic_picture(*, step: int = 0, theme: str = "light", **params) -> Pictur
         f"from x = {params['x0']:g} to x = {trajectory.final[0]:.4g}, marked as: {kind}. "
         "Right: the slope |f′(x)| at each iteration on a log scale."
     )
-    png, width = render(fig)
+    png, width = workers.draw(
+        plotting.symbolic_png, run, highlight=highlighted_row(step, trajectory), theme=theme
+    )
     return Picture(png=png, alt=alt, width=width)
 
 

@@ -13,9 +13,11 @@ from gd_app.plotting.common import (
     ORANGE,
     SKY,
     VERMILLION,
+    Rendered,
     apply_theme,
     new_figure,
     padded,
+    render,
     ring,
 )
 from gd_core import endpoint as ep
@@ -44,6 +46,11 @@ CRITICAL_LABELS = {
 
 def end_label(run: SymbolicRun) -> tuple[str, str]:
     return FAULT_LABEL if run.endpoint is None else END_LABELS[run.endpoint.kind]
+
+
+def symbolic_png(run: SymbolicRun, *, highlight: int, theme: str = "light") -> Rendered:
+    """:func:`symbolic_figure` as a PNG (a drawing worker's job)."""
+    return render(symbolic_figure(run, highlight=highlight, theme=theme))
 
 
 def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -> Figure:

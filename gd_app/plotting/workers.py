@@ -1,0 +1,205 @@
+"""Draw in worker processes, so that concurrent sessions use every core (issue 13).
+
+Streamlit runs every session's script in a thread of one server process, and
+matplotlib holds the GIL while it builds and draws a figure: with one process,
+a class of visitors queues behind one core. :func:`draw` runs a drawing job in
+one of :data:`WORKERS` long-lived processes instead, and the session's thread
+waits for it without holding the GIL.
+
+matplotlib is not thread-safe either: two sessions parsing mathtext (a "$↔$"
+marker, a "$\\theta$" label) at once made its shared parser raise. So drawing
+that stays in the server (no worker, or the exports) holds :data:`LOCK`, and a
+worker runs one job at a time.
+
+This pool is not the SymPy budget's (gd_core/budget.py): its workers run only
+our own drawing code on data the server computed, are never killed for time,
+and a budget worker killed for an over-budget f(x) never touches them. Both
+start from the same fork server (never by forking the threaded server). A job
+whose worker dies is drawn in the server instead, and the worker is replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from gd_core import budget
+
+LOCK = threading.RLock()  # one matplotlib drawing at a time in this process
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this container may use
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# GD_DRAW_WORKERS=0 draws in the server process (under LOCK).
+WORKERS = int(os.environ.get("GD_DRAW_WORKERS", min(2, _cores())))
+NAME = "gd-draw-worker"  # budget.process_context() spares children named gd-… the __main__
+PRELOAD = ("gd_app.plotting.fit", "gd_app.plotting.fit_two", "gd_app.plotting.symbolic")
+
+
+def _serve(conn) -> None:
+    """Worker main loop: receive (job, args, kwargs), send back ("ok" | "error", payload)."""
+    global _POOL
+    _POOL = None  # a worker draws itself: it never starts workers of its own
+    for module in PRELOAD:  # import matplotlib and our figures before reporting ready
+        __import__(module)
+    _warm_up_drawing()
+    conn.send_bytes(b"ready")
+    while True:
+        try:
+            request = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        try:
+            job, args, kwargs = pickle.loads(request)  # from our own server
+            reply = ("ok", job(*args, **kwargs))
+        except Exception as error:  # noqa: BLE001 - a bug of the job: raised in the server
+            reply = ("error", error)
+        try:
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # noqa: BLE001
+            data = pickle.dumps(("error", RuntimeError(f"unpicklable result: {error!r}")))
+        conn.send_bytes(data)
+
+
+def _warm_up_drawing() -> None:
+    """Draw the fit pages' opening pictures once: fonts, mathtext and their static layers
+    are then ready for a visitor's first picture."""
+    from gd_app.controls import ONE_PARAMETER, TWO_PARAMETERS, defaults
+    from gd_app.demos import fit_one, fit_two
+
+    fit_one.one_parameter_picture.__wrapped__(**defaults(ONE_PARAMETER))
+    fit_two.two_parameters_picture.__wrapped__(**defaults(TWO_PARAMETERS))
+
+
+class _Worker:
+    def __init__(self) -> None:
+        context = budget.process_context()
+        ours, theirs = context.Pipe()
+        self.conn = ours
+        self.process = context.Process(target=_serve, args=(theirs,), daemon=True, name=NAME)
+        self.process.start()
+        theirs.close()
+        if not ours.poll(budget.START_TIMEOUT) or ours.recv_bytes() != b"ready":
+            self.kill()
+            raise OSError("a drawing worker did not start")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=10)
+        self.conn.close()
+
+    def call(self, request: bytes):
+        self.conn.send_bytes(request)
+        status, payload = pickle.loads(self.conn.recv_bytes())  # from our own worker
+        if status == "error":
+            raise payload
+        return payload
+
+
+class _Pool:
+    """Up to ``size`` workers, started on first use; a job waits for a free one."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._started = 0
+
+    def _start(self) -> _Worker | None:
+        """A new worker if fewer than ``size`` are running, else None."""
+        with self._lock:
+            if self._started >= self.size:
+                return None
+            self._started += 1
+        try:
+            return _Worker()
+        except OSError:
+            with self._lock:
+                self._started -= 1
+            raise
+
+    def _take(self) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        return self._start() or self._idle.get()
+
+    def _lose(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._started -= 1  # the next job starts a replacement
+
+    def draw(self, job: Callable, args: tuple, kwargs: dict) -> Any:
+        request = pickle.dumps((job, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            worker = self._take()
+        except OSError:  # could not start one (no fork server here, no memory)
+            return _in_server(job, args, kwargs)
+        try:
+            result = worker.call(request)
+        except (EOFError, OSError, pickle.UnpicklingError):  # the worker died mid-job
+            self._lose(worker)
+            return _in_server(job, args, kwargs)
+        except BaseException:
+            self._idle.put(worker)  # the job raised; the worker is fine
+            raise
+        self._idle.put(worker)
+        return result
+
+    def warm_up(self) -> None:
+        """Start the missing workers now, in the background, before a visitor needs one."""
+
+        def start() -> None:
+            try:
+                while (worker := self._start()) is not None:
+                    self._idle.put(worker)
+            except OSError:
+                pass  # the first job tries again, and draws in the server if it can't
+
+        threading.Thread(target=start, name="gd-draw-warm-up", daemon=True).start()
+
+    def pids(self) -> list[int]:
+        """The idle workers' process ids (for tests)."""
+        workers = []
+        while True:
+            try:
+                workers.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in workers:
+            self._idle.put(worker)
+        return [worker.process.pid for worker in workers]
+
+
+def _in_server(job: Callable, args: tuple, kwargs: dict) -> Any:
+    with LOCK:
+        return job(*args, **kwargs)
+
+
+_POOL = _Pool(WORKERS) if WORKERS > 0 else None
+
+
+def draw(job: Callable, /, *args: Any, **kwargs: Any) -> Any:
+    """``job(*args, **kwargs)`` in a drawing worker, or in this process under :data:`LOCK`.
+
+    ``job`` is a module-level function (pickled by name) whose arguments and
+    result pickle: numpy arrays and our dataclasses, never a Figure.
+    """
+    if _POOL is None:
+        return _in_server(job, args, kwargs)
+    return _POOL.draw(job, args, kwargs)
+
+
+def warm_up() -> None:
+    if _POOL is not None:
+        _POOL.warm_up()

@@ -1,0 +1,29 @@
+"""Module-level jobs for tests/test_workers.py (a job is pickled by name, so it lives in a module)."""
+
+import os
+
+from gd_app.plotting import fit
+from gd_app.plotting.common import new_figure, render
+
+
+def pid():
+    return os.getpid()
+
+
+def static_layers():
+    """This process's static-layer cache: (hits, layers kept)."""
+    info = fit.static_pixels.cache_info()
+    return info.hits, info.currsize
+
+
+def mathtext_png(i: int) -> bytes:
+    """A figure whose labels are mathtext no other call has parsed (so no parser cache)."""
+    fig = new_figure((2.0, 1.0))
+    ax = fig.add_axes((0.2, 0.3, 0.7, 0.6))
+    ax.set_xlabel(rf"$\theta_{{{i}}} + \frac{{{i}}}{{\alpha_{i}}}$")
+    ax.plot([0, 1], [0, i], marker=f"${i}$")
+    return render(fig).png
+
+
+def fail():
+    raise ValueError("a bug in a drawing job")
