@@ -1,7 +1,7 @@
 """Many visitors at once against a real ``streamlit run``: median, p95 and errors (#13).
 
-    python bench/load.py                      # both scenarios (about 3 minutes)
-    python bench/load.py --scenario class     # one of them: browsers | class
+    python bench/load.py                      # every scenario (about 4 minutes)
+    python bench/load.py --scenario class     # one of them: browsers | bare | class
     python bench/load.py --tiny               # a few moves each: shows it works
 
 1. browsers: 6 sessions in headless Chromium, alternating the one- and the
@@ -9,6 +9,8 @@
    answer, 48 moves in all. A move's time runs from the key press to the new
    figure loaded and decoded in the page. (The issue's first measurement:
    median 498 ms, p95 978 ms; goal p95 <= 500 ms.)
+   bare: the same 6 visitors against bench/bare_app.py (a slider and one
+   cached PNG), in a server of its own: Streamlit's and Chromium's floor.
 2. class: 30 sessions speaking Streamlit's websocket protocol (no browser:
    at 30 browsers we would measure Chromium), alternating the pages, each
    moving α to a value no session has asked for about every 3 s for a minute.
@@ -61,7 +63,8 @@ def summary(name: str, seconds: list[float], errors: list[str], extra: str = "")
 
 
 # ------------------------------------------------------------------ 1. browsers
-async def browsers(url: str, sessions: int, moves: int, pause: float) -> str:
+async def browsers(url: str, sessions: int, moves: int, pause: float, bare: bool = False) -> str:
+    """``bare``: the same visitors against bench/bare_app.py, Streamlit's own floor."""
     from playwright.async_api import async_playwright
 
     seconds, errors = [], []
@@ -69,11 +72,12 @@ async def browsers(url: str, sessions: int, moves: int, pause: float) -> str:
 
     async def visitor(browser, i: int) -> None:
         page_name = PAGES[i % 2]
+        link = f"/?alpha={0.5 + 0.5 * i:.2f}" if bare else f"/{page_name}?N={DEFAULT_N[page_name] + i}"
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
         try:
             page = await context.new_page()
             try:
-                await open_and_settle(page, f"{url}/{page_name}?N={DEFAULT_N[page_name] + i}")
+                await open_and_settle(page, url + link)
             except Exception as error:
                 errors.append(f"session {i} could not open: {type(error).__name__}: {error}"[:200])
                 return
@@ -97,7 +101,8 @@ async def browsers(url: str, sessions: int, moves: int, pause: float) -> str:
         finally:
             await browser.close()
     return summary(
-        f"browsers ({sessions} Chromium sessions, → on α {pause} s after each answer)",
+        f"{'bare app, ' if bare else ''}browsers ({sessions} Chromium sessions, → on α {pause} s "
+        "after each answer)",
         seconds,
         errors,
     )
@@ -152,18 +157,21 @@ async def a_class(url: str, sessions: int, duration: float, every: float, seed: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", choices=["browsers", "class", "both"], default="both")
+    parser.add_argument("--scenario", choices=["browsers", "bare", "class", "all"], default="all")
     parser.add_argument("--tiny", action="store_true", help="a few moves: shows it works")
     parser.add_argument("--log", type=Path, help="the server's log file")
     args = parser.parse_args()
-    with streamlit_server(log=args.log) as url:
-        if args.scenario in ("browsers", "both"):
-            sessions, moves = (2, 4) if args.tiny else (6, 48)
+    sessions, moves = (2, 4) if args.tiny else (6, 48)
+    if args.scenario in ("browsers", "all"):
+        with streamlit_server(log=args.log) as url:
             print(asyncio.run(browsers(url, sessions, moves, pause=0.7)), flush=True)
-        if args.scenario in ("class", "both"):
-            sessions, duration = (3, 4.0) if args.tiny else (30, 60.0)
+    if args.scenario in ("bare", "all"):
+        with streamlit_server("bench/bare_app.py") as url:
+            print(asyncio.run(browsers(url, sessions, moves, pause=0.7, bare=True)), flush=True)
+    if args.scenario in ("class", "all"):
+        sessions, duration = (3, 4.0) if args.tiny else (30, 60.0)
+        with streamlit_server(log=args.log) as url:
             print(asyncio.run(a_class(url, sessions, duration, every=3.0)), flush=True)
-
 
 if __name__ == "__main__":
     main()
