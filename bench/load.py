@@ -72,7 +72,9 @@ async def browsers(url: str, sessions: int, moves: int, pause: float, bare: bool
 
     async def visitor(browser, i: int) -> None:
         page_name = PAGES[i % 2]
-        link = f"/?alpha={0.5 + 0.5 * i:.2f}" if bare else f"/{page_name}?N={DEFAULT_N[page_name] + i}"
+        link = (
+            f"/?alpha={0.5 + 0.5 * i:.2f}" if bare else f"/{page_name}?N={DEFAULT_N[page_name] + i}"
+        )
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
         try:
             page = await context.new_page()
@@ -172,6 +174,7 @@ def main() -> None:
         sessions, duration = (3, 4.0) if args.tiny else (30, 60.0)
         with streamlit_server(log=args.log) as url:
             print(asyncio.run(a_class(url, sessions, duration, every=3.0)), flush=True)
+
 
 if __name__ == "__main__":
     main()
