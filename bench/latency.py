@@ -1,6 +1,6 @@
 """Slider to new picture in headless Chromium, against Streamlit's own floor, in one run (#13).
 
-    python bench/latency.py            # 3 rounds x 6 moves per case (about 2 minutes)
+    python bench/latency.py            # 3 rounds x 6 moves per case (about 3 minutes)
     python bench/latency.py --tiny     # 1 round x 1 move: shows it works
 
 From a key press (→ or ←) on the α slider to the moment the new figure has
@@ -9,6 +9,11 @@ one- and the two-parameter page and for a bare Streamlit app with a slider and
 one cached 1680x960 PNG per value (bench/bare_app.py): what Streamlit itself
 costs. "new" presses → to values no run has had; "revisit" then presses ← back
 over them, so the server has the picture cached and the browser has its bytes.
+
+Then the same moves again without a browser, over Streamlit's websocket
+(bench/server.py's WireSession): a rerun until the server says it has
+finished. The difference between the two is the browser's share: receiving
+the page's elements, rendering them, fetching and decoding the figure.
 
 Cases take turns within each round, so drifting load on a shared machine hits
 them alike. Only the medians measured together in one run compare.
@@ -20,6 +25,7 @@ import argparse
 import asyncio
 import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,6 +34,7 @@ from server import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     PHASES_JS,
+    WireSession,
     open_and_settle,
     press_until_new_figure,
     streamlit_server,
@@ -77,6 +84,27 @@ async def measure(urls: dict[str, str], rounds: int, moves: int) -> dict:
     return times, phases
 
 
+async def server_alone(urls: dict[str, str], rounds: int, moves: int) -> dict:
+    """The same moves without a browser: a rerun over Streamlit's websocket, until the
+    server says the run has finished (the figure not fetched). What the server costs."""
+    times = {case: {"new": [], "revisit": []} for case in urls}
+    for round_ in range(rounds):
+        for case, url in urls.items():
+            path, _, query = link(case, rounds + 1 + round_, moves).partition("?")
+            session = WireSession(url)
+            await session.open(path.strip("/"), query)
+            alphas = [round(0.2 + 0.1 * i, 2) for i in range(moves)]  # on both sliders' grids
+            try:
+                for kind, values in (("new", alphas), ("revisit", alphas[-2::-1])):
+                    for alpha in values:
+                        began = time.perf_counter()
+                        await session.move("alpha", alpha)
+                        times[case][kind].append(time.perf_counter() - began)
+            finally:
+                await session.close()
+    return times
+
+
 def breakdown(phases: dict) -> str:
     """Median of each phase, in ms from the key press (see PHASES_JS); '-' if never seen."""
     names = ("to_running", "running", "fetch_start", "fetch", "total")
@@ -95,9 +123,9 @@ def breakdown(phases: dict) -> str:
     return "\n".join(lines)
 
 
-def report(times: dict) -> str:
+def report(times: dict, title: str, goals: bool = True) -> str:
     lines = [
-        "slider to new figure in headless Chromium, median (and count) of each case:",
+        f"{title}, median (and count) of each case:",
         f"  {'case':<16} {'new value':>14} {'revisited value':>18}",
     ]
     for case, kinds in times.items():
@@ -113,7 +141,10 @@ def report(times: dict) -> str:
             for kind in ("new", "revisit")
         ]
         lines.append(f"  {case} / bare: new {ratios[0]:.2f}, revisit {ratios[1]:.2f}")
-    lines.append(f"  goals on the 2-core machine: new {GOALS['new']}, revisit {GOALS['revisit']}")
+    if goals:
+        lines.append(
+            f"  goals on the 2-core machine: new {GOALS['new']}, revisit {GOALS['revisit']}"
+        )
     return "\n".join(lines)
 
 
@@ -125,8 +156,10 @@ def main() -> None:
     with streamlit_server() as app, streamlit_server("bench/bare_app.py") as bare:
         urls = {"one_parameter": app, "two_parameters": app, "bare": bare}
         times, phases = asyncio.run(measure(urls, rounds, moves))
-        print(report(times))
+        print(report(times, "slider to new figure in headless Chromium"))
         print(breakdown(phases))
+        alone = asyncio.run(server_alone(urls, rounds, moves))
+        print(report(alone, "the server alone: a rerun over the websocket", goals=False))
 
 
 if __name__ == "__main__":
