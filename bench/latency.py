@@ -93,9 +93,10 @@ async def server_alone(urls: dict[str, str], rounds: int, moves: int) -> dict:
             path, _, query = link(case, rounds + 1 + round_, moves).partition("?")
             session = WireSession(url)
             await session.open(path.strip("/"), query)
-            alphas = [round(0.2 + 0.1 * i, 2) for i in range(moves)]  # on both sliders' grids
+            alphas = [round(0.2 + 0.1 * i, 2) for i in range(moves + 1)]  # on both sliders' grids
             try:
-                for kind, values in (("new", alphas), ("revisit", alphas[-2::-1])):
+                await session.move("alpha", alphas[0])  # the first stop, not timed
+                for kind, values in (("new", alphas[1:]), ("revisit", alphas[-2::-1])):
                     for alpha in values:
                         began = time.perf_counter()
                         await session.move("alpha", alpha)
