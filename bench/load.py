@@ -161,7 +161,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", choices=["browsers", "bare", "class", "all"], default="all")
     parser.add_argument("--tiny", action="store_true", help="a few moves: shows it works")
-    parser.add_argument("--log", type=Path, help="the server's log file")
+    parser.add_argument(
+        "--log", type=Path, help="the server's log file (the class's server: NAME-class.log)"
+    )
     args = parser.parse_args()
     sessions, moves = (2, 4) if args.tiny else (6, 48)
     if args.scenario in ("browsers", "all"):
@@ -172,7 +174,8 @@ def main() -> None:
             print(asyncio.run(browsers(url, sessions, moves, pause=0.7, bare=True)), flush=True)
     if args.scenario in ("class", "all"):
         sessions, duration = (3, 4.0) if args.tiny else (30, 60.0)
-        with streamlit_server(log=args.log) as url:
+        log = args.log and args.log.with_name(f"{args.log.stem}-class{args.log.suffix}")
+        with streamlit_server(log=log) as url:
             print(asyncio.run(a_class(url, sessions, duration, every=3.0)), flush=True)
 
 

@@ -102,12 +102,13 @@ def _short(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9.+\-^()]", "_", text)[:40]
 
 
-def figure_file(hook: Callable, fmt: str, *, step: int, theme: str, params: dict) -> bytes:
+def figure_file(hook: Hooks, fmt: str, *, step: int, theme: str, params: dict) -> bytes:
     """The one-figure route as PNG (PNG_DPI) or SVG, with the figure's own colours."""
+    hook.picture(step=step, theme=theme, **params)  # the run, computed (and cached) unlocked
     with workers.LOCK:  # matplotlib in the server: one drawing at a time
         # The hook draws in ``theme``; recolouring again is a no-op, and covers a hook
         # that does not (yet) draw themes itself.
-        fig = apply_theme(hook(step=step, theme=theme, **params), theme)
+        fig = apply_theme(hook.figure(step=step, theme=theme, **params), theme)
         buffer = io.BytesIO()
         options = {"dpi": PNG_DPI} if fmt == "png" else {"metadata": {"Date": None}}
         fig.savefig(buffer, format=fmt, facecolor=fig.get_facecolor(), **options)
@@ -151,7 +152,7 @@ def download_section(
         column.download_button(
             label,
             data=lambda fmt=fmt: figure_file(
-                hook.figure, fmt, step=shown_step(), theme=theme, params=params
+                hook, fmt, step=shown_step(), theme=theme, params=params
             ),
             file_name=f"{themed}.{fmt}",
             mime=mime,

@@ -360,6 +360,8 @@ def warm_up(*, wait: bool = False) -> None:
     In the background by default; ``wait=True`` returns once SPARES workers are ready
     (or START_TIMEOUT has passed).
     """
+    if multiprocessing.parent_process() is not None:
+        return  # in a worker process (gd_app's drawing workers): it never starts workers itself
     _POOL.top_up()
     deadline = time.monotonic() + START_TIMEOUT
     while wait and _POOL.idle() < SPARES and time.monotonic() < deadline:

@@ -1,6 +1,7 @@
 """Module-level jobs for tests/test_workers.py (a job is pickled by name, so it lives in a module)."""
 
 import os
+import time
 
 from gd_app.plotting import fit
 from gd_app.plotting.common import new_figure, render
@@ -27,3 +28,13 @@ def mathtext_png(i: int) -> bytes:
 
 def fail():
     raise ValueError("a bug in a drawing job")
+
+
+def sleep_then_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def exit_at_once(conn) -> None:
+    """A worker that dies before it is ready (an import failed, the memory ran out)."""
+    os._exit(3)

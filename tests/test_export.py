@@ -120,13 +120,11 @@ def test_script_writes_the_parsers_canonical_formula_not_the_typed_text():
 # ---------------------------------------------------------------- PNG, SVG, file names
 def test_png_is_300_dpi_and_svg_is_a_vector_figure():
     hook, run = export.hooks("one_parameter"), PAGES["one_parameter"]
-    png = Image.open(
-        io.BytesIO(export.figure_file(hook.figure, "png", step=2, theme="light", params=run))
-    )
+    png = Image.open(io.BytesIO(export.figure_file(hook, "png", step=2, theme="light", params=run)))
     width, height = hook.figure(step=2, **run).get_size_inches()
     assert png.size == (round(width * 300), round(height * 300))
     assert png.info["dpi"] == pytest.approx((300, 300), abs=0.01)
-    svg = export.figure_file(hook.figure, "svg", step=2, theme="dark", params=run)
+    svg = export.figure_file(hook, "svg", step=2, theme="dark", params=run)
     root = ET.fromstring(svg)
     assert (
         root.tag.endswith("svg") and len(root.findall(".//{http://www.w3.org/2000/svg}path")) > 50

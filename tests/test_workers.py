@@ -83,7 +83,7 @@ def test_a_dead_worker_loses_no_picture_and_is_replaced(pool):
 
 def test_a_jobs_exception_reaches_the_caller_and_the_worker_goes_on(pool):
     before = pool.draw(drawing_jobs.pid, (), {})
-    with pytest.raises(ValueError, match="a bug in a drawing job"):
+    with pytest.raises(workers.DrawingError, match="ValueError: a bug in a drawing job"):
         pool.draw(drawing_jobs.fail, (), {})
     assert pool.draw(drawing_jobs.pid, (), {}) == before
 
@@ -96,11 +96,66 @@ def test_the_budget_killing_an_over_budget_job_leaves_the_drawing_workers_alone(
     assert pool.draw(drawing_jobs.pid, (), {}) == drawer
 
 
-def test_the_pages_pictures_come_from_the_workers_equal_to_the_server():
+def test_the_pages_pictures_come_from_the_workers_equal_to_the_server(monkeypatch):
+    assert workers._POOL is not None, "the suite runs with drawing workers"
+    jobs = []
+    real = workers._POOL.draw
+    monkeypatch.setattr(
+        workers._POOL, "draw", lambda job, args, kwargs: jobs.append(job) or real(job, args, kwargs)
+    )
     params = {**defaults(ONE_PARAMETER), "alpha": 0.77}
     run = fit_one._one_run(**params)
     picture = demos.one_parameter_picture(**params, step=2)
+    assert jobs == [fit_png], "drawn by a worker"
     assert picture.png == fit.one_parameter_png(run, highlight=2, theme="light").png
+
+
+class _DyingContext:
+    """Starts workers that exit before they report ready."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def Pipe(self):  # noqa: N802 - multiprocessing's name
+        return self.real.Pipe()
+
+    def Process(self, *, target, args, **kwargs):  # noqa: N802
+        return self.real.Process(target=drawing_jobs.exit_at_once, args=args, **kwargs)
+
+
+def test_a_worker_that_dies_starting_frees_its_slot_and_the_picture_is_drawn_here(
+    pool, monkeypatch
+):
+    monkeypatch.setattr(
+        budget, "process_context", lambda: _DyingContext(budget._POOL._get_context())
+    )
+    run = one_run(0.45)
+    for _ in range(2):  # the second would wait forever on a slot the first never gave back
+        picture = pool.draw(fit_png, (fit.one_parameter_png, run), dict(highlight=1, theme="light"))
+        assert picture == fit.one_parameter_png(run, highlight=1, theme="light")
+        assert pool._started == 0
+
+
+def test_a_job_waiting_for_a_busy_worker_gets_a_new_one_when_that_worker_dies(pool):
+    busy = pool.draw(drawing_jobs.pid, (), {})
+    answers = {}
+
+    def ask(name, *args):
+        job = drawing_jobs.sleep_then_pid if args else drawing_jobs.pid
+        answers[name] = pool.draw(job, args, {})
+
+    first = threading.Thread(target=ask, args=("first", 3.0))
+    first.start()
+    while pool._idle.qsize():  # until the first job holds the only worker
+        threading.Event().wait(0.01)
+    second = threading.Thread(target=ask, args=("second",))
+    second.start()  # waits: the pool's one worker is busy
+    os.kill(busy, 9)
+    for thread in (first, second):
+        thread.join(timeout=120)  # catches a hang; no speed is asserted
+        assert not thread.is_alive()
+    assert answers["first"] == os.getpid(), "the killed worker's job was drawn in the server"
+    assert answers["second"] not in (busy, os.getpid()), "the waiting job got a new worker"
 
 
 def test_drawing_in_the_server_is_one_thread_at_a_time():

@@ -59,7 +59,7 @@ class FitRun:
     schedule: str
     batches: MiniBatches | None
     intercept: bool
-    problem_key: tuple = ()  # the arguments of _problem: which data set this run is on
+    problem_key: tuple  # the arguments of _problem: which data set this run is on
 
     def design(self) -> np.ndarray:
         x = self.scaling.apply(self.data.x) if self.scaling else self.data.x
@@ -139,7 +139,7 @@ def fit_run(
     )
 
 
-_FIRST_COPIES: OrderedDict[tuple, FitRun] = OrderedDict()  # as many data sets as _problem
+_FIRST_COPIES: OrderedDict[tuple, tuple] = OrderedDict()  # as many data sets as _problem
 
 
 def on_first_copy(run: FitRun) -> FitRun:
@@ -148,13 +148,14 @@ def on_first_copy(run: FitRun) -> FitRun:
     The static layers' caches key on the data set by identity (it is 1.6 MB of
     points); a run pickled to a drawing worker arrives with a new copy each time.
     """
-    first = _FIRST_COPIES.setdefault(run.problem_key, run)
+    first = _FIRST_COPIES.setdefault(run.problem_key, (run.data, run.scaling, run.problem))
     _FIRST_COPIES.move_to_end(run.problem_key)
     while len(_FIRST_COPIES) > _problem.cache_info().maxsize:
         _FIRST_COPIES.popitem(last=False)
-    if first is run or first.data is run.data:
+    data, scaling, problem = first
+    if data is run.data:
         return run
-    return replace(run, data=first.data, scaling=first.scaling, problem=first.problem)
+    return replace(run, data=data, scaling=scaling, problem=problem)
 
 
 def fit_png(draw, run: FitRun, **kwargs):

@@ -24,12 +24,17 @@ import os
 import pickle
 import queue
 import threading
+import traceback
 from collections.abc import Callable
 from typing import Any
 
 from gd_core import budget
 
 LOCK = threading.RLock()  # one matplotlib drawing at a time in this process
+
+
+class DrawingError(RuntimeError):
+    """A drawing job raised in its worker (a bug); str(err) holds the worker's traceback."""
 
 
 def _cores() -> int:
@@ -60,13 +65,9 @@ def _serve(conn) -> None:
             return
         try:
             job, args, kwargs = pickle.loads(request)  # from our own server
-            reply = ("ok", job(*args, **kwargs))
-        except Exception as error:  # noqa: BLE001 - a bug of the job: raised in the server
-            reply = ("error", error)
-        try:
-            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as error:  # noqa: BLE001
-            data = pickle.dumps(("error", RuntimeError(f"unpicklable result: {error!r}")))
+            data = pickle.dumps(("ok", job(*args, **kwargs)), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a bug of the job: raised in the server, with this text
+            data = pickle.dumps(("error", traceback.format_exc()))
         conn.send_bytes(data)
 
 
@@ -86,27 +87,32 @@ class _Worker:
         ours, theirs = context.Pipe()
         self.conn = ours
         self.process = context.Process(target=_serve, args=(theirs,), daemon=True, name=NAME)
-        self.process.start()
-        theirs.close()
-        if not ours.poll(budget.START_TIMEOUT) or ours.recv_bytes() != b"ready":
+        try:
+            self.process.start()
+            theirs.close()
+            ready = ours.poll(budget.START_TIMEOUT) and ours.recv_bytes() == b"ready"
+        except BaseException:  # noqa: BLE001 - it died starting (an import, memory): no worker
+            ready = False
+        if not ready:
             self.kill()
             raise OSError("a drawing worker did not start")
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.join(timeout=10)
+        if self.process.pid is not None:
+            self.process.kill()
+            self.process.join(timeout=10)
         self.conn.close()
 
-    def call(self, request: bytes):
+    def call(self, request: bytes) -> tuple[str, Any]:
+        """("ok", result) or ("error", traceback text); EOFError or OSError if it died."""
         self.conn.send_bytes(request)
-        status, payload = pickle.loads(self.conn.recv_bytes())  # from our own worker
-        if status == "error":
-            raise payload
-        return payload
+        return pickle.loads(self.conn.recv_bytes())  # from our own worker
 
 
 class _Pool:
     """Up to ``size`` workers, started on first use; a job waits for a free one."""
+
+    WAIT = 0.05  # seconds between looks for a free worker, or a slot to start one in
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -115,29 +121,37 @@ class _Pool:
         self._started = 0
 
     def _start(self) -> _Worker | None:
-        """A new worker if fewer than ``size`` are running, else None."""
+        """A new worker if fewer than ``size`` are running, else None; OSError if it fails."""
         with self._lock:
             if self._started >= self.size:
                 return None
             self._started += 1
         try:
             return _Worker()
-        except OSError:
+        except BaseException:
             with self._lock:
                 self._started -= 1
             raise
 
     def _take(self) -> _Worker:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
-        return self._start() or self._idle.get()
+        """An idle worker, or a new one; else wait, and start one if a worker is lost meanwhile."""
+        while True:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                pass
+            worker = self._start()
+            if worker is not None:
+                return worker
+            try:
+                return self._idle.get(timeout=self.WAIT)
+            except queue.Empty:
+                continue
 
     def _lose(self, worker: _Worker) -> None:
         worker.kill()
         with self._lock:
-            self._started -= 1  # the next job starts a replacement
+            self._started -= 1  # a waiting or the next job starts a replacement
 
     def draw(self, job: Callable, args: tuple, kwargs: dict) -> Any:
         request = pickle.dumps((job, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
@@ -146,15 +160,17 @@ class _Pool:
         except OSError:  # could not start one (no fork server here, no memory)
             return _in_server(job, args, kwargs)
         try:
-            result = worker.call(request)
+            status, payload = worker.call(request)
         except (EOFError, OSError, pickle.UnpicklingError):  # the worker died mid-job
             self._lose(worker)
             return _in_server(job, args, kwargs)
-        except BaseException:
-            self._idle.put(worker)  # the job raised; the worker is fine
+        except BaseException:  # interrupted mid-reply: its pipe can't be trusted again
+            self._lose(worker)
             raise
         self._idle.put(worker)
-        return result
+        if status == "error":
+            raise DrawingError(payload)
+        return payload
 
     def warm_up(self) -> None:
         """Start the missing workers now, in the background, before a visitor needs one."""
