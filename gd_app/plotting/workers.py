@@ -184,18 +184,6 @@ class _Pool:
 
         threading.Thread(target=start, name="gd-draw-warm-up", daemon=True).start()
 
-    def pids(self) -> list[int]:
-        """The idle workers' process ids (for tests)."""
-        workers = []
-        while True:
-            try:
-                workers.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        for worker in workers:
-            self._idle.put(worker)
-        return [worker.process.pid for worker in workers]
-
 
 def _in_server(job: Callable, args: tuple, kwargs: dict) -> Any:
     with LOCK:
