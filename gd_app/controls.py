@@ -1,7 +1,7 @@
 """Every control's public key, range and default, in one place.
 
 Keys are public: they are the URL parameters of a shared link. Ranges bound
-the work of one rerun; defaults are the seeds' values.
+the work of one rerun; defaults are the classic examples' values.
 """
 
 from __future__ import annotations
@@ -123,8 +123,7 @@ ONE_PARAMETER = (
         0.1,
         8.0,
         0.05,
-        help="Step size: θ1 := θ1 − α·dJ/dθ1. Reaches past 1.3·α_crit for every m, so "
-        "divergence can always be shown.",
+        help="How far each step goes: θ1 := θ1 − α·dJ/dθ1.",
     ),
     Control("theta1", "start θ1", 0.0, -0.2, 1.2, 0.05, help="The initial guess for θ1."),
     *_data_controls(),
@@ -151,8 +150,7 @@ TWO_PARAMETERS = (
         ALPHA_VALUES[-1],
         kind="select",
         options=ALPHA_VALUES,
-        help="Step size: θj := θj − α·∂J/∂θj. Every value with two significant digits from "
-        "0.00001 to 3, so it spans 0.01·α_crit to 1.3·α_crit for any data range.",
+        help="How far each step goes: θj := θj − α·∂J/∂θj.",
     ),
     Control("theta0_true", "true θ0 (intercept)", 2.0, -4.0, 4.0, 0.1),
     Control("theta1_true", "true θ1 (slope)", 2.0, -4.0, 4.0, 0.1),
@@ -210,7 +208,7 @@ SYMBOLIC = (
         1.0,
         kind="select",
         options=PRECISIONS,
-        help="Stop after the first step |x_new − x_old| smaller than this (the seed's rule). "
+        help="Stop after the first step |x_new − x_old| smaller than this. "
         "− and + move by factors of ten.",
     ),
     Control(
@@ -244,6 +242,18 @@ SPEED = Control(
     1,
     help="How many iterates ▶ Play shows per second; slower frames are dropped, not queued.",
 )
+
+
+def allowed_values(control: Control) -> tuple[float, ...]:
+    """Every value a slider or select slider can take (its grid), low to high."""
+    if control.kind == "select":
+        return tuple(control.options)
+    count = round((control.high - control.low) / control.step)
+    return tuple(round(control.low + k * control.step, 10) for k in range(count + 1))
+
+
+def control(controls: tuple[Control, ...], key: str) -> Control:
+    return next(c for c in controls if c.key == key)
 
 
 def defaults(controls: tuple[Control, ...]) -> dict:

@@ -231,7 +231,7 @@ def animation_panel(
 
 def _make_gif(hook: Hooks, params: dict, theme: str, speed: int, rows: int, progress) -> bytes:
     return animation.build_gif(
-        lambda step: hook.picture(step=step, theme=theme, **params).png,
+        lambda step: hook.picture(step=step, theme=theme, **params).whole_png(),
         rows,
         theme=theme,
         speed=speed,

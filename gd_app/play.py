@@ -36,6 +36,7 @@ import pandas as pd
 import streamlit as st
 
 from gd_app.controls import SPEED, STEP
+from gd_app.tables import key_first
 
 # Button keys: not URL parameters (only bound widgets are).
 PLAY, BACK, FORWARD = "play", "step_back", "step_forward"
@@ -150,6 +151,7 @@ def player(
         show_picture(picture)
         if table is not None:
             marked_row(table, step, column_config)
+        _speed()
         state.shown = step
         state.frame_end = time.monotonic() if state.playing else None
 
@@ -182,9 +184,11 @@ def _hold(state: Playback, last: int) -> None:
 
 
 def _controls(page: str, step: int, last: int, state: Playback) -> None:
-    """◀ ▶/⏸ ▶ over the figure, where the eyes are; the speed beside the scrubber."""
-    back, play, forward, where = st.columns([1, 1, 1, 3], gap="small", vertical_alignment="center")
-    back.button(
+    """◀ ▶/⏸ ▶ over the figure, where the eyes are, in one row on a phone too."""
+    # A row that wraps only what does not fit: the three buttons stay side by side
+    # on a phone, where columns would stack them.
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.button(
         "Back",
         key=BACK,
         icon=":material/skip_previous:",
@@ -192,9 +196,8 @@ def _controls(page: str, step: int, last: int, state: Playback) -> None:
         on_click=_move,
         args=(page, -1, last),
         disabled=step <= 0,
-        width="stretch",
     )
-    play.button(
+    row.button(
         "Pause" if state.advancing else "Play",
         key=PLAY,
         icon=":material/pause:" if state.advancing else ":material/play_arrow:",
@@ -203,9 +206,8 @@ def _controls(page: str, step: int, last: int, state: Playback) -> None:
         args=(page, last),
         disabled=last < 1,
         type="primary",
-        width="stretch",
     )
-    forward.button(
+    row.button(
         "Next",
         key=FORWARD,
         icon=":material/skip_next:",
@@ -213,24 +215,27 @@ def _controls(page: str, step: int, last: int, state: Playback) -> None:
         on_click=_move,
         args=(page, 1, last),
         disabled=step >= last,
-        width="stretch",
     )
-    where.markdown(
-        f":small[Iterate {step} of {last}" + (" · playing" if state.advancing else "") + "]"
+    row.markdown(
+        f":small[Iterate {step} of {last}" + (" · playing" if state.advancing else "") + "]",
+        width="content",
     )
-    with st.sidebar:
-        st.slider(
-            SPEED.label,
-            SPEED.low,
-            SPEED.high,
-            SPEED.default,
-            SPEED.step,
-            key=SPEED.key,
-            help=SPEED.help,
-            bind="query-params",
-        )
     if not state.playing:
-        state.speed = int(st.session_state[SPEED.key])
+        state.speed = int(st.session_state.get(SPEED.key, SPEED.default))
+
+
+def _speed() -> None:
+    """The play speed, under the figure and its row (in the page: the sidebar is a drawer)."""
+    st.slider(
+        SPEED.label,
+        SPEED.low,
+        SPEED.high,
+        SPEED.default,
+        SPEED.step,
+        key=SPEED.key,
+        help=SPEED.help,
+        bind="query-params",
+    )
 
 
 # ---------------------------------------------------------------- the marked row
@@ -238,7 +243,8 @@ def marked_row(table: pd.DataFrame, step: int, column_config: dict) -> None:
     """The highlighted iterate's row, in the history table's labels and number formats."""
     row = table.iloc[min(max(step, 0), len(table) - 1)]
     cells = {}
-    for column, value in row.items():
+    for column in key_first(table.columns):
+        value = row[column]
         config: Any = column_config.get(column) or {}
         label = config.get("label") or column
         fmt = (config.get("type_config") or {}).get("format")

@@ -19,6 +19,18 @@ class StepVerdicts:
     statuses: tuple[str, ...]
 
 
+# What a narrow screen shows first: the iteration, the parameters, the cost and how the
+# step went; the other columns follow (scrolled to, on a phone).
+KEY_COLUMNS = ("iteration", "theta0_std", "theta1_std", "theta0", "theta1", "x", "J", "f")
+
+
+def key_first(columns) -> list[str]:
+    """``columns`` in display order: the key ones (and ``status``) first, then the rest."""
+    columns = list(columns)
+    first = [c for c in columns if c in KEY_COLUMNS] + [c for c in columns if c == "status"]
+    return first + [c for c in columns if c not in first]
+
+
 def step_verdicts(errors: np.ndarray, *, floor: float = 0.0) -> StepVerdicts:
     """Ratios and statuses of the error rows; errors up to ``floor`` count as converged."""
     ratios = contraction_ratios(errors)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -14,8 +16,9 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from gd_app import export, play
 from gd_app.controls import MAX_FORMULA, SPEED, STEP, Control
-from gd_app.demos.common import Demo, Picture
+from gd_app.demos.common import Demo, Picture, Suggestion
 from gd_app.plotting.common import THEMES
+from gd_app.tables import key_first
 
 
 def escape_markdown(text: str) -> str:
@@ -62,8 +65,8 @@ def nearest_option(control: Control, raw: str | None):
     return min(control.options, key=lambda v: abs(math.log10(v) - math.log10(number)))
 
 
-def _widget(control: Control):
-    common = dict(key=control.key, help=control.help or None, bind="query-params")
+def _widget(control: Control, *, help: bool = True):
+    common = dict(key=control.key, help=(help and control.help) or None, bind="query-params")
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
     if control.kind == "select":  # the link carries the value as the slider spells it
@@ -93,33 +96,147 @@ def _widget(control: Control):
 
 @dataclass(frozen=True)
 class Sidebar:
-    """The controls' values by key, and the empty slot under the learning-rate slider."""
+    """The controls' values by key, and the empty slot under the learning-rate slider
+    (with the slider's help, when that is written there instead of behind an icon)."""
 
     values: dict
     alpha_note: Any
+    alpha_help: str = ""
 
 
-def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
+MORE_SETTINGS = "More settings"
+MOVED_MOST = ("alpha", "N")  # the fit pages' controls in the page, above the figure
+
+
+# Two fixes for keyboard users, on every page. A collapsed sidebar (a phone's
+# closed drawer) is moved off screen but stays in the Tab order, so focus would
+# vanish into it: hidden, it is skipped. And every focused control gets a ring
+# in the theme's primary colour, whatever Streamlit's own styles do.
+APP_STYLE = """<style>
+section[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
+:focus-visible, [data-testid="stSlider"] [role="slider"]:has(input:focus-visible) {
+  outline: 3px solid var(--st-primary-color, #0068C9) !important; outline-offset: 2px;
+}
+</style>"""
+
+
+def app_style() -> None:
+    """The app's few style rules (:data:`APP_STYLE`); the entry point calls it once per run."""
+    st.html(APP_STYLE)
+
+
+def sidebar(
+    controls: tuple[Control, ...], page: str, *, main: tuple[str, ...] = (), check=None
+) -> Sidebar:
     """One bound widget per control; a link's values the widgets refused are reported once.
 
-    Under the learning-rate slider it leaves a slot that :func:`show_results`
-    fills with the run's learning-rate limits, once they are known.
+    The controls named in ``main`` (the ones a student moves most) go in the page,
+    above the figure, in that order: on a phone the sidebar is a drawer that would
+    cover the figure, and with the keyboard they come right after the page links.
+    The others follow them, folded under :data:`MORE_SETTINGS` (one Tab stop until
+    opened). Without ``main`` every control is in the sidebar. Under the learning-rate
+    slider it leaves a slot that
+    :func:`show_results` fills with the run's learning-rate limits, once they are known.
+
+    ``check(values)`` returns the values with combinations no widget can refuse
+    replaced (x_low ≥ x_high), and why. Replaced values are put in their widgets,
+    and so in the link, by one more run, and the reasons shown then.
     """
+    replaced, reasons = st.session_state.pop(f"_replaced_{page}", ({}, ()))
+    for key, value in replaced.items():
+        # Set again before its widget, on a run after the one that refused the value:
+        # Streamlit then writes it into the link too.
+        st.session_state[key] = value
+    for icon, reason in reasons:
+        st.warning(escape_markdown(reason), icon=icon)
     raw = {c.key: st.query_params.get(c.key) for c in controls}
-    _snap_select_values_from_link(page, controls, raw)
-    values, alpha_note = {}, None
-    with st.sidebar:
-        for control in controls:
-            values[control.key] = _widget(control)
-            if control.key == "alpha":
-                alpha_note = st.empty()
+    snapped = _snap_select_values_from_link(page, controls, raw)
+    values, alpha_note, alpha_help = {}, None, ""
+    first = sorted((c for c in controls if c.key in main), key=lambda c: main.index(c.key))
+    rest = [c for c in controls if c.key not in main]
+    if first:
+        for column, control in zip(st.columns(len(first)), first, strict=True):
+            with column:
+                # α's help is written under it, not behind a help icon: one Tab stop
+                # less before it, and read on a phone without a tooltip.
+                quiet = control.key == "alpha"
+                values[control.key] = _widget(control, help=not quiet)
+                if quiet:
+                    alpha_note, alpha_help = st.empty(), control.help
+                    alpha_note.markdown(f":small[{escape_markdown(alpha_help)}]")
+        with st.expander(MORE_SETTINGS):
+            for control in rest:
+                values[control.key] = _widget(control)
+    else:
+        with st.sidebar:
+            for control in rest:
+                values[control.key] = _widget(control)
+                if control.key == "alpha":
+                    alpha_note = st.empty()
+    values = {c.key: values[c.key] for c in controls}  # the controls' own order
+    _replace(page, controls, raw, values, snapped, check)
+    _rewrite_link(replaced, controls)
     _report_refused_link_values(
-        page, "controls", [(c, raw[c.key], values[c.key]) for c in controls]
+        page,
+        "controls",
+        [(c, raw[c.key], values[c.key]) for c in controls if c.key not in replaced],
     )
-    return Sidebar(values, alpha_note)
+    return Sidebar(values, alpha_note, alpha_help)
 
 
-def _snap_select_values_from_link(page: str, controls, raw: dict) -> None:
+def _replace(page: str, controls, raw: dict, values: dict, snapped: list[str], check) -> None:
+    """Rerun once with refused values replaced, so that widgets and link show what is used.
+
+    Two kinds: a link's number off a select slider's grid (``snapped``: it starts at
+    the nearest allowed value, but Streamlit drops it from the link), and a
+    combination ``check`` refuses. The messages naming both values come with the rerun.
+    """
+    replacing, reasons = {}, []
+    for control in controls:
+        if control.key in snapped:
+            replacing[control.key] = values[control.key]
+            message = refused_link_value(control, raw[control.key], values[control.key])
+            reasons.append((":material/link:", message))
+    if check is not None:
+        checked, messages = check(values)
+        replacing |= {k: v for k, v in checked.items() if v != values[k]}
+        reasons += [(":material/block:", message) for message in messages]
+    if replacing:
+        st.session_state[f"_replaced_{page}"] = (replacing, tuple(r for r in reasons if r[1]))
+        st.rerun()
+
+
+def _rewrite_link(keys, controls) -> None:
+    """Write the values now in the widgets ``keys`` into the page's link.
+
+    Streamlit writes a bound widget's value into the link when the visitor moves
+    it, but not when the app sets it on a run it started itself (st.rerun), and
+    it refuses ``st.query_params[key] = …`` for a bound key. So this uses the
+    binding's own writer, ``QueryParams.set_corrected_value`` (Streamlit-internal,
+    checked against the pinned 1.67.0; tests/test_e2e_a11y.py guards it): the link
+    then reopens what the page shows. A default value leaves the link, as
+    Streamlit does itself.
+    """
+    if not keys:
+        return
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    state = get_session_state()._state
+    defaults = {c.key: c.default for c in controls}
+    for key in keys:
+        widget = state._key_id_mapper.get_id_from_key(key)
+        metadata = state._new_widget_state.widget_metadata.get(widget)
+        if metadata is None:
+            continue
+        value = state[widget]
+        if value == defaults.get(key):
+            state.query_params.remove_param(key)
+        else:
+            serialized = metadata.serializer(value)
+            state.query_params.set_corrected_value(key, serialized, metadata.value_type)
+
+
+def _snap_select_values_from_link(page: str, controls, raw: dict) -> list[str]:
     """On a page's first run, hand a select slider the option a link's number means.
 
     A select slider takes a link value only as spelled by its options ("1", not
@@ -128,7 +245,8 @@ def _snap_select_values_from_link(page: str, controls, raw: dict) -> None:
     nearest allowed value, which :func:`refused_link_value` then reports.
     """
     if f"_link_checked_{page}_controls" in st.session_state:
-        return
+        return []
+    snapped = []
     for control in controls:
         value = raw.get(control.key)
         if control.kind != "select" or value is None:
@@ -138,6 +256,8 @@ def _snap_select_values_from_link(page: str, controls, raw: dict) -> None:
         nearest = nearest_option(control, value)
         if nearest is not None:
             st.session_state[control.key] = nearest
+            snapped.append(control.key)
+    return snapped
 
 
 def _report_refused_link_values(page: str, part: str, checks: list) -> None:
@@ -234,23 +354,30 @@ def step_slider(rows: int, page: str, *, disabled: bool = False) -> int:
         # then, so link and page agree; Streamlit would not write a clamped
         # value back into the link.
         st.session_state[STEP.key] = STEP.default
-    with st.sidebar:
-        # No explicit value: it starts at min_value (0, the default) and so stays
-        # free to be set through session state above without a warning.
-        step = st.slider(
-            STEP.label,
-            0,
-            last,
-            key=STEP.key,
-            help=STEP.help,
-            bind="query-params",
-            disabled=disabled,  # while playing: see gd_app/play.py
-        )
+    # In the page, above the figure (not in the sidebar's drawer). No explicit value:
+    # it starts at min_value (0, the default) and so stays free to be set through
+    # session state above without a warning.
+    step = st.slider(
+        STEP.label,
+        0,
+        last,
+        key=STEP.key,
+        help=STEP.help,
+        bind="query-params",
+        disabled=disabled,  # while playing: see gd_app/play.py
+    )
     _report_refused_link_values(page, "step", [(replace(STEP, high=last), raw, step)])
     return step
 
 
-def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page: str) -> None:
+def show_results(
+    demo: Demo,
+    draw,
+    controls: Sidebar,
+    column_config: dict,
+    page: str,
+    suggestions: tuple[Suggestion, ...] = (),
+) -> None:
     """The part every demo page shares: verdicts, scrubber and play with the figure,
     metrics, history table, downloads.
 
@@ -260,9 +387,12 @@ def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page:
     if demo.alpha_note and controls.alpha_note is not None:
         # Small text in the body colour: st.caption's grey on the sidebar's grey
         # fails WCAG AA contrast (3.8:1, axe-core's color-contrast rule).
-        controls.alpha_note.markdown(f":small[{escape_markdown(demo.alpha_note)}]")
-    show_verdicts(demo)
+        note = " · ".join(filter(None, (controls.alpha_help, demo.alpha_note)))
+        controls.alpha_note.markdown(f":small[{escape_markdown(note)}]")
+    # The figure right under the controls that move it (on a phone too), then why.
     show_player(len(demo.table), draw, controls.values, page, demo.table, column_config)
+    show_verdicts(demo)
+    show_suggestions(suggestions)
     show_metrics(demo)
     show_table(demo.table, column_config)
     show_downloads(page, controls.values, rows=len(demo.table))
@@ -324,6 +454,27 @@ def show_verdicts(demo: Demo) -> None:
         st.caption(escape_markdown(note))
 
 
+def show_suggestions(suggestions) -> None:
+    """Each "try …" as a link that sets every value it needs, and what it will show."""
+    if not suggestions:
+        return
+    st.markdown("**Try**")
+    for suggestion in suggestions:
+        # A plain link, opened as a new visit: every value comes from it (an in-app
+        # page link to the page on screen would keep this session's other settings).
+        st.markdown(
+            f'<a href="{html.escape(suggestion_url(suggestion))}" target="_self">'
+            f"{html.escape(suggestion.label)}</a>: {escape_markdown(suggestion.why)}",
+            unsafe_allow_html=True,
+        )
+
+
+def suggestion_url(suggestion: Suggestion) -> str:
+    """The suggestion as a link relative to this page: ``page_name?key=value&…``."""
+    path = suggestion.page.removeprefix("pages/").removesuffix(".py")
+    return f"{path}?{urlencode(suggestion.values)}"
+
+
 METRICS_PER_ROW = 4  # more side by side would cut numbers such as 0.000173944 short
 
 
@@ -336,14 +487,20 @@ def show_metrics(demo: Demo) -> None:
 
 
 def show_picture(picture: Picture) -> None:
-    # PNG at its own width: Streamlit then sends our bytes as they are, instead
-    # of decoding, shrinking and re-encoding them as JPEG on every rerun; the
-    # browser fits the image to the column.
-    st.image(picture.png, alt=picture.alt, width=picture.width, output_format="PNG")
+    """The figure's panels, each its own image in a column: side by side on a wide
+    screen, one under the other below Streamlit's column breakpoint (a phone)."""
+    panels = picture.panels
+    places = st.columns(len(panels), gap="small") if len(panels) > 1 else [st.container()]
+    for place, panel in zip(places, panels, strict=True):
+        # PNG at its own width: Streamlit then sends our bytes as they are, instead
+        # of decoding, shrinking and re-encoding them as JPEG on every rerun; the
+        # browser fits the image to the column.
+        place.image(panel.png, alt=panel.alt, width=panel.width, output_format="PNG")
 
 
 def show_table(table: pd.DataFrame, column_config: dict) -> None:
-    """The whole history; formats come from ``column_config``.
+    """The whole history; formats come from ``column_config``, the key columns first
+    (:func:`gd_app.tables.key_first`), so a phone shows them without scrolling.
 
     It does not change with the scrubber, so play never sends it again: the
     highlighted iterate's row is shown under the figure instead.
@@ -351,6 +508,7 @@ def show_table(table: pd.DataFrame, column_config: dict) -> None:
     st.dataframe(
         table,
         column_config=column_config,
+        column_order=key_first(table.columns),
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(table), 420),

@@ -1,4 +1,4 @@
-"""One-parameter fit (seed 000, first demo): h(x) = θ1·x fitted to y = 0.5·x."""
+"""One-parameter fit: h(x) = θ1·x fitted to y = 0.5·x."""
 
 import streamlit as st
 
@@ -6,20 +6,17 @@ from gd_app import demos, ui
 from gd_app.controls import ONE_PARAMETER
 
 ui.run_through_navigation()
-st.title("Fitting one parameter")
+st.title("Fitting one parameter", anchor=False)
 st.markdown(
     "The hypothesis is a line through the origin, $h_\\theta(x) = \\theta_1 x$, fitted to points on "
     "$y = 0.5x$. Each step moves $\\theta_1$ downhill on the cost $J(\\theta_1)$ by "
-    "$\\alpha\\,\\partial J/\\partial\\theta_1$. Move the sliders in the sidebar: a large "
-    "learning rate $\\alpha$ overshoots, and above $\\alpha_{crit}$ the steps run away. "
-    "Mini-batches and learning-rate schedules are at the bottom of the sidebar."
+    "$\\alpha\\,\\partial J/\\partial\\theta_1$. Move the learning rate $\\alpha$ below: a "
+    "large one overshoots, and above $\\alpha_{crit}$ the steps run away. The start, the data, "
+    "mini-batches and learning-rate schedules are under *More settings* in the sidebar."
 )
 
-controls = ui.sidebar(ONE_PARAMETER, page="one_parameter")
-values, refused = demos.refusals(controls.values)
-for message in refused:
-    st.warning(ui.escape_markdown(message), icon=":material/block:")
-controls = ui.Sidebar(values, controls.alpha_note)
+controls = ui.sidebar(ONE_PARAMETER, page="one_parameter", main=ui.MOVED_MOST, check=demos.refusals)
+values = controls.values
 demo = demos.one_parameter(**values)
 ui.show_results(
     demo,

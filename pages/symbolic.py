@@ -1,4 +1,4 @@
-"""Symbolic f(x) (seed 004): SymPy differentiates f, gradient descent walks down it."""
+"""Symbolic f(x): SymPy differentiates f, gradient descent walks down it."""
 
 import streamlit as st
 
@@ -7,14 +7,14 @@ from gd_app.controls import SYMBOLIC
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 
 ui.run_through_navigation()
-st.title("Minimising any f(x)")
+st.title("Minimising any f(x)", anchor=False)
 st.markdown(
     "Type a function of $x$. SymPy differentiates it, then the loop repeats three steps: "
     "**predict** (the current guess $x$), **calculate the error** (the slope $f'(x)$), and "
     "**learn** ($x := x - \\alpha f'(x)$), until a step is smaller than the precision."
 )
 
-controls = ui.sidebar(SYMBOLIC, page="symbolic")
+controls = ui.sidebar(SYMBOLIC, page="symbolic", main=("f", "alpha"))
 try:
     demo = demos.symbolic(**controls.values)
 except ExpressionError as error:

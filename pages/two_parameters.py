@@ -1,4 +1,4 @@
-"""Two-parameter fit (seed 000, second demo): h(x) = θ0 + θ1·x."""
+"""Two-parameter fit: h(x) = θ0 + θ1·x."""
 
 import streamlit as st
 
@@ -6,21 +6,20 @@ from gd_app import demos, ui
 from gd_app.controls import TWO_PARAMETERS
 
 ui.run_through_navigation()
-st.title("Fitting two parameters")
+st.title("Fitting two parameters", anchor=False)
 st.markdown(
     "Now the line has an intercept too, $h_\\theta(x) = \\theta_0 + \\theta_1 x$, so the cost "
     "$J(\\theta_0, \\theta_1)$ is a bowl, drawn as a colour map with contour lines and the two "
     "eigenvectors of its Hessian $X^TX/m$. Each arrow is one step "
     "$\\theta_j := \\theta_j - \\alpha\\,\\partial J/\\partial\\theta_j$. Move the data far from "
-    "$x = 0$ (say $x$ from 9 to 11) and the bowl becomes a narrow valley that the steps zig-zag "
-    "across; *standardize x* turns it back into a round bowl."
+    "$x = 0$ and the bowl becomes a narrow valley that the steps zig-zag across; "
+    "*standardize x* turns it back into a round bowl: the links under the figure set both up."
 )
 
-controls = ui.sidebar(TWO_PARAMETERS, page="two_parameters")
-values, refused = demos.refusals(controls.values)
-for message in refused:
-    st.warning(ui.escape_markdown(message), icon=":material/block:")
-controls = ui.Sidebar(values, controls.alpha_note)
+controls = ui.sidebar(
+    TWO_PARAMETERS, page="two_parameters", main=ui.MOVED_MOST, check=demos.refusals
+)
+values = controls.values
 demo = demos.two_parameters(**values)
 
 columns = {
@@ -49,7 +48,14 @@ for name, label in (
     columns[f"step_{name}"] = ui.number(
         f"Δ{label}", "%.6g", f"The step into this row along {label} (None on row 0)."
     )
-ui.show_results(demo, demos.two_parameters_picture, controls, columns, page="two_parameters")
+ui.show_results(
+    demo,
+    demos.two_parameters_picture,
+    controls,
+    columns,
+    page="two_parameters",
+    suggestions=demos.TWO_PARAMETER_SUGGESTIONS,
+)
 st.caption(
     f"The run {demo.stop}. Data: m = {values['m']} points on x from {values['x_low']:g} to "
     f"{values['x_high']:g}, noise {values['noise']:g}."

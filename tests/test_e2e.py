@@ -303,8 +303,18 @@ def act(page: Page, action: Callable[[], object], timeout: float = 30) -> None:
     )
 
 
+def reveal(page: Page, key: str) -> None:
+    """Open the folded section (*More settings*) that holds control ``key``, if it is closed."""
+    summary = page.locator(f"details:not([open]):has(.st-key-{key}) > summary")
+    if summary.count():
+        summary.first.click()
+        page.locator(f".st-key-{key}").first.wait_for(state="visible")
+
+
 def slider(page: Page, key: str):
-    return page.locator(f'[data-testid="stSidebar"] .st-key-{key} input[type="range"]')
+    """The slider ``key``: α, N and the scrubber are in the page, the rest under More settings."""
+    reveal(page, key)
+    return page.locator(f'[data-testid="stApp"] .st-key-{key} input[type="range"]')
 
 
 def slider_value(page: Page, key: str) -> float:
@@ -312,10 +322,10 @@ def slider_value(page: Page, key: str) -> float:
 
     (The two-parameter page's α is a select slider: its input holds the option's index.)
     """
+    value = float(slider(page, key).input_value())  # first: it opens a folded section
     shown = page.locator(
-        f'[data-testid="stSidebar"] .st-key-{key} [data-testid="stSliderThumbValue"]'
+        f'[data-testid="stApp"] .st-key-{key} [data-testid="stSliderThumbValue"]'
     ).inner_text()
-    value = float(slider(page, key).input_value())
     if key == "alpha" and urlsplit(page.url).path == "/two_parameters":
         value = ALPHA_VALUES[int(value)]
     assert float(shown) == pytest.approx(value), (key, shown, value)
@@ -363,16 +373,20 @@ def query(page: Page) -> dict[str, str]:
 
 
 def figure(page: Page) -> tuple[str, str]:
-    """The one figure's (src, alt); it must have loaded and be described."""
+    """The figure's (src, alt), its panels' joined by spaces; each panel must have loaded
+    and be described."""
     images = page.locator('[data-testid="stMain"] [data-testid="stImage"] img')
-    assert images.count() == 1
-    image = images.first
-    page.wait_for_function(
-        "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
-    )
-    src, alt = image.get_attribute("src"), image.get_attribute("alt")
-    assert src and alt and alt.strip(), "the figure needs a source and alt text"
-    return src, alt
+    assert 1 <= images.count() <= 2  # the fit pages draw two panels, each its own image
+    sources, alts = [], []
+    for image in images.all():
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        src, alt = image.get_attribute("src"), image.get_attribute("alt")
+        assert src and alt and alt.strip(), "every panel needs a source and alt text"
+        sources.append(src)
+        alts.append(alt)
+    return " ".join(sources), " ".join(alts)
 
 
 def assert_result_block(page: Page, want: list[tuple[str, str]]) -> None:
@@ -624,7 +638,7 @@ def json_values(pairs: list[tuple[str, str]]) -> str:
 SLIDERS_JS_KEYS = ("alpha", "N", "step", "theta0_start", "theta1_start")
 SLIDERS_JS = """() => Object.fromEntries(['alpha', 'N', 'step', 'theta0_start', 'theta1_start']
   .map(k => [k, document.querySelector(
-      `[data-testid="stSidebar"] .st-key-${k} input[type="range"]`)])
+      `[data-testid="stApp"] .st-key-${k} input[type="range"]`)])
   .filter(([, e]) => e)
   .map(([k, e]) => [k, [Number(e.value), Number(e.min), Number(e.max)]]))"""
 

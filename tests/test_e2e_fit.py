@@ -23,6 +23,7 @@ from test_e2e import (  # noqa: F401 (fixtures)
     open_page,
     page,
     query,
+    reveal,
     server,
     slider_value,
     two_parameters,
@@ -71,8 +72,9 @@ def test_zig_zag_and_its_cure(server, page):
     screenshot(page, "fit_zigzag")
 
     # The cure: standardize x with the toggle; the link keeps it.
-    toggle = page.locator('[data-testid="stSidebar"] .st-key-standardize input')
-    act(page, lambda: page.locator('[data-testid="stSidebar"] .st-key-standardize label').click())
+    reveal(page, "standardize")
+    toggle = page.locator('[data-testid="stApp"] .st-key-standardize input')
+    act(page, lambda: page.locator('[data-testid="stApp"] .st-key-standardize label').click())
     assert toggle.is_checked()
     assert query(page)["standardize"] == "true"
     assert_result_block(page, two_parameters(**zig, standardize=True))
@@ -98,7 +100,8 @@ def test_mini_batch_fan_and_schedule(server, page):
     screenshot(page, "fit_minibatch")
 
     # Pick a schedule in the select box: the link carries its exact name.
-    box = page.locator('[data-testid="stSidebar"] .st-key-schedule input')
+    reveal(page, "schedule")
+    box = page.locator('[data-testid="stApp"] .st-key-schedule input')
     act(page, lambda: (box.click(), box.fill("inverse_time"), box.press("Enter")))
     assert query(page)["schedule"] == "inverse_time"
     assert_result_block(page, two_parameters(**params, schedule="inverse_time"))

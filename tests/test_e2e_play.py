@@ -36,9 +36,7 @@ METRIC = '[data-testid="stMetric"]'
 
 
 def step_value(page) -> int:
-    return int(
-        page.locator('[data-testid="stSidebar"] .st-key-step input[type="range"]').input_value()
-    )
+    return int(page.locator('[data-testid="stApp"] .st-key-step input[type="range"]').input_value())
 
 
 def button(page, key: str):
@@ -83,7 +81,7 @@ def test_play_advances_step_and_picture_then_stops_and_stops_ticking(server, new
     button(page, "play").click()
     page.wait_for_function(
         """() => Number(document.querySelector(
-            '[data-testid="stSidebar"] .st-key-step input[type="range"]').value) >= 2""",
+            '[data-testid="stApp"] .st-key-step input[type="range"]').value) >= 2""",
         timeout=60_000,
     )
     page.wait_for_function(
@@ -95,7 +93,7 @@ def test_play_advances_step_and_picture_then_stops_and_stops_ticking(server, new
     # It plays to the last iterate and stops there by itself.
     page.wait_for_function(
         f"""() => Number(document.querySelector(
-            '[data-testid="stSidebar"] .st-key-step input[type="range"]').value) === {last}
+            '[data-testid="stApp"] .st-key-step input[type="range"]').value) === {last}
             && [...document.querySelectorAll('[data-testid="stMain"] .st-key-play button')]
                .some(b => b.innerText.includes('Play'))""",
         timeout=120_000,
@@ -123,7 +121,7 @@ def test_pause_holds_the_iterate_and_step_buttons_move_it(server, new_context):
     button(page, "play").click()
     page.wait_for_function(
         """() => Number(document.querySelector(
-            '[data-testid="stSidebar"] .st-key-step input[type="range"]').value) >= 2""",
+            '[data-testid="stApp"] .st-key-step input[type="range"]').value) >= 2""",
         timeout=60_000,
     )
     button(page, "play").click()  # pause
@@ -145,7 +143,7 @@ def test_pause_holds_the_iterate_and_step_buttons_move_it(server, new_context):
 
     button(page, "step_forward").click()
     page.wait_for_function(
-        f'() => Number(document.querySelector(\'[data-testid="stSidebar"] .st-key-step '
+        f'() => Number(document.querySelector(\'[data-testid="stApp"] .st-key-step '
         f'input[type="range"]\').value) === {held + 1}',
         timeout=30_000,
     )
@@ -157,7 +155,7 @@ def test_pause_holds_the_iterate_and_step_buttons_move_it(server, new_context):
     )
     button(page, "step_back").click()
     page.wait_for_function(
-        f'() => Number(document.querySelector(\'[data-testid="stSidebar"] .st-key-step '
+        f'() => Number(document.querySelector(\'[data-testid="stApp"] .st-key-step '
         f'input[type="range"]\').value) === {held}',
         timeout=30_000,
     )

@@ -58,7 +58,7 @@ def test_fast_route_has_the_one_figure_routes_pixels(page, theme):
     hook = export.hooks(page)
     run = params(page, {"noise": 0.5} if page != "symbolic" else {})
     for step in (0, 3):
-        fast = rgb(hook.picture(step=step, theme=theme, **run).png)
+        fast = rgb(hook.picture(step=step, theme=theme, **run).whole_png())
         whole = pixels(hook.figure(step=step, theme=theme, **run))[..., :3]
         np.testing.assert_array_equal(fast, whole)
 
@@ -67,12 +67,15 @@ def test_fast_route_has_the_one_figure_routes_pixels(page, theme):
 def test_dark_figures_are_dark_light_ones_light_and_rcparams_untouched(page):
     before = dict(mpl.rcParams)
     hook = export.hooks(page)
-    light = rgb(hook.picture(step=1, theme="light", **PAGES[page]).png).mean(axis=2)
-    dark = rgb(hook.picture(step=1, theme="dark", **PAGES[page]).png).mean(axis=2)
+    light = rgb(hook.picture(step=1, theme="light", **PAGES[page]).whole_png()).mean(axis=2)
+    dark = rgb(hook.picture(step=1, theme="dark", **PAGES[page]).whole_png()).mean(axis=2)
     assert light.mean() > 170 and np.median(light) == 255
     assert dark.mean() < 80
     background = tuple(int(DARK_BACKGROUND[i : i + 2], 16) for i in (1, 3, 5))
-    assert tuple(rgb(hook.picture(step=1, theme="dark", **PAGES[page]).png)[2, 2]) == background
+    assert (
+        tuple(rgb(hook.picture(step=1, theme="dark", **PAGES[page]).whole_png())[2, 2])
+        == background
+    )
     # Text is legible: the dark figure has light pixels (labels, ticks) as well.
     assert (dark > 200).mean() > 0.002
     assert dict(mpl.rcParams) == before, "figures must not change global rcParams"
@@ -179,7 +182,10 @@ def test_gif_has_the_promised_frames(rows, frames):
 def test_gif_of_a_real_run_shows_each_iterate():
     hook, run = export.hooks("one_parameter"), dict(PAGES["one_parameter"], N=6)
     gif = animation.build_gif(
-        lambda step: hook.picture(step=step, theme="dark", **run).png, 6, theme="dark", speed=2
+        lambda step: hook.picture(step=step, theme="dark", **run).whole_png(),
+        6,
+        theme="dark",
+        speed=2,
     )
     image = Image.open(io.BytesIO(gif))
     assert image.n_frames == 6 and image.size[0] == animation.GIF_WIDTH

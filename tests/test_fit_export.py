@@ -77,6 +77,6 @@ def test_the_one_figure_route_draws_the_screen_s_pixels(page, changes):
     screen = getattr(demos, f"{name}_picture")(step=7, **params)
     fig = getattr(fit_export, f"{name}_figure")(step=7, **params)
     drawn = np.asarray(pixels(fig))[..., :3].astype(int)
-    shown = np.asarray(Image.open(io.BytesIO(screen.png)).convert("RGB")).astype(int)
+    shown = np.asarray(Image.open(io.BytesIO(screen.whole_png())).convert("RGB")).astype(int)
     assert drawn.shape == shown.shape
     assert np.mean(np.abs(drawn - shown) > 8) < 0.002  # antialiasing at edges only

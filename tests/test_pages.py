@@ -30,7 +30,9 @@ def table(at):
 
 def assert_healthy(at):
     assert not at.exception, [e.message for e in at.exception]
-    assert len(at.get("image")) == 1
+    # One image per panel: the fit pages' cost and data panels, the symbolic page's figure.
+    assert len(at.get("image")) in (1, 2)
+    assert all(image.proto.imgs[0].alt for image in at.get("image")), "every panel needs alt text"
     assert len(at.dataframe) == 1
     assert len(at.metric) >= 3
 
@@ -57,7 +59,7 @@ def test_one_parameter_table_is_the_seed_theta1_values():
     assert [m.label for m in at.metric] == ["final θ1", "final cost J", "steps taken"]
     assert at.metric[0].value == f"{seed_thetas[-1]:.6g}"
     assert "α = 1.15 < α_crit = 5.43: converges monotonically" in plain(at.info[0].value)
-    assert any("α_crit = 5.43" in plain(c.value) for c in at.sidebar.markdown), "beside α"
+    assert any("α_crit = 5.43" in plain(c.value) for c in at.main.markdown), "under α"
 
 
 def test_two_parameter_table_is_the_seed_theta_list():

@@ -26,7 +26,7 @@ def test_zig_zag_link_shows_kappa_bound_and_eigen_line():
     assert metric(at, "steps to within 1e-6") == "not in 14"
     info = plain(at.info[0].value)
     assert "κ = λmax/λmin = 2.789e+04" in info and "at most 227,058 steps" in info
-    assert any("α_crit = 0.0197" in plain(c.value) for c in at.sidebar.markdown)
+    assert any("α_crit = 0.0197" in plain(c.value) for c in at.main.markdown)
 
 
 def test_standardize_toggle_gives_kappa_one_and_both_units():

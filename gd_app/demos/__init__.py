@@ -3,6 +3,7 @@
 from gd_app.demos.common import Demo, Metric, Picture
 from gd_app.demos.fit import refusals
 from gd_app.demos.fit_one import one_parameter, one_parameter_picture
+from gd_app.demos.fit_two import SUGGESTIONS as TWO_PARAMETER_SUGGESTIONS
 from gd_app.demos.fit_two import two_parameters, two_parameters_picture
 from gd_app.demos.symbolic import symbolic, symbolic_picture
 from gd_app.plotting import workers
@@ -13,6 +14,7 @@ __all__ = [
     "Demo",
     "Metric",
     "Picture",
+    "TWO_PARAMETER_SUGGESTIONS",
     "one_parameter",
     "one_parameter_picture",
     "refusals",

@@ -9,18 +9,20 @@ one per thing, each bounded (no ``st.cache_data`` layer on top):
   ``symbolic._symbolic_run``; a page's Demo (table, sentences) and its picture
   both read this one run object, and the Demo, cheap to build from it, is not cached;
 * the picture: ``cache_by_name`` on each ``*_picture`` (one PNG per entry);
-* the static figure layer: ``plotting.fit._static_layer`` (4 layers of 8 MB).
+* the static figure layer: ``plotting.fit.static_pixels`` (8 layers of 3.3 MB).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from PIL import Image
 
 from gd_app.tables import StepVerdicts
 from gd_core.analysis import run_verdict
@@ -38,11 +40,53 @@ class Metric:
 
 @dataclass(frozen=True)
 class Picture:
-    """A rendered figure (PNG bytes, ``width`` pixels wide) and its alt text."""
+    """A rendered figure (PNG bytes, ``width`` pixels wide) and its alt text.
+
+    ``beside`` holds further panels of the same figure, each its own image: a page
+    shows them in columns after this one, which stack on a narrow screen.
+    """
 
     png: bytes
     alt: str
     width: int
+    beside: tuple[Picture, ...] = ()
+
+    @classmethod
+    def of_panels(cls, panels, alts) -> Picture:
+        """One picture from (png, width) panels and their alt texts, left to right."""
+        first, *rest = (cls(png=p[0], alt=a, width=p[1]) for p, a in zip(panels, alts, strict=True))
+        return replace(first, beside=tuple(rest))
+
+    @property
+    def panels(self) -> tuple[Picture, ...]:
+        return (replace(self, beside=()), *self.beside)
+
+    def whole_png(self) -> bytes:
+        """Every panel side by side in one PNG (an animation's frame), tops aligned."""
+        if not self.beside:
+            return self.png
+        images = [Image.open(io.BytesIO(p.png)).convert("RGB") for p in self.panels]
+        height = max(image.height for image in images)
+        canvas = Image.new(
+            "RGB", (sum(i.width for i in images), height), images[0].getpixel((0, 0))
+        )
+        left = 0
+        for image in images:
+            canvas.paste(image, (left, 0))
+            left += image.width
+        buffer = io.BytesIO()
+        canvas.save(buffer, format="PNG", compress_level=1)
+        return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Something to try, as a link that sets every value it needs on ``page``."""
+
+    label: str  # the link's text: what it sets
+    why: str  # what the student will see
+    page: str  # the page's script, e.g. "pages/two_parameters.py"
+    values: tuple[tuple[str, str], ...]  # (key, value as a link spells it)
 
 
 @dataclass(frozen=True)

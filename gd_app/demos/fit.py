@@ -23,7 +23,7 @@ from gd_app.demos.common import (
 from gd_app.plotting import fit as plotting
 from gd_app.tables import StepVerdicts, fit_history, step_verdicts
 from gd_core.analysis import AT_MINIMUM, distinct, learning_rates, rate_verdict
-from gd_core.conditioning import RAISED, cost_statuses, distances
+from gd_core.conditioning import RAISED, contraction, cost_statuses, distances
 from gd_core.descent import StopReason, Trajectory
 from gd_core.linear import (
     LeastSquares,
@@ -299,13 +299,31 @@ def noise_line(run: FitRun) -> str:
     )
 
 
-def _alpha_note(rates, alpha: float) -> str:
+def fastest_on_grid(rates, grid) -> float:
+    """The α of the control's ``grid`` whose steps shrink the error fastest: the least
+    ρ = max|1 − αλ|. ρ falls then rises in α, so it is a neighbour of α_opt, and since
+    ρ ≥ 1 from α_crit on, it is below α_crit whenever any grid value is."""
+    grid = np.asarray(grid, dtype=float)
+    i = int(np.searchsorted(grid, rates.optimal))
+    near = grid[max(i - 1, 0) : i + 1]
+    return float(min(near, key=lambda a: contraction(rates.eigenvalues, a)))
+
+
+def _alpha_note(rates, alpha: float, grid=()) -> str:
     best = "one step" if len(rates.eigenvalues) == 1 else "fastest"
     critical = distinct(rates.critical, alpha)[0]
-    return (
+    optimal = distinct(rates.optimal, rates.critical)[0]  # never reads as α_crit itself
+    if len(critical) < len(distinct(rates.critical, rates.optimal)[0]):
+        critical = distinct(rates.critical, rates.optimal)[0]
+    note = (
         f"α_crit = {critical} (diverges above) · no overshoot up to "
-        f"{rates.monotone_limit:.3g} · {best} at {rates.optimal:.3g}"
+        f"{rates.monotone_limit:.3g} · {best} at {optimal}"
     )
+    if len(grid):
+        on_grid = fastest_on_grid(rates, grid)
+        if not math.isclose(on_grid, rates.optimal, rel_tol=1e-9):
+            note += f" (on this slider: α = {on_grid:g})"
+    return note
 
 
 def _rates_line(run: FitRun, alpha: float, rates) -> str:
@@ -381,6 +399,7 @@ def fit_demo(
     notes: tuple[str, ...] = (),
     original: np.ndarray | None = None,
     rates_extra: str = "",
+    alpha_grid=(),
 ) -> Demo:
     problem, trajectory = run.problem, run.trajectory
     rates = learning_rates(problem.hessian)
@@ -428,7 +447,7 @@ def fit_demo(
         metrics=shown,
         **summary,
         rates=" ".join(filter(None, (_rates_line(run, alpha, rates), rates_extra))),
-        alpha_note=_alpha_note(rates, alpha),
+        alpha_note=_alpha_note(rates, alpha, alpha_grid),
         notes=extra
         + notes
         + _offscreen_note(trajectory.params, box)

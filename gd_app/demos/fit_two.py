@@ -1,15 +1,17 @@
-"""View model of the two-parameter fit (seed 000, second demo), with the data range,
+"""View model of the two-parameter fit, with the data range,
 standardization and the conditioning that decides how fast descent goes."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from gd_app.controls import ALPHA_VALUES
 from gd_app.demos.common import (
     PICTURES,
     Demo,
     Metric,
     Picture,
+    Suggestion,
     cache_by_name,
     highlighted_row,
 )
@@ -70,6 +72,36 @@ def _two_run(
     )
 
 
+# The page's "try" suggestions: each link sets every value its scenario needs.
+# α = 0.018 is below α_crit ≈ 0.0197 of data on [9, 11] for any m (λmax ≈ 101.4),
+# and above 1/λmax ≈ 0.0099, so each step overshoots across the valley and comes back.
+ZIG_ZAG = (
+    ("x_low", "9"),
+    ("x_high", "11"),
+    ("standardize", "false"),
+    ("alpha", "0.018"),
+    ("N", "30"),
+    ("batch", "0"),
+    ("schedule", "constant"),
+)
+SUGGESTIONS = (
+    Suggestion(
+        "Data from x = 9 to 11, α = 0.018",
+        "far from x = 0 the bowl becomes a narrow valley, and the steps jump from side to "
+        "side across it.",
+        "pages/two_parameters.py",
+        ZIG_ZAG,
+    ),
+    Suggestion(
+        "The same data, standardized, α = 0.7",
+        "standardizing x makes the bowl round again, and the steps head straight for the minimum.",
+        "pages/two_parameters.py",
+        tuple((k, v) for k, v in ZIG_ZAG if k not in ("standardize", "alpha", "N"))
+        + (("standardize", "true"), ("alpha", "0.7"), ("N", "15")),
+    ),
+)
+
+
 def conditioning(run: FitRun, alpha: float) -> tuple[tuple[Metric, ...], str]:
     """κ, and the steps to come within 1e-6 of θ*: bound from ρ beside the run's own count."""
     shape = curvature(run.problem.hessian)
@@ -117,7 +149,7 @@ def conditioning(run: FitRun, alpha: float) -> tuple[tuple[Metric, ...], str]:
 
 
 def two_parameters(**params) -> Demo:
-    """Seed 000, second demo: fit h = θ0 + θ1·x to y = θ0_true + θ1_true·x (+ noise)."""
+    """Fit h = θ0 + θ1·x to y = θ0_true + θ1_true·x (+ noise)."""
     run = _two_run(**params)
     metrics, line = conditioning(run, params["alpha"])
     view = plotting_two.two_parameter_view(run)
@@ -141,6 +173,7 @@ def two_parameters(**params) -> Demo:
         notes=notes,
         original=original,
         rates_extra=line,
+        alpha_grid=ALPHA_VALUES,
     )
 
 
@@ -160,19 +193,24 @@ def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> 
         if run.scaling
         else "(θ0, θ1), equal scales"
     )
-    alt = (
-        f"Left: {points_text(data, f'y = {theta0_true:g} + {theta1_true:g}x')} with "
-        f"{lines_text(trajectory)}, the last y = {line[0]:.3g} + {line[1]:.3g}x. Right: a colour "
-        f"map of the full-batch cost over {coords}, with elliptical contours and the Hessian's "
-        f"two eigenvectors at θ*; arrows step from ({start[0]:.3g}, {start[1]:.3g}) to "
-        f"({t0:.3g}, {t1:.3g})."
+    data_alt = (
+        f"Data and fit: {points_text(data, f'y = {theta0_true:g} + {theta1_true:g}x')} with "
+        f"{lines_text(trajectory)}, the last y = {line[0]:.3g} + {line[1]:.3g}x."
+    )
+    if run.schedule != "constant":
+        data_alt += " An inset plots the learning rate α_k of each step."
+    map_alt = (
+        f"Cost function: a colour map of the full-batch cost over {coords}, with elliptical "
+        f"contours and the Hessian's two eigenvectors at θ*; arrows step from "
+        f"({start[0]:.3g}, {start[1]:.3g}) to ({t0:.3g}, {t1:.3g})."
     )
     highlight = highlighted_row(step, trajectory)
     if run.batches is not None and highlight > 0:
-        alt += f" Thin arrows fan out from iterate {highlight - 1}: the per-example steps whose mean is step {highlight}."
-    if run.schedule != "constant":
-        alt += " An inset plots the learning rate α_k of each step."
-    png, width = workers.draw(
+        map_alt += (
+            f" Thin arrows fan out from iterate {highlight - 1}: the per-example steps whose "
+            f"mean is step {highlight}; an inset shows them magnified."
+        )
+    panels = workers.draw(
         fit_png, plotting_two.two_parameter_png, run, highlight=highlight, theme=theme
     )
-    return Picture(png=png, alt=alt, width=width)
+    return Picture.of_panels(panels, (map_alt, data_alt))

@@ -240,17 +240,21 @@ def axes(fig: Figure, rects, *, bare: bool):
 # Making a figure's Axes is about two thirds of drawing the dynamic layer
 # (ticks, spines and axis objects that bare Axes never show), so the fast
 # route keeps a few dynamic figures and empties their Axes for the next picture.
-SPARE_FIGURES = 2  # per figure size, each with a 2000 x 960 RGBA buffer (8 MB)
+SPARE_FIGURES = 2  # per figure size and kind, each with its RGBA buffer (3 to 8 MB)
 _SPARES: dict[tuple, list[Figure]] = {}
 _SPARES_LOCK = threading.Lock()
 _BARE_AXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @contextlib.contextmanager
-def dynamic_figure(size: tuple[float, float]):
-    """A transparent figure for a dynamic layer, taken from the spares and given back."""
+def dynamic_figure(size: tuple[float, float], kind: str = ""):
+    """A transparent figure for a dynamic layer, taken from the spares and given back.
+
+    Spares are kept per size and ``kind`` (a panel's name): panels of one size but other
+    Axes never share a figure.
+    """
     with _SPARES_LOCK:
-        spares = _SPARES.setdefault(tuple(size), [])
+        spares = _SPARES.setdefault((tuple(size), kind), [])
         fig = spares.pop() if spares else new_figure(size, transparent=True)
     try:
         yield fig

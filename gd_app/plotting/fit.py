@@ -13,6 +13,7 @@ layer over the cached static pixels. Both give the same picture.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,7 +43,7 @@ from gd_app.plotting.common import (
 from gd_core.linear import LeastSquares, LineData
 
 MAX_SCATTER = 400  # data points drawn; a larger data set is drawn as an even sample
-STATIC_CACHE = 4  # static layers kept, each 8 MB of RGBA pixels (2000 x 960 x 4 bytes)
+STATIC_CACHE = 8  # static layers kept, each 3.3 MB of RGBA pixels (900 x 900 x 4 bytes)
 
 
 # ---------------------------------------------------------------- views
@@ -89,7 +90,7 @@ def modes(run) -> tuple[str, ...]:
     )
 
 
-INSET = (0.04, 0.66, 0.42, 0.28)  # the α_k inset, in data-panel axes fractions
+INSET = (0.16, 0.64, 0.5, 0.27)  # the α_k inset, in data-panel axes fractions (ticks inside)
 
 
 def alpha_inset(ax, run, highlight: int, critical: float) -> None:
@@ -104,11 +105,11 @@ def alpha_inset(ax, run, highlight: int, critical: float) -> None:
     top = max(float(alphas.max()) if len(alphas) else 1.0, 1e-300)
     if critical <= 1.6 * top:
         inset.axhline(critical, ls="--", c="k", lw=1)
-        inset.text(len(alphas) - 1, critical, " α_crit", va="bottom", ha="right", fontsize=6)
+        inset.text(len(alphas) - 1, critical, " α_crit", va="bottom", ha="right", fontsize=MIN_FONT)
     inset.set_ylim(0, 1.15 * max(top, critical if critical <= 1.6 * top else 0))
     inset.set_xlim(-0.5, max(len(alphas) - 0.5, 0.5))
-    inset.tick_params(labelsize=6, length=2, pad=1)
-    inset.set_title(f"α_k ({run.schedule}) over step k", fontsize=7, pad=2)
+    inset.tick_params(labelsize=MIN_FONT, length=2, pad=1)
+    inset.set_title(f"α_k ({run.schedule}) over step k", fontsize=MIN_FONT, pad=2)
 
 
 def _sample(data: LineData) -> tuple[np.ndarray, np.ndarray]:
@@ -173,13 +174,79 @@ def fit_line_indices(n: int) -> np.ndarray:
     return np.unique(np.concatenate([[0], sample]))
 
 
+# ---------------------------------------------------------------- panels
+# Each panel is its own image, so the page can put them in columns that stack on a
+# phone. PANEL_WIDTH inches at DPI 200 is 900 px: in a phone's 358 px column that is
+# 1.1 px per point, so text of 9 pt and more reads at 10 px or more.
+PANEL_WIDTH, PANEL_HEIGHT = 4.5, 4.5  # whole pixels at 200 and 300 dpi, exact in binary
+MIN_FONT = 9  # points: nothing on a panel is written smaller
+DATA_RECT = (0.15, 0.35, 0.8, 0.58)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One image of a page's figure: its size, and how to draw its two layers."""
+
+    name: str
+    size: tuple[float, float]
+    static: Callable  # static(fig, data, problem, view): axes, labels, legend, data
+    dynamic: Callable  # dynamic(fig, run, view, highlight): what the run draws on it
+
+
+def _data_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
+    (ax,) = axes(fig, (DATA_RECT,), bare=False)
+    _data_panel_static(ax, data, view)
+
+
+def _data_dynamic(fig, run, view, highlight):
+    (ax,) = axes(fig, (DATA_RECT,), bare=True)
+    if "schedule" in view.mode:
+        alpha_inset(ax, run, highlight, critical_alpha(run.problem))
+    params = run.trajectory.params
+    lines = run.scaling.to_original(params) if run.scaling else params
+    _data_panel_dynamic(ax, run.data, lines, view, highlight, intercept=run.intercept)
+
+
+def critical_alpha(problem: LeastSquares) -> float:
+    return 2.0 / float(np.linalg.eigvalsh(problem.hessian)[-1])
+
+
+DATA = Panel("data", (PANEL_WIDTH, PANEL_HEIGHT), _data_static, _data_dynamic)
+
+
+def panel_png(panel: Panel, run, view: View, highlight: int, theme: str) -> Rendered:
+    """One panel: a fresh dynamic layer drawn over its cached static pixels."""
+    with dynamic_figure(panel.size, panel.name) as fig:
+        panel.dynamic(fig, run, view, highlight)
+        static = static_pixels(panel.static, panel.size, run.data, run.problem, view, theme)
+        return draw_over(static, apply_theme(fig, theme))
+
+
+def panel_figure(panel: Panel, run, view: View, highlight: int, theme: str) -> Figure:
+    """One panel drawn whole on one Figure: the same picture as :func:`panel_png`."""
+    fig = new_figure(panel.size)
+    panel.static(fig, run.data, run.problem, view)
+    panel.dynamic(fig, run, view, highlight)
+    return apply_theme(fig, theme)
+
+
+def whole_figure(panels, run, view: View, highlight: int, theme: str) -> Figure:
+    """Every panel side by side on one Figure (the downloads): each panel is a subfigure
+    the size of its own image, drawn by the same functions."""
+    fig = new_figure((sum(p.size[0] for p in panels), max(p.size[1] for p in panels)))
+    subfigures = fig.subfigures(1, len(panels), width_ratios=[p.size[0] for p in panels])
+    for panel, sub in zip(panels, np.atleast_1d(subfigures), strict=True):
+        panel.static(sub, run.data, run.problem, view)
+        panel.dynamic(sub, run, view, highlight)
+    return apply_theme(fig, theme)
+
+
 # ---------------------------------------------------------------- one parameter
-ONE_SIZE = (8.4, 4.8)  # 1680x960 px: at least the seed's 1260x939 both ways
-ONE_RECTS = ((0.1, 0.25, 0.375, 0.68), (0.585, 0.25, 0.385, 0.68))
+COST_RECT = (0.17, 0.35, 0.78, 0.58)
 
 
 def one_parameter_view(run) -> View:
-    """Limits of the 1D figure: the seed's θ1 ∈ [−0.2, 1.2], zoomed out to hold the iterates."""
+    """Limits of the 1D figure: θ1 ∈ [−0.2, 1.2], zoomed out to hold the iterates."""
     data, problem, trajectory = run.data, run.problem, run.trajectory
     lo, hi = _zoom_to_fit(
         np.concatenate([trajectory.params[:, 0], problem.solution, [data.theta_true[1]]]),
@@ -198,14 +265,14 @@ def one_parameter_view(run) -> View:
     )
 
 
-def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
-    left, right = axes(fig, ONE_RECTS, bare=False)
-    _data_panel_static(left, data, view)
+def _cost_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
+    (right,) = axes(fig, (COST_RECT,), bare=False)
     grid = np.linspace(*view.theta1, 300)
     right.plot(grid, problem.cost(grid[:, None]), "k")
     handles = [
         Line2D([], [], c="k", label="J(θ₁)"),
         marker("iterates", "o", BLUE),
+        Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps, in order"),
         marker("final θ₁", "o", ORANGE, ms=9),
         highlight_handle(),
         marker("true θ₁", "*", GREEN, ms=12),
@@ -220,17 +287,42 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     legend_below(right, handles, ncol=2)
 
 
-def _one_dynamic(fig, run, view, highlight):
+def step_arrows(ax, points: np.ndarray, **kwargs) -> None:
+    """An arrow from each iterate to the next (``points`` is (n, 2) in data coordinates)."""
+    finite = np.all(np.isfinite(points), axis=1)
+    tails, heads = points[:-1], points[1:]
+    keep = finite[:-1] & finite[1:]
+    if not keep.any():
+        return
+    tails, deltas = tails[keep], (heads - tails)[keep]
+    ax.quiver(
+        tails[:, 0],
+        tails[:, 1],
+        deltas[:, 0],
+        deltas[:, 1],
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        **kwargs,
+    )
+
+
+def _cost_dynamic(fig, run, view, highlight):
     data, problem, trajectory = run.data, run.problem, run.trajectory
-    left, right = axes(fig, ONE_RECTS, bare=True)
-    if "schedule" in view.mode:
-        alpha_inset(left, run, highlight, 2.0 / float(problem.hessian[0, 0]))
-    _data_panel_dynamic(left, data, trajectory.params, view, highlight, intercept=False)
+    (right,) = axes(fig, (COST_RECT,), bare=True)
     theta1, cost = trajectory.params[:, 0], trajectory.values
     right.set_xlim(*view.theta1)
     right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
-    if "batch" in view.mode:  # the noisy path, in order, over the full-batch cost
-        right.plot(theta1, cost, "-", c=BLUE, lw=0.8, alpha=0.5, zorder=2)
+    # The order of the steps: an arrow from each iterate to the next, as on the map.
+    with np.errstate(all="ignore"):
+        step_arrows(
+            right,
+            np.column_stack([theta1, cost])[: MAX_ARROWS + 1],
+            color=VERMILLION,
+            width=0.005,
+            alpha=0.8,
+            zorder=2,
+        )
     right.scatter(theta1, cost, s=40, lw=0, c=BLUE, zorder=3)
     right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=11, zorder=5)
     ring(right, theta1[highlight], cost[highlight], zorder=6)
@@ -241,13 +333,14 @@ def _one_dynamic(fig, run, view, highlight):
         right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
 
 
+MAX_ARROWS = 1000  # every step of the longest run
+COST = Panel("cost", (PANEL_WIDTH, PANEL_HEIGHT), _cost_static, _cost_dynamic)
+ONE_PANELS = (COST, DATA)  # the cost first: on a phone it comes right under α
+
+
 def one_parameter_figure(run, *, highlight: int, theme: str = "light") -> Figure:
-    """Seed 000, first demo: data with fit lines; J(θ1) with the iterates on it."""
-    view = one_parameter_view(run)
-    fig = new_figure(ONE_SIZE)
-    _one_static(fig, run.data, run.problem, view)
-    _one_dynamic(fig, run, view, highlight)
-    return apply_theme(fig, theme)
+    """Both panels on one Figure: J(θ1) with the iterates on it; data with fit lines."""
+    return whole_figure(ONE_PANELS, run, one_parameter_view(run), highlight, theme)
 
 
 # ---------------------------------------------------------------- layered PNGs
@@ -260,10 +353,7 @@ def static_pixels(draw, size, data: LineData, problem: LeastSquares, view: View,
     return background(apply_theme(fig, theme))
 
 
-def one_parameter_png(run, *, highlight: int, theme: str = "light") -> Rendered:
-    """The same picture as :func:`one_parameter_figure`, static layer from the cache."""
+def one_parameter_png(run, *, highlight: int, theme: str = "light") -> tuple[Rendered, ...]:
+    """Each panel of :func:`one_parameter_figure` as its own image, static layers cached."""
     view = one_parameter_view(run)
-    with dynamic_figure(ONE_SIZE) as fig:
-        _one_dynamic(fig, run, view, highlight)
-        static = static_pixels(_one_static, ONE_SIZE, run.data, run.problem, view, theme)
-        return draw_over(static, apply_theme(fig, theme))
+    return tuple(panel_png(p, run, view, highlight, theme) for p in ONE_PANELS)

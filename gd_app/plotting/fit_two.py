@@ -2,8 +2,8 @@
 steps, the Hessian's eigenvectors and (with mini-batches) the fan of per-example steps.
 
 Both axes of the map have the same scale, so the eigenvectors' right angle, the contours'
-shape and the steps' directions are true. The window follows θ*: it is the seed's
-[−4, 4] × [−5, 5] (widened to equal scales) about the origin when that holds the start
+shape and the steps' directions are true. The window follows θ*: it is
+[−5, 5] in θ1 (θ0 widened to equal scales) about the origin when that holds the start
 and θ*, else centred on θ*; then doubled until it holds the iterates (at most 64×).
 """
 
@@ -21,35 +21,34 @@ from gd_app.plotting.common import (
     SKY,
     VERMILLION,
     Rendered,
-    apply_theme,
     axes,
-    draw_over,
-    dynamic_figure,
     frozen,
     highlight_handle,
     legend_below,
     marker,
-    new_figure,
     ring,
 )
 from gd_app.plotting.fit import (
+    DATA,
+    MIN_FONT,
+    PANEL_HEIGHT,
+    PANEL_WIDTH,
+    Panel,
     View,
-    _data_panel_dynamic,
-    _data_panel_static,
     _data_ylim,
-    alpha_inset,
     modes,
-    static_pixels,
+    panel_png,
+    whole_figure,
 )
 from gd_core.linear import LeastSquares, LineData
 from gd_core.minibatch import per_example_gradients
 
-TWO_SIZE = (10.0, 4.8)
-TWO_RECTS = ((0.065, 0.25, 0.37, 0.68), (0.52, 0.25, 0.36, 0.68))
-COLORBAR_RECT = (0.895, 0.25, 0.015, 0.68)
-GRID = 101  # the seed's grid
-HALF_THETA1 = 5.0  # the seed's θ1 ∈ [−5, 5]; θ0 gets the same scale
-BOX_RATIO = (TWO_RECTS[1][2] * TWO_SIZE[0]) / (TWO_RECTS[1][3] * TWO_SIZE[1])  # width/height
+MAP_SIZE = (PANEL_WIDTH, PANEL_HEIGHT)
+MAP_RECT = (0.15, 0.35, 0.64, 0.58)
+COLORBAR_RECT = (0.815, 0.35, 0.03, 0.58)
+GRID = 101  # a 101 x 101 grid of J
+HALF_THETA1 = 5.0  # θ1 ∈ [−5, 5] at first; θ0 gets the same scale
+BOX_RATIO = (MAP_RECT[2] * MAP_SIZE[0]) / (MAP_RECT[3] * MAP_SIZE[1])  # width/height
 HALF_THETA0 = HALF_THETA1 * BOX_RATIO
 FAN = 60  # per-example steps drawn at most
 # The fan's magnifying inset, in map-axes fractions: square on screen, upper left.
@@ -123,21 +122,22 @@ def _eigenvectors(ax, problem: LeastSquares, view: View) -> None:
             arrowprops=dict(arrowstyle="<->", color=colour, lw=1.6, shrinkA=0, shrinkB=0),
             zorder=4,
         )
+        right = b[0] > (view.theta0[0] + view.theta0[1]) / 2  # write towards the middle
         ax.annotate(
             f"{name} = {values[j]:.3g}",
             xy=b,
-            xytext=(4, 4),
+            xytext=(-4 if right else 4, 4),
+            ha="right" if right else "left",
             textcoords="offset points",
             color="w",
-            fontsize=8,
+            fontsize=MIN_FONT,
             zorder=4,
             bbox=dict(boxstyle="round,pad=0.15", fc="k", ec="none", alpha=0.55),
         )
 
 
-def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
-    left, right = axes(fig, TWO_RECTS, bare=False)
-    _data_panel_static(left, data, view)
+def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
+    (right,) = axes(fig, (MAP_RECT,), bare=False)
     surface = cost_surface(problem, view)
     image = right.imshow(
         surface.cost,
@@ -152,7 +152,9 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     contours = right.contour(
         surface.theta0, surface.theta1, surface.cost, surface.levels, colors="gray", linewidths=0.8
     )
-    right.clabel(contours, contours.levels[::4], inline=True, fontsize=7, colors="w", fmt="%.3g")
+    right.clabel(
+        contours, contours.levels[::4], inline=True, fontsize=MIN_FONT, colors="w", fmt="%.3g"
+    )
     _eigenvectors(right, problem, view)
     handles = [
         marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2),
@@ -170,8 +172,8 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     prime = "'" if "standardized" in view.mode else ""
     right.set_xlabel(rf"$\theta{prime}_0$" + (" (standardized)" if prime else ""))
     right.set_ylabel(rf"$\theta{prime}_1$" + (" (standardized)" if prime else ""))
-    right.set_title("Cost function (equal axis scales)")
-    legend_below(right, handles, ncol=4)
+    right.set_title("Cost function J(θ₀, θ₁)")
+    legend_below(right, handles, ncol=2)
 
 
 def _arrows(ax, tails, deltas, **kwargs):
@@ -224,28 +226,23 @@ def _fan(ax, run, highlight: int) -> None:
     inset.text(
         0.5,
         0.02,
-        f"step {highlight} magnified ×{zoom:.2g}:\n{len(steps)} per-example steps;\n"
-        "their mean: the step (black, to ×)",
+        f"step {highlight}, ×{zoom:.2g}",
         transform=inset.transAxes,
         ha="center",
         va="bottom",
-        fontsize=6,
+        fontsize=MIN_FONT,
     )
 
 
-def _two_dynamic(fig, run, view, highlight):
-    left, right = axes(fig, TWO_RECTS, bare=True)
+def _map_dynamic(fig, run, view, highlight):
+    (right,) = axes(fig, (MAP_RECT,), bare=True)
     trajectory, problem = run.trajectory, run.problem
     params = trajectory.params
-    lines = run.scaling.to_original(params) if run.scaling else params
-    _data_panel_dynamic(left, run.data, lines, view, highlight, intercept=True)
-    if "schedule" in view.mode:
-        alpha_inset(left, run, highlight, 2.0 / float(np.linalg.eigvalsh(problem.hessian)[-1]))
     right.set_xlim(*view.theta0)
     right.set_ylim(*view.theta1)
     if len(params) > 1:
         _arrows(
-            right, params[:-1], np.diff(params, axis=0), color=VERMILLION, width=0.004, zorder=5
+            right, params[:-1], np.diff(params, axis=0), color=VERMILLION, width=0.006, zorder=5
         )
     if "batch" in view.mode and highlight > 0:
         _fan(right, run, highlight)
@@ -259,19 +256,16 @@ def _two_dynamic(fig, run, view, highlight):
     right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
 
 
+MAP = Panel("map", MAP_SIZE, _map_static, _map_dynamic)
+TWO_PANELS = (MAP, DATA)  # the map first: on a phone it comes right under α
+
+
 def two_parameter_figure(run, *, highlight: int, theme: str = "light") -> Figure:
-    """Seed 000, second demo: data with fit lines; J(θ0, θ1) as a colour map with steps."""
-    view = two_parameter_view(run)
-    fig = new_figure(TWO_SIZE)
-    _two_static(fig, run.data, run.problem, view)
-    _two_dynamic(fig, run, view, highlight)
-    return apply_theme(fig, theme)
+    """Both panels on one Figure: J(θ0, θ1) as a colour map with steps; data with fit lines."""
+    return whole_figure(TWO_PANELS, run, two_parameter_view(run), highlight, theme)
 
 
-def two_parameter_png(run, *, highlight: int, theme: str = "light") -> Rendered:
-    """The same picture as :func:`two_parameter_figure`, static layer from the cache."""
+def two_parameter_png(run, *, highlight: int, theme: str = "light") -> tuple[Rendered, ...]:
+    """Each panel of :func:`two_parameter_figure` as its own image, static layers cached."""
     view = two_parameter_view(run)
-    with dynamic_figure(TWO_SIZE) as fig:
-        _two_dynamic(fig, run, view, highlight)
-        static = static_pixels(_two_static, TWO_SIZE, run.data, run.problem, view, theme)
-        return draw_over(static, apply_theme(fig, theme))
+    return tuple(panel_png(p, run, view, highlight, theme) for p in TWO_PANELS)
