@@ -25,7 +25,8 @@ from gd_core.schedules import scheduled_descent
 
 @dataclass(frozen=True, eq=False)
 class LineData:
-    """Points (x, y), each shape (m,), on y = θ0 + θ1·x plus Gaussian noise.
+    """Points (x, y), each shape (m,): on y = θ0 + θ1·x plus Gaussian noise, or (with
+    ``theta_true`` None) measured data, whose axes ``x_label`` and ``y_label`` name.
 
     Compared and hashed by identity (its arrays are read-only), so a data set
     can key a cache of what is drawn from it.
@@ -33,7 +34,10 @@ class LineData:
 
     x: np.ndarray
     y: np.ndarray
-    theta_true: tuple[float, float]
+    theta_true: tuple[float, float] | None
+    x_label: str = "x"
+    y_label: str = "y"
+    name: str = ""
 
 
 def line_data(

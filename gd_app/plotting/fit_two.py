@@ -87,7 +87,8 @@ def _in_coordinates(run, theta) -> np.ndarray:
 
 def two_parameter_view(run) -> View:
     problem, params = run.problem, run.trajectory.params
-    fixed = np.vstack([params[:1], problem.solution, _in_coordinates(run, run.data.theta_true)])
+    targets = [] if run.data.theta_true is None else [_in_coordinates(run, run.data.theta_true)]
+    fixed = np.vstack([params[:1], problem.solution, *targets])
     half = np.array([HALF_THETA0, HALF_THETA1])
     centre = np.zeros(2)
     if np.any(np.abs(fixed) > 0.9 * half):  # follow θ*: centred between it and the start
@@ -155,7 +156,7 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     right.clabel(contours, contours.levels[::4], inline=True, fontsize=7, colors="w", fmt="%.3g")
     _eigenvectors(right, problem, view)
     handles = [
-        marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2),
+        *([marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2)] if data.theta_true else []),
         marker("iterates", "o", SKY),
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
         marker("final θ", "o", ORANGE, ms=8),
@@ -253,9 +254,10 @@ def _two_dynamic(fig, run, view, highlight):
     right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=8)
     ring(right, *params[highlight], zorder=9)
     # The targets go on top, as rings that show on dark and light colours alike.
-    true = _in_coordinates(run, run.data.theta_true)
-    for colour, width in (("k", 3.5), ("w", 1.8)):
-        right.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
+    if run.data.theta_true is not None:
+        true = _in_coordinates(run, run.data.theta_true)
+        for colour, width in (("k", 3.5), ("w", 1.8)):
+            right.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
     right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
 
 
