@@ -34,8 +34,7 @@ from gd_core.data import (
 POINTS = "points"  # the link key of pasted points
 PASTE, UPLOAD = "paste_text", "upload_file"  # widget keys, not in the link
 X_COLUMN, Y_COLUMN = "x_column", "y_column"
-# Widgets whose range depends on the data: reset when the data set changes.
-DEPENDENT = ("alpha", "theta1", "theta0_start", "theta1_start", "batch")
+DEPENDENT = ("alpha", "theta1", "theta0_start", "theta1_start")  # ranges from the data
 WHAT = {
     "line": "points on a generated line",
     "penguins": "Palmer penguins: flipper length (mm) and body mass (g) of 342 penguins",
@@ -51,11 +50,24 @@ class Source:
 
     data: DataSet | None
     travels: bool = True
+    changed: bool = False  # the visitor picked other data since the last run
 
     def controls(self, controls: tuple[Control, ...], *, intercept: bool):
-        if self.data is None:
-            return controls
-        return data_controls(controls, self.data, intercept=intercept)
+        """The page's controls for this data; a value the new ranges don't hold is dropped, so
+        its widget starts at the new default (a select slider does that by itself)."""
+        if self.data is not None:
+            controls = data_controls(controls, self.data, intercept=intercept)
+        for control in controls:
+            if self.changed and control.key in DEPENDENT:
+                st.session_state[control.key] = control.default
+                continue
+            value = st.session_state.get(control.key)
+            if control.kind in ("slider", "number") and isinstance(value, int | float):
+                if not control.low <= value <= control.high:
+                    del st.session_state[control.key]
+            elif control.kind == "select" and value is not None and value not in control.options:
+                del st.session_state[control.key]
+        return controls
 
     def values(self, controls: tuple[Control, ...], values: dict) -> dict:
         """The sidebar's values, plus what the page's demo needs to run on this data."""
@@ -109,10 +121,22 @@ def choose(page: str, *, intercept: bool) -> Source:
         else:  # nothing given yet: an empty paste or no file
             data = st.session_state.get(good_key)
             travels = data is None or st.session_state.get(f"{good_key}_travels", True)
+            st.info(
+                (
+                    "Paste two columns of numbers, x and y"
+                    if kind == "paste"
+                    else "Upload a CSV file, then choose its x and y columns"
+                )
+                + ". Until then the page runs on "
+                + (
+                    "the generated line." if data is None else f"the last data shown ({data.name})."
+                ),
+                icon=":material/content_paste:" if kind == "paste" else ":material/upload_file:",
+            )
     _keep_link(kind, data, travels)
-    _reset_dependent_on_change(page, data)
+    changed = _changed(page, data)
     _describe(data, intercept=intercept, travels=travels)
-    return Source(data, travels)
+    return Source(data, travels, changed)
 
 
 def _fall_back(good_key: str, message: str):
@@ -137,11 +161,6 @@ def _pasted() -> tuple[DataSet | None, bool]:
         "A header line is optional. Up to 100,000 points.",
     )
     if not text.strip():
-        st.info(
-            "Paste two columns of numbers, x and y. Until then the page runs on the data "
-            "shown before.",
-            icon=":material/content_paste:",
-        )
         return None, True
     data = read_pairs(text)
     return data, len(data) <= MAX_LINK_POINTS
@@ -156,11 +175,6 @@ def _uploaded() -> DataSet | None:
         "naming them. At most 5 MB and 100,000 rows. It stays in memory only.",
     )
     if file is None:
-        st.info(
-            "Upload a CSV file, then choose its x and y columns. Until then the page runs on "
-            "the data shown before.",
-            icon=":material/upload_file:",
-        )
         return None
     raw = file.getvalue()
     if not raw.strip():
@@ -205,16 +219,14 @@ def _keep_link(kind: str, data: DataSet | None, travels: bool) -> None:
         del st.query_params[POINTS]
 
 
-def _reset_dependent_on_change(page: str, data: DataSet | None) -> None:
-    """A new data set brings its own ranges: α and the start go back to its defaults."""
+def _changed(page: str, data: DataSet | None) -> bool:
+    """Whether the data differ from the last run's (α and the start then take the new
+    data's defaults; a link's own values are kept on its first run)."""
     key = f"_data_digest_{page}"
     digest = None if data is None else data.digest
-    if key in st.session_state and st.session_state[key] != digest:
-        for name in DEPENDENT:
-            st.session_state.pop(name, None)
-            if name in st.query_params:
-                del st.query_params[name]
+    changed = key in st.session_state and st.session_state[key] != digest
     st.session_state[key] = digest
+    return changed
 
 
 def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:
@@ -254,7 +266,6 @@ def data_csv(data: DataSet) -> str:
     rows = "\n".join(f"{a!r},{b!r}" for a, b in zip(data.x.tolist(), data.y.tolist(), strict=True))
     header = ",".join('"' + n.replace('"', "'") + '"' for n in (data.x_label, data.y_label))
     return f"{header}\n{rows}\n"
-
 
 
 def caption(source: Source, values: dict) -> str:

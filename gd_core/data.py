@@ -18,7 +18,6 @@ import base64
 import binascii
 import csv
 import hashlib
-import io
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -117,8 +116,11 @@ def _split(text: str) -> list[tuple[int, list[str]]]:
     first = lines[0][1]
     if "," in first or "\t" in first:
         delimiter = "," if "," in first else "\t"
-        reader = csv.reader(io.StringIO("\n".join(line for _, line in lines)), delimiter=delimiter)
-        return [(n, [cell.strip() for cell in cells]) for (n, _), cells in zip(lines, reader)]
+        # One line at a time: a line number is always the line's own, whatever its quotes.
+        return [
+            (n, [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter))])
+            for n, line in lines
+        ]
     return [(n, line.split()) for n, line in lines]
 
 
@@ -135,9 +137,7 @@ def read_table(text: str, what: str = "The file") -> Table:
         raise DataError(f"{what} is empty: give two columns of numbers, x and y.")
     first_line, first = split[0]
     header = not all(_is_number(c) or _NOT_FINITE.fullmatch(c) for c in first)
-    names = tuple(
-        (c or f"column {j}") if header else f"column {j}" for j, c in enumerate(first, 1)
-    )
+    names = tuple((c or f"column {j}") if header else f"column {j}" for j, c in enumerate(first, 1))
     body = split[1:] if header else split
     if len(names) < 2:
         raise DataError(
@@ -145,9 +145,7 @@ def read_table(text: str, what: str = "The file") -> Table:
             "by a comma, a tab or spaces."
         )
     if len(body) > MAX_ROWS:
-        raise DataError(
-            f"{what} has {len(body):,} rows of data; at most {MAX_ROWS:,} are allowed."
-        )
+        raise DataError(f"{what} has {len(body):,} rows of data; at most {MAX_ROWS:,} are allowed.")
     if not body:
         raise DataError(f"{what} has a header but no rows of numbers under it.")
     for n, cells in body:
@@ -203,7 +201,9 @@ def dataset(x, y, *, name: str, x_label: str = "x", y_label: str = "y") -> DataS
     for label, values in ((x_label, x), (y_label, y)):
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
-            raise DataError(f"point {bad[0] + 1} has {label} = {values[bad[0]]}: not a finite number.")
+            raise DataError(
+                f"point {bad[0] + 1} has {label} = {values[bad[0]]}: not a finite number."
+            )
         big = np.flatnonzero(np.abs(values) > MAX_MAGNITUDE)
         if big.size:
             raise DataError(
@@ -257,9 +257,7 @@ def numeric_columns(table: Table, *, limit: int = 1_000) -> tuple[str, ...]:
     """Names of the columns whose first ``limit`` cells are all numbers: the likely x and y."""
     rows = table.rows[:limit]
     return tuple(
-        name
-        for j, name in enumerate(table.names)
-        if all(_is_number(row[j]) for row in rows)
+        name for j, name in enumerate(table.names) if all(_is_number(row[j]) for row in rows)
     )
 
 
@@ -274,8 +272,10 @@ def as_text(data: DataSet) -> str:
     back to the same float64 values."""
     names = (" ".join(n.split()) or "x" for n in (data.x_label, data.y_label))
     head = "\t".join(names)
-    return head + "\n" + "\n".join(
-        f"{_shortest(a)}\t{_shortest(b)}" for a, b in zip(data.x, data.y, strict=True)
+    return (
+        head
+        + "\n"
+        + "\n".join(f"{_shortest(a)}\t{_shortest(b)}" for a, b in zip(data.x, data.y, strict=True))
     )
 
 

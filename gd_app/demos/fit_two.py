@@ -24,7 +24,6 @@ from gd_app.demos.fit import (
 )
 from gd_app.plotting import fit_two as plotting_two
 from gd_app.plotting import workers
-from gd_core.data import DataSet
 from gd_core.conditioning import (
     contraction,
     curvature,
@@ -32,6 +31,7 @@ from gd_core.conditioning import (
     steps_bound,
     steps_observed,
 )
+from gd_core.data import DataSet
 
 
 @cache_by_name(maxsize=16)

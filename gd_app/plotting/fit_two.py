@@ -156,7 +156,11 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     right.clabel(contours, contours.levels[::4], inline=True, fontsize=7, colors="w", fmt="%.3g")
     _eigenvectors(right, problem, view)
     handles = [
-        *([marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2)] if data.theta_true else []),
+        *(
+            [marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2)]
+            if data.theta_true
+            else []
+        ),
         marker("iterates", "o", SKY),
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
         marker("final θ", "o", ORANGE, ms=8),
