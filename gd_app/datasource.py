@@ -235,7 +235,7 @@ def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:
     x, y = data.x, data.y
     st.caption(
         ui.escape_markdown(
-            f"{data.name}: {len(data):,} points; {data.x_label} from {x.min():.4g} to "
+            f"{len(data):,} points; {data.x_label} from {x.min():.4g} to "
             f"{x.max():.4g}, {data.y_label} from {y.min():.4g} to {y.max():.4g}."
         )
     )

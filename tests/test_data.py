@@ -270,3 +270,52 @@ def test_alpha_options_are_the_two_digit_grid():
     assert all(
         math.isclose(b / a, 1, rel_tol=0.11) for a, b in zip(options, options[1:], strict=False)
     )
+
+
+# ---------------------------------------------------------------- downloads carry the data
+@pytest.mark.parametrize(
+    "page, data, changes",
+    [
+        ("one", bundled.penguins(), {"alpha": 1e-5}),
+        ("two", bundled.penguins(), {"alpha": 4.4e-5, "N": 30}),
+        ("two", bundled.penguins(), {"alpha": 1.0, "standardize": True}),
+        ("two", read_pairs("a b\n1 2.5\n2 4.1\n3 6.2\n"), {"alpha": 0.1, "batch": 2, "N": 9}),
+    ],
+)
+def test_script_carries_the_data_and_reproduces_the_csv(page, data, changes, tmp_path):
+    import io
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    from gd_app.controls import defaults
+    from gd_app.data_ranges import hidden_values
+    from gd_app.demos import fit_export
+
+    base = ONE_PARAMETER if page == "one" else TWO_PARAMETERS
+    controls = data_controls(base, data, intercept=page == "two")
+    params = {**hidden_values(base), **defaults(controls), "m": len(data), **changes}
+    name = "one_parameter" if page == "one" else "two_parameters"
+    table = pd.read_csv(io.StringIO(getattr(fit_export, f"{name}_csv")(**params, source=data)))
+    path = tmp_path / "script.py"
+    path.write_text(getattr(fit_export, f"{name}_script")(**params, source=data))
+    done = subprocess.run(
+        [sys.executable, "-I", str(path)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    printed = pd.read_csv(io.StringIO(done.stdout))
+    numeric = [c for c in table.columns if c != "status"]
+    assert list(printed.columns) == numeric and len(printed) == len(table) > 1
+    np.testing.assert_allclose(
+        printed.to_numpy(float), table[numeric].to_numpy(float), rtol=1e-12, atol=0
+    )
+
+
+def test_upload_limit_is_in_the_config_and_the_code():
+    import tomllib
+
+    from gd_core.data import MAX_BYTES
+
+    settings_ = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings_["server"]["maxUploadSize"] == 5 == MAX_BYTES // 1024 // 1024

@@ -120,6 +120,21 @@ def _x_ends(data: LineData) -> np.ndarray:
     return np.array([float(data.x.min()), float(data.x.max())])
 
 
+def unit(label: str) -> str:
+    """The unit a data set's axis label ends with in brackets ("body mass (g)" → "g"), or ""."""
+    label = label.strip()
+    if label.endswith(")") and "(" in label:
+        return label[label.rindex("(") + 1 : -1].strip()
+    return ""
+
+
+def parameter_units(data: LineData) -> tuple[str, str]:
+    """The units of θ0 (y's) and θ1 (y's per x's), as " (g)" and " (g/mm)", or ""."""
+    y, x = unit(data.y_label), unit(data.x_label)
+    slope = f"{y}/{x}" if y and x else (f"{y} per unit of x" if y else (f"1/{x}" if x else ""))
+    return (f" ({y})" if y else "", f" ({slope})" if slope else "")
+
+
 def axis_label(label: str) -> str:
     """``x`` and ``y`` in maths italics; a data set's own names (with units) as written."""
     return rf"${label}$" if label in ("x", "y") else label
@@ -227,7 +242,7 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
         handles.append(marker("best fit θ₁*", "P", "k", ms=9))
     right.set_xlim(*view.theta1)
     right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
-    right.set_xlabel(r"$\theta_1$")
+    right.set_xlabel(r"$\theta_1$" + parameter_units(data)[1])
     right.set_ylabel(r"$J(\theta_1)$")
     right.set_title("Cost function")
     legend_below(right, handles, ncol=2)

@@ -39,6 +39,7 @@ from gd_app.plotting.fit import (
     _data_ylim,
     alpha_inset,
     modes,
+    parameter_units,
     static_pixels,
 )
 from gd_core.linear import LeastSquares, LineData
@@ -173,8 +174,11 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     right.set_xlim(*view.theta0)
     right.set_ylim(*view.theta1)
     prime = "'" if "standardized" in view.mode else ""
-    right.set_xlabel(rf"$\theta{prime}_0$" + (" (standardized)" if prime else ""))
-    right.set_ylabel(rf"$\theta{prime}_1$" + (" (standardized)" if prime else ""))
+    intercept, slope = parameter_units(data)
+    if prime:  # h = θ0′ + θ1′·z with z unitless: both in the units of y
+        slope = intercept
+    right.set_xlabel(rf"$\theta{prime}_0$" + (" (standardized)" if prime else "") + intercept)
+    right.set_ylabel(rf"$\theta{prime}_1$" + (" (standardized)" if prime else "") + slope)
     right.set_title("Cost function (equal axis scales)")
     legend_below(right, handles, ncol=4)
 
