@@ -252,10 +252,8 @@ def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:
         return
     x, y = data.x, data.y
     _note(
-        (
-            f"{len(data):,} points; {data.x_label} from {x.min():.4g} to "
-            f"{x.max():.4g}, {data.y_label} from {y.min():.4g} to {y.max():.4g}."
-        )
+        f"{len(data):,} points; {data.x_label} from {x.min():.4g} to "
+        f"{x.max():.4g}, {data.y_label} from {y.min():.4g} to {y.max():.4g}."
     )
     if not intercept:
         _note(
