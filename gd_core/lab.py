@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from gd_core import lab_analysis as analysis
-from gd_core import optimizers
+from gd_core import lab_records, optimizers
 from gd_core.errors import OutsideDomain
 from gd_core.surface import Surface, compile_surface
 
@@ -54,6 +54,11 @@ METHODS = {
         ("alpha", "beta1", "beta2"),
         ("m_x", "m_y", "v_x", "v_y", "mhat_x", "mhat_y", "vhat_x", "vhat_y"),
     ),
+    # rules that look at f: built on an oracle of f (gd_core.lab_records.rule)
+    **{
+        name: (None, lab_records.HYPER_NAMES[name], lab_records.STATE_NAMES[name])
+        for name in lab_records.LINE_SEARCH
+    },
 }
 GRID = 150  # points per axis of the sampled f
 
@@ -82,6 +87,10 @@ class MethodRun:
     steps_to_tol: int | None
     verdict: str
     sentence: str
+    evals: np.ndarray = None  # (n, 3) cumulative evaluations of f, ∇f and H the rule used
+    notes: tuple[str, ...] = ()  # per row: what the step into it did differently ("" mostly)
+    trials: np.ndarray = None  # (T, 3): row the search led to, x, y of each trial point
+    hessians: np.ndarray = None  # newton: (n, 2, 2) H at each iterate (its local model)
 
     @property
     def n_steps(self) -> int:
@@ -191,8 +200,11 @@ def finish_job(
     )
 
 
-def rule_for(method: str, **hyper: float) -> optimizers.UpdateRule:
+def rule_for(method: str, surface: Surface | None = None, **hyper) -> optimizers.UpdateRule:
     factory, names, _ = METHODS[method]
+    if method in lab_records.LINE_SEARCH:
+        oracle = lab_records.scalar_oracle(surface)
+        return lab_records.rule(method, oracle, record=True, **{n: hyper[n] for n in names})
     return factory(**{name: hyper[name] for name in names})
 
 
@@ -200,7 +212,8 @@ def race(
     surface: Surface, method: str, start: np.ndarray, *, max_steps: int, tol: float, **hyper
 ) -> MethodRun:
     """Run one method from ``start`` until |∇f| < tol, ``max_steps`` updates, or a fault."""
-    rule = rule_for(method, **hyper)
+    rule = rule_for(method, surface, **hyper)
+    searching = method in lab_records.LINE_SEARCH
     theta = np.array(start, dtype=float)
     state = rule.init(theta)
     params, values, grads, states = [], [], [], []
@@ -226,6 +239,8 @@ def race(
                         f"at step {k + 1} the update from {_point(theta)} overflowed "
                         f"({_describe(error)})"
                     ) from None
+                if searching and state.stop[0]:
+                    raise _Fault(lab_records.stop_message(state, k + 1, theta))
                 a, b = theta_next.tolist()
                 if not (math.isfinite(a) and math.isfinite(b)):
                     raise _Fault(f"at step {k + 1} the new point is not finite (overflow)")
@@ -234,16 +249,26 @@ def race(
         except _Fault as error:
             fault = str(error)
     _, _, state_names = METHODS[method]
+    params = np.array(params, dtype=float).reshape(-1, 2)
+    extra = dict(evals=lab_records.first_order_evals(len(states)), trials=np.empty((0, 3)))
+    if searching:
+        rows, evals, notes, trials = lab_records.records(method, states)
+        extra = dict(evals=evals, notes=notes, trials=trials)
+        if method == "newton":
+            extra["hessians"] = np.array([_hessian(surface, p) for p in params]).reshape(-1, 2, 2)
+    else:
+        rows = _state_rows(method, states, hyper, len(state_names))
     return _judged(
         surface,
         method,
-        np.array(params, dtype=float).reshape(-1, 2),
+        params,
         np.array(values, dtype=float),
         np.array(grads, dtype=float).reshape(-1, 2),
         state_names,
-        _state_rows(method, states, hyper, len(state_names)),
+        rows,
         converged=converged,
         fault=fault,
+        **extra,
     )
 
 
@@ -293,7 +318,7 @@ def _state_rows(method: str, states: list, hyper: dict, width: int) -> np.ndarra
     return rows
 
 
-def _judged(surface, method, params, values, grads, names, states, *, converged, fault):
+def _judged(surface, method, params, values, grads, names, states, *, converged, fault, **extra):
     n = len(values)
     verdict, sentence = _verdict(surface, params, values, grads, converged=converged, fault=fault)
     return MethodRun(
@@ -308,6 +333,7 @@ def _judged(surface, method, params, values, grads, names, states, *, converged,
         steps_to_tol=n - 1 if converged else None,
         verdict=verdict,
         sentence=sentence,
+        **extra,
     )
 
 
