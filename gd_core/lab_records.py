@@ -121,10 +121,10 @@ def records(method: str, states: list[SearchState]):
 def _note(method: str, state: SearchState) -> str:
     if method == "newton" and math.isfinite(state.shift[0]):
         return (
-            f"H was not positive definite: used H + τI, τ = {state.shift[0]:.4g} (1e-3 − λmin(H))"
+            f"H not positive definite so H + τI used with τ = {state.shift[0]:.4g} = 1e-3 − λmin(H)"
         )
     if method == "bfgs" and state.skipped[0]:
-        return f"yᵀs = {state.curvature[0]:.3g} ≤ 1e-10: B not updated"
+        return f"yᵀs = {state.curvature[0]:.3g} ≤ 1e-10 so B not updated"
     return ""
 
 

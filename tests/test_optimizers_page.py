@@ -161,6 +161,10 @@ EXPORTS = [
     {},
     {"f": PRESETS["saddle"][0], "x0": 1.0, "y0": 0.001, "N": 300},
     {"f": "0.3*x**2 + 1.7*y**2 + 0.01*x*y + sin(x)/7", "N": 400, "methods": ("adam", "gd")},
+    {"x0": -1.2, "y0": 1.0, "methods": ("gd", "gd_ls", "newton", "bfgs")},
+    {"f": "x**2 + 3*x*y + y**2 - x", "x0": 0.3, "y0": -0.2, "N": 12, "methods": ("newton",)},
+    {"f": PRESETS["saddle"][0], "x0": 0.0, "y0": 0.5, "N": 4, "methods": ("bfgs", "newton")},
+    {"f": PRESETS["Himmelblau"][0], "x0": 0.0, "y0": 0.0, "damped": False, "methods": ("newton",)},
 ]
 
 
@@ -170,8 +174,11 @@ def test_history_csv_and_script_agree_to_1e_12(change, tmp_path):
     frame = pd.read_csv(io.StringIO(lab.history_csv(**params)))
     runs = lab.optimizers(**params).histories
     assert list(frame["method"].unique()) == list(runs)
+    notes = frame.pop("note").astype(object).fillna("")
     for method, table in runs.items():
         part = frame[frame["method"] == method].reset_index(drop=True)
+        if "note" in table:
+            assert list(notes[frame["method"] == method]) == list(table.pop("note"))
         np.testing.assert_array_equal(part[table.columns].to_numpy(), table.to_numpy())
     path = tmp_path / "optimizer_lab.py"
     path.write_text(lab.script(**params))
@@ -180,6 +187,7 @@ def test_history_csv_and_script_agree_to_1e_12(change, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     printed = pd.read_csv(io.StringIO(done.stdout))
+    assert list(printed.pop("note").astype(object).fillna("")) == list(notes)
     assert list(printed.columns) == list(frame.columns)
     assert list(printed["method"]) == list(frame["method"])
     numeric = frame.columns.drop("method")

@@ -87,8 +87,8 @@ def transcription(method, text, start, steps, *, tol, alpha0, c, rho, damped=Tru
             s, y = new - theta, g_new - g
             if y @ s > 1e-10:
                 r = 1 / (y @ s)
-                I = np.eye(2)
-                B = (I - r * np.outer(s, y)) @ B @ (I - r * np.outer(y, s)) + r * np.outer(s, s)
+                eye = np.eye(2)
+                B = (eye - r * np.outer(s, y)) @ B @ (eye - r * np.outer(y, s)) + r * np.outer(s, s)
         theta, f_theta, g = new, f_trial, g_new
         rows.append((theta, alpha, n_f, n_g, n_h, tau))
     return rows
