@@ -4,6 +4,7 @@ import streamlit as st
 
 from gd_app import ui
 from gd_app.controls import FIRST_ORDER, LAB_METHODS, LAB_PRESETS, LINE_SEARCH, OPTIMIZERS
+from gd_app.demos import optimizer_maps as maps
 from gd_app.demos import optimizers as lab
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.lab import PRESETS
@@ -135,6 +136,20 @@ if demo.theory_table is not None:
         hide_index=True,
         width="stretch",
     )
+
+for key, title in (("sweep", "Learning-rate sweep"), ("basins", "Basin map")):
+    if values[key]:
+        st.header(title)
+        try:
+            view = (maps.sweep if key == "sweep" else maps.basins)(
+                **values, theme=ui.current_theme()
+            )
+        except OverBudget as error:
+            st.warning(ui.escape_markdown(f"The {title.lower()} {error}"), icon=":material/timer:")
+        else:
+            if view.picture is not None:
+                ui.show_picture(view.picture)
+            st.caption(ui.escape_markdown(view.caption))
 
 st.header("Every iterate")
 for tab, table in zip(st.tabs(list(demo.histories)), demo.histories.values(), strict=True):

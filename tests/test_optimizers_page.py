@@ -210,3 +210,53 @@ def test_export_figure_gives_the_screens_pixels():
     )
     assert a.shape == b.shape
     assert (np.abs(a - b).max(axis=2) > 0).mean() < 1e-3  # drawing order of antialiased edges
+
+
+# ---------------------------------------------------------------- line search, sweep, basins
+def test_line_search_methods_race_with_their_counts_and_notes():
+    at = run(methods=["gd", "gd_ls", "newton", "bfgs"], x0="-1.2", y0="1")
+    assert not at.exception, [e.message for e in at.exception]
+    table = summary(at)
+    assert list(table["method"]) == ["gd", "gd_ls", "newton", "bfgs"]
+    newton = table[table["method"] == "newton"].iloc[0]
+    runs = {
+        run.method: run
+        for run in lab.result(
+            **{**DEFAULTS, "x0": -1.2, "y0": 1.0, "methods": ("gd", "gd_ls", "newton", "bfgs")}
+        ).runs
+    }
+    f, g, h = runs["newton"].evals[runs["newton"].steps_to_tol]
+    assert newton["evals_to_tol"] == f"{f} f, {g} ∇f, {h} H"
+    assert table[table["method"] == "gd"].iloc[0]["evals_to_tol"] == "not reached"
+    histories = {
+        name: d.value
+        for name, d in zip(["gd", "gd_ls", "newton", "bfgs"], at.dataframe[1:], strict=True)
+    }
+    assert {"alpha", "trials", "f_evals", "g_evals", "note"} <= set(histories["bfgs"].columns)
+    assert "h_evals" in histories["newton"] and "tau" in histories["newton"]
+    assert histories["newton"]["alpha"].iloc[1] == 1.0
+
+
+def test_line_search_link_values_are_bounded_and_refusals_name_the_key():
+    at = run(alpha0_ls="1000", rho_ls="0.99", basin_method="sgd", damped="maybe")
+    warnings = [plain(w.value) for w in at.warning]
+    for key in ("alpha0_ls", "rho_ls", "basin_method", "damped"):
+        assert any(f"{key}=" in w and "not allowed" in w for w in warnings), (key, warnings)
+    assert at.number_input(key="alpha0_ls").value == 1.0
+    assert at.selectbox(key="basin_method").value == "gd"
+
+
+def test_bowl_theory_says_pure_newton_ends_in_one_step():
+    at = run(preset="bowl", methods=["gd", "newton"], damped="false")
+    assert any("Pure Newton" in m.value and "one step" in m.value for m in at.markdown)
+    assert summary(at).set_index("method").loc["newton", "steps_to_tol"] == "1"
+
+
+def test_sweep_and_basin_toggles_add_their_figures():
+    at = run(preset="Himmelblau", x0="0", y0="0", N="200", sweep="true", basins="true")
+    assert not at.exception, [e.message for e in at.exception]
+    alts = [image.proto.imgs[0].alt for image in at.get("image")]
+    assert len(alts) == 3
+    assert alts[1].startswith("Final f against the learning rate")
+    assert alts[2].startswith("Basin map of gd")
+    assert sum("of the minimum" in part for part in alts[2].split(";")) == 4
