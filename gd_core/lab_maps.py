@@ -5,11 +5,12 @@ where every learning rate ends (the sweep). Jobs for the budget's worker, like
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from gd_core import lab_records
+from gd_core.descent import StopReason, descend, gradient_below
 from gd_core.lab import METHODS, _surface
 from gd_core.optimizers import UpdateRule
 
@@ -37,58 +38,41 @@ class Ends:
 
 
 def run_many(surface, rule: UpdateRule, starts: np.ndarray, *, max_steps: int, tol: float):
-    """Every row of ``starts`` (B, 2) with ``rule``: at most ``max_steps`` updates each, a row
-    stops at |∇f| < tol or at a fault (its last finite iterate is kept)."""
-    theta = np.array(starts, dtype=float)
-    batch = len(theta)
-    with np.errstate(all="ignore"):
-        value, grad = surface.values_at(theta), surface.gradients_at(theta)
-        start_values = value.copy()
-        fault = ~(np.isfinite(value) & np.all(np.isfinite(grad), axis=1))
-        converged = np.zeros(batch, dtype=bool)
-        steps = np.zeros(batch, dtype=int)
-        state = rule.init(theta)
-        for k in range(max_steps + 1):
-            converged |= ~fault & (np.sqrt(np.sum(grad * grad, axis=1)) < tol)
-            live = ~fault & ~converged
-            if k == max_steps or not live.any():
-                break
-            update, state = rule.update(grad, state)
-            stopped = getattr(state, "stop", None)
-            if stopped is not None:
-                fault |= live & (stopped != 0)
-                live &= stopped == 0
-            new = theta + update
-            new_value, new_grad = surface.values_at(new), surface.gradients_at(new)
-            ok = np.isfinite(new_value) & np.all(np.isfinite(new_grad), axis=1)
-            ok &= np.all(np.isfinite(new), axis=1)
-            fault |= live & ~ok
-            live &= ok
-            theta = np.where(live[:, None], new, theta)
-            value = np.where(live, new_value, value)
-            grad = np.where(live[:, None], new_grad, grad)
-            steps += live
-    return Ends(theta, start_values, np.where(fault, np.nan, value), converged, fault, steps)
+    """Every row of ``starts`` (B, 2) with ``rule``, through the one descent loop: at most
+    ``max_steps`` updates each; a row stops at |∇f| < tol or at a fault (its last finite
+    iterate is kept). Only each run's start and end are kept."""
+
+    def objective(P: np.ndarray):
+        return surface.values_at(P), surface.gradients_at(P)
+
+    batch = descend(
+        objective,
+        np.array(starts, dtype=float),
+        rule=rule,
+        max_steps=max_steps,
+        stop=gradient_below(tol),
+        name="(x, y)",
+        keep="ends",
+    )
+    reasons = np.array([reason.name for reason in batch.reasons])
+    fault = reasons == StopReason.FAULT.name
+    return Ends(
+        final=batch.final,
+        start_values=batch.values[0],
+        values=np.where(fault, np.nan, batch.values[-1]),
+        converged=reasons == StopReason.GRADIENT.name,
+        fault=fault,
+        steps=batch.lengths - 1,
+    )
 
 
 def batch_rule(method: str, surface, **hyper) -> UpdateRule:
-    """``method``'s rule over a batch; a first-order rule's α may be an array (B, 1).
-
-    The six first-order rules' steps are α times their step at α = 1 (no state depends on
-    α), so an array of α scales the rule built at α = 1: a learning rate chained after it.
-    """
-    factory, names, _ = METHODS[method]
+    """``method``'s rule over a batch; a first-order rule's α may be an array (B, 1)."""
+    factory, names = METHODS[method]
     if method in lab_records.LINE_SEARCH:
         oracle = lab_records.batch_oracle(surface)
         return lab_records.rule(method, oracle, **{n: hyper[n] for n in names})
-    alpha = np.asarray(hyper["alpha"], dtype=float)
-    rule = factory(**{n: (1.0 if n == "alpha" else hyper[n]) for n in names})
-
-    def update(grad, state):
-        step, state = rule.update(grad, state)
-        return alpha * step, state
-
-    return UpdateRule(rule.init, update)
+    return factory(**{n: hyper[n] for n in names})
 
 
 # ---------------------------------------------------------------------- the basin map
@@ -113,20 +97,32 @@ def basin_job(
     N: int,
     tol: float,
     grid: int = BASIN_GRID,
+    rows: tuple[int, int] | None = None,
 ) -> BasinMap:
-    """Run ``method`` from every point of a grid × grid over ``window`` for N − 1 steps."""
+    """Run ``method`` from every point of a grid × grid over ``window`` for N − 1 steps.
+
+    ``rows`` = (first, stop): only those rows of the grid (a map made in parts, each its
+    own budgeted job); the map's ``category`` then has stop − first rows.
+    """
     surface = _surface(text)
     x_lo, x_hi, y_lo, y_hi = window
     xs, ys = np.linspace(x_lo, x_hi, grid), np.linspace(y_lo, y_hi, grid)
-    X, Y = np.meshgrid(xs, ys)
+    first, stop = rows if rows is not None else (0, grid)
+    X, Y = np.meshgrid(xs, ys[first:stop])
     starts = np.column_stack([X.ravel(), Y.ravel()])
     rule = batch_rule(method, surface, **dict(hyper))
     ends = run_many(surface, rule, starts, max_steps=N - 1, tol=tol)
     minima = np.array(minima, dtype=float).reshape(-1, 2)
     span = max(x_hi - x_lo, y_hi - y_lo)
-    radius = NEAR * span
-    category = classify(ends, minima, radius=radius, centre=(X.mean(), Y.mean()), span=span)
-    return BasinMap(method, xs, ys, category.reshape(grid, grid), minima, radius, N - 1)
+    centre = ((x_lo + x_hi) / 2, (y_lo + y_hi) / 2)
+    category = classify(ends, minima, radius=NEAR * span, centre=centre, span=span)
+    return BasinMap(method, xs, ys, category.reshape(-1, grid), minima, NEAR * span, N - 1)
+
+
+def joined(parts: list[BasinMap]) -> BasinMap:
+    """One map from its parts (rows in order)."""
+    category = np.vstack([part.category for part in parts])
+    return replace(parts[0], category=category)
 
 
 def classify(ends: Ends, minima: np.ndarray, *, radius: float, centre, span: float):

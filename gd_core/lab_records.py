@@ -1,5 +1,5 @@
 """What the lab records of the line-search rules (gd_ls, newton, bfgs): oracles on a typed
-f(x, y), the rows' accepted α, trial points, evaluation counts and notes, stop messages."""
+f(x, y), and the rows' search direction, accepted α, trial points, evaluation counts, notes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from gd_core import second_order
-from gd_core.second_order import NO_DECREASE, NOT_FINITE, SINGULAR, Oracle, SearchState
+from gd_core.second_order import Oracle
 from gd_core.surface import Surface
 
 LINE_SEARCH = ("gd_ls", "newton", "bfgs")
@@ -51,80 +51,63 @@ def _triple(surface: Surface, point: np.ndarray) -> tuple[float, float, float]:
     return tuple(v if math.isfinite(v) else math.nan for v in values)
 
 
-def rule(method: str, oracle: Oracle, *, record: bool = False, **hyper: float):
+def rule(method: str, oracle: Oracle, **hyper: float):
     if method == "gd_ls":
-        return second_order.gd_ls(
-            oracle, alpha0=hyper["alpha0"], c=hyper["c"], rho=hyper["rho"], record=record
-        )
+        return second_order.gd_ls(oracle, alpha0=hyper["alpha0"], c=hyper["c"], rho=hyper["rho"])
     if method == "newton":
         return second_order.newton(
-            oracle, damped=bool(hyper["damped"]), c=hyper["c"], rho=hyper["rho"], record=record
+            oracle, damped=bool(hyper["damped"]), c=hyper["c"], rho=hyper["rho"]
         )
-    return second_order.bfgs(oracle, c=hyper["c"], rho=hyper["rho"], record=record)
+    return second_order.bfgs(oracle, c=hyper["c"], rho=hyper["rho"])
 
 
 STATE_NAMES = {
-    "gd_ls": ("alpha", "trials"),
-    "newton": ("alpha", "trials", "tau"),
-    "bfgs": ("alpha", "trials", "yTs"),
+    "gd_ls": ("p_x", "p_y", "alpha", "trials"),
+    "newton": ("p_x", "p_y", "alpha", "trials", "tau"),
+    "bfgs": ("p_x", "p_y", "alpha", "trials", "yTs"),
 }
 HYPER_NAMES = {
     "gd_ls": ("alpha0", "c", "rho"),
     "newton": ("damped", "c", "rho"),
     "bfgs": ("c", "rho"),
 }
+_SOURCE = {"alpha": "alpha", "trials": "trials", "tau": "shift", "yTs": "curvature"}
 
 
-def stop_message(state: SearchState, step: int, theta: np.ndarray) -> str:
-    """Why a line-search rule stopped at ``step`` (state of a batch of one)."""
-    code = int(state.stop[0])
-    where = "(" + ", ".join(f"{v:.6g}" for v in theta.tolist()) + ")"
-    if code == NO_DECREASE:
-        return (
-            f"at step {step} the line search from {where} found no point low enough: "
-            f"{second_order.MAX_REDUCTIONS} reductions of α gave no sufficient decrease of f"
-        )
-    if code == SINGULAR:
-        return f"at step {step} the Hessian at {where} is singular, so H·p = −g has no solution"
-    if code == NOT_FINITE:
-        return (
-            f"at step {step} a value along the search direction from {where} is not a finite "
-            "real number (overflow or outside f's domain)"
-        )
-    return ""
+def columns(method: str, run, hyper: dict) -> tuple[tuple[str, ...], np.ndarray, dict]:
+    """(state names, (n, k) state columns, MethodRun's extra fields) of a line-search run.
 
-
-def records(method: str, states: list[SearchState]):
-    """(state rows (n, k), evaluations (n, 3), notes, trial points (T, 3): row, x, y)."""
-    n = len(states)
+    The trial points are rebuilt from the records: the step into row k tried
+    θ(k−1) + α·p(k) for α = α_start, ρ·α_start, … (``trials`` of them), as the rule did.
+    """
+    states, n = run.states, len(run.values)
     names = STATE_NAMES[method]
-    rows = np.full((n, len(names)), np.nan)
-    evals = np.zeros((n, 3), dtype=int)
-    notes, trials = [], []
-    for k, state in enumerate(states):
-        rows[k, 0] = state.alpha[0]
-        rows[k, 1] = state.trials[0]
-        if method == "newton":
-            rows[k, 2] = state.shift[0]
-        elif method == "bfgs":
-            rows[k, 2] = state.curvature[0]
-        evals[k] = state.f_evals[0], state.g_evals[0], state.h_evals[0]
-        notes.append(_note(method, state) if k else "")
-        for point in state.path[:, 0]:
-            if np.all(np.isfinite(point)):
-                trials.append((k, point[0], point[1]))
-    if n:
-        rows[0, :] = np.nan  # the start: no step led to it
-    return rows, evals, tuple(notes), np.array(trials, dtype=float).reshape(-1, 3)
+    if not n:
+        empty = dict(evals=np.zeros((0, 3), dtype=int), notes=(), trials=np.empty((0, 3)))
+        return names, np.empty((0, len(names))), empty
+    direction = np.asarray(states["direction"], dtype=float).reshape(n, 2)
+    table = np.column_stack(
+        [direction] + [np.asarray(states[_SOURCE[name]], dtype=float) for name in names[2:]]
+    )
+    table[0] = np.nan  # the start: no step led to it
+    evals = np.column_stack([states[k] for k in ("f_evals", "g_evals", "h_evals")]).astype(int)
+    notes = tuple(_note(method, table[k, -1]) if k else "" for k in range(n))
+    start_alpha = float(hyper["alpha0"]) if method == "gd_ls" else 1.0
+    points = []
+    for k in range(1, n):
+        alpha = start_alpha
+        for _ in range(int(table[k, 3])):
+            points.append((k, *(run.params[k - 1] + alpha * direction[k])))
+            alpha = float(hyper["rho"]) * alpha
+    trials = np.array(points, dtype=float).reshape(-1, 3)
+    return names, table, dict(evals=evals, notes=notes, trials=trials)
 
 
-def _note(method: str, state: SearchState) -> str:
-    if method == "newton" and math.isfinite(state.shift[0]):
-        return (
-            f"H not positive definite so H + τI used with τ = {state.shift[0]:.4g} = 1e-3 − λmin(H)"
-        )
-    if method == "bfgs" and state.skipped[0]:
-        return f"yᵀs = {state.curvature[0]:.3g} ≤ 1e-10 so B not updated"
+def _note(method: str, value: float) -> str:
+    if method == "newton" and math.isfinite(value):
+        return f"H not positive definite so H + τI used with τ = {value:.4g} = 1e-3 − λmin(H)"
+    if method == "bfgs" and math.isfinite(value) and not value > second_order.CURVATURE_FLOOR:
+        return f"yᵀs = {value:.3g} ≤ 1e-10 so B not updated"
     return ""
 
 

@@ -1,8 +1,12 @@
 """Update rules that look at f itself: gradient descent with a backtracking line search,
 Newton's method and BFGS, as init/update pairs (optax style) kept apart from the loop.
 
-A rule here may evaluate f, ∇f and the Hessian through an :class:`Oracle`, so it works
-on one point θ with shape (p,) or on a batch of points (B, p) at once (many starts).
+Each is an :class:`~gd_core.optimizers.UpdateRule` with ``uses_point``: the loop
+(:func:`gd_core.descent.descend`) hands it θ and f(θ); it evaluates f at trial points (and
+∇f, H) through its :class:`Oracle`, given to the factory. It works on one point θ (p,) or
+on a batch of points (B, p) at once (many starts). Its ``record`` is the step's search
+direction p, the accepted α, the trial count, τ (newton) or yᵀs (bfgs), and the cumulative
+evaluation counts; the trial points are θ + α·p for α = α_start, ρ·α_start, … (trials of them).
 With g = ∇f(θ) and H = ∇²f(θ):
 
 * ``gd_ls``: p = −g; start each step at α = α0 and, while
@@ -14,10 +18,11 @@ With g = ∇f(θ) and H = ∇²f(θ):
   y = g_new − g, if yᵀs > 1e-10: B ← (I − ρ·s·yᵀ)·B·(I − ρ·y·sᵀ) + ρ·s·sᵀ, ρ = 1/(yᵀs)
   (the three-factor product left to right, then the added term); otherwise B is kept.
 
-A line search tries at most 1 + 60 points (60 reductions); when none passes, the row's
-``stop`` becomes :data:`NO_DECREASE` and its update is 0. A trial value that is not a
-finite real number stops the row too (:data:`NOT_FINITE`), as a singular H does for
-undamped Newton (:data:`SINGULAR`). The loop reads ``stop`` and ends the run with a message.
+A line search tries at most 1 + 60 points (60 reductions). When none passes
+(:data:`NO_DECREASE`), a trial value is not a finite real number (:data:`NOT_FINITE`) or
+H is singular for undamped Newton (:data:`SINGULAR`), the run stops: one point's run raises
+:class:`~gd_core.descent.NumericalFault` with a message saying where and why; in a batch
+the row's update is nan, which the loop ends as a fault of that row alone.
 
 Evaluations are counted as the rules define them: f(θ₀) and ∇f(θ₀) count one each at the
 start; each trial point costs one f (the accepted one is reused as the next step's f(θ));
@@ -31,6 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from gd_core.descent import NumericalFault
 from gd_core.optimizers import UpdateRule
 
 MAX_REDUCTIONS = 60
@@ -54,69 +60,71 @@ class Oracle(NamedTuple):
 class SearchState(NamedTuple):
     """A line-search rule's state after the step into it (arrays have one row per point).
 
-    ``alpha``, ``trials``, ``shift``, ``curvature`` describe that step (nan or 0 at the
-    start); the ``*_evals`` are cumulative from the start.
+    ``direction``, ``alpha``, ``trials``, ``shift`` and ``curvature`` describe that step
+    (nan or 0 at the start); the ``*_evals`` are cumulative from the start.
     """
 
-    theta: np.ndarray  # (B, p)
-    value: np.ndarray  # (B,) f(θ), the accepted trial's value
-    grad: np.ndarray  # (B, p) ∇f(θ): BFGS's g_new; others leave the loop's gradient out
+    single: bool  # θ was one point (p,), not a batch
     inverse: np.ndarray  # (B, p, p) BFGS's B; (B, 0, 0) for the others
+    direction: np.ndarray  # (B, p) the search direction p
     alpha: np.ndarray  # (B,) the α the line search accepted (1 for an undamped Newton step)
-    trials: np.ndarray  # (B,) trial points of the step (int)
-    f_evals: np.ndarray  # (B,) int
-    g_evals: np.ndarray  # (B,) int
-    h_evals: np.ndarray  # (B,) int
+    trials: np.ndarray  # (B,) trial points of the step
+    f_evals: np.ndarray  # (B,)
+    g_evals: np.ndarray  # (B,)
+    h_evals: np.ndarray  # (B,)
     shift: np.ndarray  # (B,) τ when H + τI replaced H in the step, else nan
     curvature: np.ndarray  # (B,) BFGS: yᵀs of the step, else nan
-    skipped: np.ndarray  # (B,) bool: BFGS kept B (yᵀs ≤ 1e-10)
     stop: np.ndarray  # (B,) int: RUNNING or why the row stopped
-    path: np.ndarray  # (k, B, p) the step's trial points (nan once a row is done); (0, B, p)
-    #                    unless the rule records them
 
 
-def _start(oracle: Oracle, theta: np.ndarray, *, inverse: bool) -> SearchState:
-    theta = np.asarray(theta, dtype=float)
-    batch, p = theta.shape
-    nan, zero = np.full(batch, np.nan), np.zeros(batch, dtype=int)
-    eye = np.broadcast_to(np.eye(p), (batch, p, p)).copy() if inverse else np.empty((batch, 0, 0))
-    with np.errstate(all="ignore"):
-        value = np.asarray(oracle.value(theta), dtype=float)
-        grad = np.asarray(oracle.gradient(theta), dtype=float) if inverse else theta * np.nan
-    return SearchState(
-        theta=theta,
-        value=value,
-        grad=grad,
-        inverse=eye,
-        alpha=nan,
-        trials=zero,
-        f_evals=zero + 1,
-        g_evals=zero + 1,
-        h_evals=zero.copy(),
-        shift=nan,
-        curvature=nan,
-        skipped=np.zeros(batch, dtype=bool),
-        stop=np.where(np.isfinite(value), RUNNING, NOT_FINITE),
-        path=np.empty((0, batch, p)),
-    )
+RECORDED = ("direction", "alpha", "trials", "f_evals", "g_evals", "h_evals", "shift", "curvature")
 
 
-def backtrack(
-    oracle, theta, value, slope, direction, alpha0, c, rho, *, record=False, running=None
-):
-    """Armijo backtracking on every row at once.
+def _init(*, inverse: bool = False):
+    def init(theta: np.ndarray) -> SearchState:
+        theta = np.asarray(theta, dtype=float)
+        single = theta.ndim == 1
+        batch, p = (1, theta.size) if single else theta.shape
+        nan = np.full(batch, np.nan)
+        eye = (
+            np.broadcast_to(np.eye(p), (batch, p, p)).copy() if inverse else np.empty((batch, 0, 0))
+        )
+        return SearchState(
+            single=single,
+            inverse=eye,
+            direction=np.full((batch, p), np.nan),
+            alpha=nan,
+            trials=np.zeros(batch),
+            f_evals=np.ones(batch),  # f(θ0)
+            g_evals=np.ones(batch),  # ∇f(θ0)
+            h_evals=np.zeros(batch),
+            shift=nan,
+            curvature=nan,
+            stop=np.zeros(batch, dtype=int),
+        )
+
+    return init
+
+
+def record(state: SearchState) -> dict[str, np.ndarray]:
+    """The step's numbers, shaped like θ's rows: (p,) and scalars for one point."""
+    columns = {name: getattr(state, name) for name in RECORDED}
+    return {name: column[0] for name, column in columns.items()} if state.single else columns
+
+
+def backtrack(oracle, theta, value, slope, direction, alpha0, c, rho, *, running=None):
+    """Armijo backtracking on every row at once (rows with ``running`` False are skipped).
 
     While f(θ + α·p) > f(θ) + c·α·slope, α ← ρ·α, at most MAX_REDUCTIONS times.
-    Returns (α, accepted, f at the accepted point, trials, trial value not finite, path).
+    Returns (α, accepted, trials, a trial value was not finite).
     """
-    batch, p = theta.shape
+    batch = len(theta)
     alpha = np.full(batch, float(alpha0))
     accepted = np.zeros(batch, dtype=bool)
     bad = np.zeros(batch, dtype=bool)
-    new_value = np.full(batch, np.nan)
     trials = np.zeros(batch, dtype=int)
-    path = []
-    active = np.flatnonzero(np.isfinite(value) & (running if running is not None else True))
+    ok = np.isfinite(value) if running is None else np.isfinite(value) & running
+    active = np.flatnonzero(ok)
     for reduction in range(MAX_REDUCTIONS + 1):
         if not active.size:
             break
@@ -124,74 +132,77 @@ def backtrack(
         trial = theta[active] + a[:, None] * direction[active]
         with np.errstate(all="ignore"):
             f_trial = np.asarray(oracle.value(trial), dtype=float)
-        trials[active] += 1
-        if record:
-            row = np.full((batch, p), np.nan)
-            row[active] = trial
-            path.append(row)
-        finite = np.isfinite(f_trial) & np.all(np.isfinite(trial), axis=1)
-        with np.errstate(all="ignore"):
+            finite = np.isfinite(f_trial) & np.all(np.isfinite(trial), axis=1)
             passed = finite & ~(f_trial > value[active] + c * a * slope[active])
+        trials[active] += 1
         accepted[active[passed]] = True
-        new_value[active[passed]] = f_trial[passed]
         bad[active[~finite]] = True
         active = active[finite & ~passed]
         if reduction < MAX_REDUCTIONS:
             alpha[active] = rho * alpha[active]
-    path = np.array(path) if path else np.empty((0, batch, p))
-    return alpha, accepted, new_value, trials, bad, path
+    return alpha, accepted, trials, bad
 
 
-def _searched(state, oracle, grad, direction, alpha0, c, rho, record, **extra):
-    """The update and state after a line search along ``direction`` from ``state.theta``."""
-    theta = state.theta
+def _searched(state, oracle, grad, theta, value, direction, alpha0, c, rho, **extra):
+    """(update, state) after a line search along ``direction`` from θ (rows of a batch)."""
     with np.errstate(all="ignore"):
         slope = np.einsum("bi,bi->b", grad, direction)
-    alpha, accepted, new_value, trials, bad, path = backtrack(
+    alpha, accepted, trials, bad = backtrack(
         oracle,
         theta,
-        state.value,
+        value,
         slope,
         direction,
         alpha0,
         c,
         rho,
-        record=record,
         running=state.stop == RUNNING,
     )
-    stop = np.where(accepted, state.stop, np.where(bad, NOT_FINITE, NO_DECREASE))
+    stop = np.where(accepted, RUNNING, np.where(bad, NOT_FINITE, NO_DECREASE))
     stop = np.where(state.stop != RUNNING, state.stop, stop)
     moving = stop == RUNNING
-    step = np.where(moving[:, None], alpha[:, None] * direction, 0.0)
     new = dict(
-        value=np.where(moving, new_value, state.value),
+        direction=direction,
         alpha=np.where(moving, alpha, np.nan),
-        trials=trials,
+        trials=trials.astype(float),
         f_evals=state.f_evals + trials,
         g_evals=state.g_evals + moving,
         stop=stop,
-        path=path,
     )
     new.update(extra)
-    return step, state._replace(theta=theta + step, **new)
+    return alpha[:, None] * direction, state._replace(**new)
 
 
-def _as_batch(update):
-    """Accept θ and g of shape (p,) as a batch of one, and answer in the same shape."""
+def _rule(rows, init) -> UpdateRule:
+    """``rows(grad, state, θ, f(θ))`` on (B, p) rows, as a rule of one point or of a batch."""
 
-    def wrapped(grad, state):
-        single = np.ndim(grad) == 1
-        step, state = update(np.atleast_2d(np.asarray(grad, dtype=float)), state)
-        return (step[0] if single else step), state
+    def update(grad, state: SearchState, point):
+        theta = np.atleast_2d(np.asarray(point.theta, dtype=float))
+        value = np.atleast_1d(np.asarray(point.value, dtype=float))
+        running = state.stop == RUNNING
+        step, state = rows(np.atleast_2d(np.asarray(grad, dtype=float)), state, theta, value)
+        if state.single and running[0] and state.stop[0] != RUNNING:
+            raise NumericalFault(stop_message(int(state.stop[0]), point.k + 1, theta[0]))
+        step = np.where((state.stop == RUNNING)[:, None], step, np.nan)  # a batch's row: a fault
+        return (step[0] if state.single else step), state
 
-    return wrapped
+    return UpdateRule(init, update, record, uses_point=True)
 
 
-def _init(oracle: Oracle, *, inverse: bool = False):
-    def init(theta: np.ndarray) -> SearchState:
-        return _start(oracle, np.atleast_2d(np.asarray(theta, dtype=float)), inverse=inverse)
-
-    return init
+def stop_message(code: int, step: int, theta: np.ndarray) -> str:
+    """Why a line-search rule stopped at ``step``, starting from ``theta``."""
+    where = "(" + ", ".join(f"{v:.6g}" for v in np.asarray(theta).tolist()) + ")"
+    if code == NO_DECREASE:
+        return (
+            f"at step {step} the line search from {where} found no point low enough: "
+            f"{MAX_REDUCTIONS} reductions of α gave no sufficient decrease of f"
+        )
+    if code == SINGULAR:
+        return f"at step {step} the Hessian at {where} is singular, so H·p = −g has no solution"
+    return (
+        f"at step {step} a value along the search direction from {where} is not a finite "
+        "real number (overflow or outside f's domain)"
+    )
 
 
 def _check(name: str, value: float, low: float, high: float) -> float:
@@ -201,15 +212,15 @@ def _check(name: str, value: float, low: float, high: float) -> float:
 
 
 # ----------------------------------------------------------------------------- the rules
-def gd_ls(oracle: Oracle, *, alpha0: float, c: float, rho: float, record=False) -> UpdateRule:
+def gd_ls(oracle: Oracle, *, alpha0: float, c: float, rho: float) -> UpdateRule:
     """Gradient descent with Armijo backtracking from α = alpha0 along p = −g."""
     alpha0 = _check("α0", alpha0, 0, np.inf)
     c, rho = _check("c", c, 0, 1), _check("ρ", rho, 0, 1)
 
-    def update(grad: np.ndarray, state: SearchState):
-        return _searched(state, oracle, grad, -grad, alpha0, c, rho, record)
+    def update(grad, state: SearchState, theta, value):
+        return _searched(state, oracle, grad, theta, value, -grad, alpha0, c, rho)
 
-    return UpdateRule(_init(oracle), _as_batch(update))
+    return _rule(update, _init())
 
 
 def positive_definite(hessian: np.ndarray) -> np.ndarray:
@@ -249,76 +260,59 @@ def solve(matrices: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return x, solved
 
 
-def newton(oracle: Oracle, *, damped: bool, c: float, rho: float, record=False) -> UpdateRule:
+def newton(oracle: Oracle, *, damped: bool, c: float, rho: float) -> UpdateRule:
     """Newton's method: p solves H·p = −g; damped, H + τI when needed and Armijo from α = 1."""
     c, rho = _check("c", c, 0, 1), _check("ρ", rho, 0, 1)
     damped = bool(damped)
 
-    def update(grad: np.ndarray, state: SearchState):
+    def update(grad, state: SearchState, theta, value):
         batch, p = grad.shape
+        running = state.stop == RUNNING
         with np.errstate(all="ignore"):
-            hessian = np.asarray(oracle.hessian(state.theta), dtype=float)
+            hessian = np.asarray(oracle.hessian(theta), dtype=float)
+            finite = np.all(np.isfinite(hessian), axis=(1, 2))
             shift = np.full(batch, np.nan)
             if damped:
-                finite = np.all(np.isfinite(hessian), axis=(1, 2))
-                indefinite = finite & ~positive_definite(hessian)
+                indefinite = running & finite & ~positive_definite(hessian)
                 if indefinite.any():
                     low = np.linalg.eigvalsh(hessian[indefinite])[:, 0]
                     shift[indefinite] = SHIFT - low
                     hessian = hessian.copy()
                     hessian[indefinite] += shift[indefinite, None, None] * np.eye(p)
             direction, solved = solve(hessian, -grad)
-        running = state.stop == RUNNING
-        finite = np.all(np.isfinite(hessian), axis=(1, 2))
         failed = np.where(finite, SINGULAR, NOT_FINITE)
-        if not damped:
-            stop = np.where(running & ~solved, failed, state.stop)
-            moving = stop == RUNNING
-            step = np.where(moving[:, None], direction, 0.0)
-            return step, state._replace(
-                theta=state.theta + step,
-                value=np.full(batch, np.nan),  # not evaluated: undamped Newton needs no f
-                alpha=np.where(moving, 1.0, np.nan),
-                trials=np.zeros(batch, dtype=int),
-                g_evals=state.g_evals + moving,
-                h_evals=state.h_evals + running,
-                shift=shift,
-                stop=stop,
-                path=np.empty((0, batch, p)),
-            )
         state = state._replace(stop=np.where(running & ~solved, failed, state.stop))
+        moving = state.stop == RUNNING
+        counts = dict(h_evals=state.h_evals + running, shift=shift)
+        if not damped:  # θ ← θ + p: no line search, so no trial point and no f
+            return direction, state._replace(
+                direction=direction,
+                alpha=np.where(moving, 1.0, np.nan),
+                trials=np.zeros(batch),
+                g_evals=state.g_evals + moving,
+                **counts,
+            )
         direction = np.where(solved[:, None], direction, 0.0)
-        return _searched(
-            state,
-            oracle,
-            grad,
-            direction,
-            1.0,
-            c,
-            rho,
-            record,
-            h_evals=state.h_evals + running,
-            shift=shift,
-        )
+        return _searched(state, oracle, grad, theta, value, direction, 1.0, c, rho, **counts)
 
-    return UpdateRule(_init(oracle), _as_batch(update))
+    return _rule(update, _init())
 
 
-def bfgs(oracle: Oracle, *, c: float, rho: float, record=False) -> UpdateRule:
+def bfgs(oracle: Oracle, *, c: float, rho: float) -> UpdateRule:
     """BFGS on the inverse Hessian B (B₀ = I): p = −B·g, Armijo from α = 1, then B's update."""
     c, rho = _check("c", c, 0, 1), _check("ρ", rho, 0, 1)
 
-    def update(grad: np.ndarray, state: SearchState):
-        batch, p = grad.shape
+    def update(grad, state: SearchState, theta, value):
         with np.errstate(all="ignore"):
             direction = -(state.inverse @ grad[:, :, None])[:, :, 0]
-        step, new = _searched(state, oracle, grad, direction, 1.0, c, rho, record)
+        step, new = _searched(state, oracle, grad, theta, value, direction, 1.0, c, rho)
         moving = new.stop == RUNNING
         with np.errstate(all="ignore"):
+            theta_new = theta + step
             g_new = np.full_like(grad, np.nan)
             if moving.any():
-                g_new[moving] = oracle.gradient(new.theta[moving])
-            s = new.theta - state.theta
+                g_new[moving] = oracle.gradient(theta_new[moving])
+            s = theta_new - theta
             y = g_new - grad
             ys = np.einsum("bi,bi->b", y, s)
             update_b = moving & (ys > CURVATURE_FLOOR)
@@ -329,14 +323,10 @@ def bfgs(oracle: Oracle, *, c: float, rho: float, record=False) -> UpdateRule:
                 )
         stop = np.where(moving & ~np.all(np.isfinite(g_new), axis=1), NOT_FINITE, new.stop)
         return step, new._replace(
-            grad=g_new,
-            inverse=inverse,
-            curvature=np.where(moving, ys, np.nan),
-            skipped=moving & ~update_b,
-            stop=stop,
+            inverse=inverse, curvature=np.where(moving, ys, np.nan), stop=stop
         )
 
-    return UpdateRule(_init(oracle, inverse=True), _as_batch(update))
+    return _rule(update, _init(inverse=True))
 
 
 def bfgs_inverse(inverse, s, y, ys):

@@ -32,7 +32,7 @@ class Surface:
     hessian_at: Callable[[float, float], np.ndarray]
     on_grid: Callable[[np.ndarray, np.ndarray], np.ndarray]  # f on numpy arrays
     # Batches of points P with shape (B, 2), for runs from many starts at once: f (B,),
-    # ∇f (B, 2) and the Hessian (B, 2, 2); nan where a value is not a finite real number.
+    # ∇f (B, 2) and the Hessian (B, 2, 2); nan where a value is not real, inf on overflow.
     values_at: Callable[[np.ndarray], np.ndarray] = None
     gradients_at: Callable[[np.ndarray], np.ndarray] = None
     hessians_at: Callable[[np.ndarray], np.ndarray] = None
@@ -107,7 +107,7 @@ def surface_of(expr: sympy.Expr) -> Surface:
 def _batch(function: Callable, P: np.ndarray, shape: tuple = ()) -> np.ndarray:
     """function(x, y) at the rows of P (B, 2): shape (B,) + the shape of one value.
 
-    nan where an entry is not a finite real number. A lambdified list of expressions
+    nan where an entry is not a real number (inf where it overflowed). A lambdified list of expressions
     (∇f, the Hessian) is evaluated once; its constant entries are broadcast.
     """
     P = np.asarray(P, dtype=float)
@@ -121,8 +121,7 @@ def _batch(function: Callable, P: np.ndarray, shape: tuple = ()) -> np.ndarray:
     out = np.moveaxis(out, -1, 0) if out.ndim > 1 else out  # entries first -> points first
     if np.iscomplexobj(out):
         out = np.where(out.imag == 0, out.real, np.nan)
-    out = np.asarray(out, dtype=float)
-    return np.where(np.isfinite(out), out, np.nan)
+    return np.asarray(out, dtype=float)  # inf stays inf: the loop checks finiteness
 
 
 def _broadcast(value, shape: tuple):

@@ -118,3 +118,9 @@ def test_the_sweep_ends_where_plain_loops_end_and_diverges_past_the_limit():
         for j in (0, 20, 35):
             end = plain_gd(grad, (-1.5, 2.0), sweep.alphas[j], 399, 0.0, beta=beta)
             np.testing.assert_allclose(sweep.values[j], f(end), rtol=1e-6, atol=1e-300)
+
+
+def test_a_map_made_in_parts_equals_the_whole(gd_map):
+    key = dict(method="gd", hyper=(("alpha", 0.01),), window=WINDOW, minima=MINIMA, N=300, tol=1e-6)
+    parts = [lab_maps.basin_job(HIMMELBLAU, rows=rows, **key) for rows in ((0, 37), (37, 100))]
+    np.testing.assert_array_equal(lab_maps.joined(parts).category, gd_map.category)

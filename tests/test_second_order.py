@@ -9,6 +9,7 @@ import pytest
 import sympy
 
 from gd_core import second_order
+from gd_core.descent import StopReason, descend, gradient_below
 from gd_core.lab import PRESETS, race
 from gd_core.lab_records import batch_oracle
 from gd_core.surface import surface_of
@@ -183,32 +184,64 @@ def test_a_line_search_that_finds_no_decrease_stops_after_61_trials_with_a_messa
     )
     assert run.n_steps == 0 and not run.converged
     assert "60 reductions" in run.fault and "step 1" in run.fault, run.fault
-    rule = second_order.gd_ls(batch_oracle(s), alpha0=10.0, c=0.5, rho=0.9)
-    state = rule.init(np.array([1e-30, 0.0]))
-    update, state = rule.update(np.array([1.0, 0.0]), state)
-    assert state.stop[0] == second_order.NO_DECREASE
-    assert state.trials[0] == 61 and state.f_evals[0] == 62
-    np.testing.assert_array_equal(update, [0.0, 0.0])
+    # in a batch, that row alone ends as a fault, after 61 evaluations of f
+    counted = []
+    oracle = batch_oracle(s)
+    counting = oracle._replace(value=lambda P: counted.append(len(P)) or oracle.value(P))
+    batch = descend(
+        lambda P: (s.values_at(P), s.gradients_at(P)),
+        np.array([[1e-30, 0.0], [1.0, 1.0]]),
+        rule=second_order.gd_ls(counting, alpha0=10.0, c=0.5, rho=0.9),
+        max_steps=1,
+    )
+    assert batch.reasons[0] is StopReason.FAULT and batch.reasons[1] is StopReason.MAX_STEPS
+    assert len(counted) == 61 and counted[0] == 2 and counted[-1] == 1
+    np.testing.assert_array_equal(batch.final[0], [1e-30, 0.0])
 
 
-def test_the_batch_form_equals_one_point_at_a_time():
+def test_trial_points_are_the_searched_points_and_the_last_is_the_next_iterate():
+    f, _, _ = functions(ROSENBROCK)
+    run = lab_run("gd_ls", ROSENBROCK, (-1.2, 1.0), 30)
+    trials = run.states[:, run.state_names.index("trials")]
+    for k in range(1, run.n_steps + 1):
+        points = run.trials[run.trials[:, 0] == k, 1:]
+        assert len(points) == trials[k]
+        np.testing.assert_array_equal(points[-1], run.params[k])
+        alphas = np.linalg.norm(points - run.params[k - 1], axis=1) / np.linalg.norm(
+            run.grads[k - 1]
+        )
+        np.testing.assert_allclose(alphas, 0.5 ** np.arange(len(points)), rtol=1e-12)
+        # every rejected trial failed Armijo's test, the accepted one passed it
+        g = run.grads[k - 1]
+        for j, point in enumerate(points):
+            bound = run.values[k - 1] - 1e-4 * 0.5**j * (g @ g)
+            assert (f(point) > bound) == (j < len(points) - 1)
+
+
+@pytest.mark.parametrize("method", ["gd_ls", "newton", "bfgs"])
+def test_one_batch_through_the_loop_equals_one_point_at_a_time(method):
     s = surface(HIMMELBLAU)
     starts = np.array([[0.0, 0.0], [-4.0, 4.0], [4.0, -4.0], [-1.0, -3.5]])
-    for make in (
-        lambda o: second_order.gd_ls(o, **HYPER),
-        lambda o: second_order.newton(o, damped=True, c=1e-4, rho=0.5),
-        lambda o: second_order.bfgs(o, c=1e-4, rho=0.5),
-    ):
-        rule = make(batch_oracle(s))
-        state = rule.init(starts)
-        theta = starts.copy()
-        singles = [(make(batch_oracle(s)), start.copy()) for start in starts]
-        single_states = [r.init(t) for r, t in singles]
-        for _ in range(15):
-            grad = s.gradients_at(theta)
-            update, state = rule.update(grad, state)
-            theta = theta + update
-            for i, (r, t) in enumerate(singles):
-                u, single_states[i] = r.update(s.gradients_at(t[None])[0], single_states[i])
-                singles[i] = (r, t + u)
-        np.testing.assert_allclose(theta, [t for _, t in singles], rtol=1e-12, atol=1e-12)
+    hyper = dict(HYPER) if method == "gd_ls" else dict(c=1e-4, rho=0.5)
+    if method == "newton":
+        hyper["damped"] = True
+    make = getattr(second_order, method)
+    objective = lambda P: (s.values_at(P), s.gradients_at(P))  # noqa: E731
+    batch = descend(
+        objective,
+        starts,
+        rule=make(batch_oracle(s), **hyper),
+        max_steps=15,
+        stop=gradient_below(1e-9),
+    )
+    for i, start in enumerate(starts):
+        one = descend(
+            lambda t: tuple(np.asarray(v)[0] for v in objective(t[None])),
+            start,
+            rule=make(batch_oracle(s), **hyper),
+            max_steps=15,
+            stop=gradient_below(1e-9),
+        )
+        np.testing.assert_allclose(batch.run(i).params, one.params, rtol=1e-12, atol=1e-12)
+        for name in ("alpha", "trials", "f_evals"):
+            np.testing.assert_array_equal(batch.run(i).states[name], one.states[name])

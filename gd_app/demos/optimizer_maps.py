@@ -4,7 +4,10 @@ job over a batch of runs (cached by its own settings), drawn to a picture with a
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+
+import numpy as np
 
 from gd_app.controls import FIRST_ORDER
 from gd_app.demos import optimizers as lab
@@ -30,8 +33,13 @@ def _sweep(*, f: str, method: str, hyper: tuple, x0: float, y0: float, N: int, t
     return budget.run(lab_maps.sweep_job, f, method=method, hyper=hyper, x0=x0, y0=y0, N=N, tol=tol)
 
 
-@cache_by_name(maxsize=8)
-def _basins(*, f: str, method: str, hyper: tuple, window: tuple, minima: tuple, N: int, tol: float):
+PARTS = 4  # the basin map is made in this many budgeted jobs of grid/PARTS rows each
+
+
+@cache_by_name(maxsize=8 * PARTS)
+def _basin_part(
+    *, f: str, method: str, hyper: tuple, window: tuple, minima: tuple, N: int, tol: float, rows
+):
     return budget.run(
         lab_maps.basin_job,
         f,
@@ -41,7 +49,18 @@ def _basins(*, f: str, method: str, hyper: tuple, window: tuple, minima: tuple, 
         minima=minima,
         N=N,
         tol=tol,
+        rows=rows,
     )
+
+
+def basin_map(**key):
+    """The whole map, made in PARTS budgeted jobs (two at a time: the machine's cores)."""
+    grid = lab_maps.BASIN_GRID
+    bounds = np.linspace(0, grid, PARTS + 1).astype(int)
+    parts = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        maps = list(pool.map(lambda rows: _basin_part(**key, rows=rows), parts))
+    return lab_maps.joined(maps)
 
 
 def sweep_limits(result) -> tuple:
@@ -109,7 +128,7 @@ def basins(*, theme: str = "light", **params) -> MapView:
     """Raises ExpressionError, OutsideDomain or OverBudget as the race does."""
     result = lab.result(**params)
     method = params["basin_method"]
-    bmap = _basins(
+    bmap = basin_map(
         f=params["f"],
         method=method,
         hyper=_hyper(method, params),

@@ -60,6 +60,7 @@ STATE_HELP = {
     "m": "Adam's first moment m (running mean of g)",
     "mhat": "bias-corrected m̂ = m/(1 − β1ᵗ) used by the step into this row",
     "vhat": "bias-corrected v̂ = v/(1 − β2ᵗ) used by the step into this row",
+    "p": "search direction p of the step into this row (θ ← θ + α·p)",
     "alpha": "The α the line search accepted for the step into this row (1: the full step).",
     "trials": "Trial points the line search evaluated f at in the step into this row.",
     "tau": "τ when H was not positive definite and H + τI was used (τ = 1e-3 − λmin(H)).",

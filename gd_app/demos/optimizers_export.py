@@ -26,6 +26,8 @@ COLUMNS = (
     "mhat_y",
     "vhat_x",
     "vhat_y",
+    "p_x",
+    "p_y",
     "alpha",
     "trials",
     "tau",
@@ -200,6 +202,7 @@ def search_run(method, h):
     damped = method != "newton" or bool(h["damped"])
     n_f, n_g, n_h = 1, 1, 0
     alpha = trials = tau = yts = math.nan
+    p = np.full(2, math.nan)
     note = ""
     rows = []
     try:
@@ -207,7 +210,8 @@ def search_run(method, h):
         for k in range(N):
             row = dict(method=method, iteration=k, x=theta[0], y=theta[1], f=value)
             row.update(df_dx=grad[0], df_dy=grad[1], grad_norm=np.hypot(grad[0], grad[1]))
-            row.update(alpha=alpha, trials=trials, f_evals=n_f, g_evals=n_g, note=note)
+            row.update(p_x=p[0], p_y=p[1], alpha=alpha, trials=trials)
+            row.update(f_evals=n_f, g_evals=n_g, note=note)
             if method == "newton":
                 row.update(tau=tau, h_evals=n_h)
             if method == "bfgs":
