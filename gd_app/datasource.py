@@ -35,6 +35,7 @@ from gd_core.data import (
 POINTS = "points"  # the link key of pasted points
 PASTE, UPLOAD = "paste_text", "upload_file"  # widget keys, not in the link
 X_COLUMN, Y_COLUMN = "x_column", "y_column"
+KEPT = "_data_paste_kept"  # the pasted text, while other data is shown
 DEPENDENT = ("alpha", "theta1", "theta0_start", "theta1_start")  # ranges from the data
 WHAT = {
     "line": "points on a generated line",
@@ -152,6 +153,8 @@ def _fall_back(good_key: str, message: str):
 
 
 def _pasted() -> tuple[DataSet | None, bool]:
+    if PASTE not in st.session_state and KEPT in st.session_state:
+        st.session_state[PASTE] = st.session_state[KEPT]  # back from other data: as it was
     text = st.text_area(
         "paste x and y",
         key=PASTE,
@@ -161,6 +164,7 @@ def _pasted() -> tuple[DataSet | None, bool]:
         help="Two columns, x and y, one point a line, separated by commas, tabs or spaces. "
         "A header line is optional. Up to 100,000 points.",
     )
+    st.session_state[KEPT] = text
     if not text.strip():
         return None, True
     data = _read_pairs(text)
@@ -292,7 +296,7 @@ def data_csv(data: DataSet) -> str:
 def caption(source: Source, values: dict) -> str:
     """The page's last line: which data the run is on."""
     if source.data is not None:
-        return f"Data: {source.data.name}, m = {len(source.data):,} points."
+        return ui.escape_markdown(f"Data: {source.data.name}, m = {len(source.data):,} points.")
     text = f"Data: m = {values['m']} points"
     if "x_low" in values:
         text += f" on x from {values['x_low']:g} to {values['x_high']:g}"
