@@ -363,3 +363,14 @@ OPTIMIZERS = (
     ),
     Control("view3d", "show f as a 3D surface", False, kind="toggle"),
 )
+
+
+# ---------------------------------------------------------------- classes (issue 19)
+PREDICT = Control(
+    "predict",
+    "predict first",
+    False,
+    kind="toggle",
+    help="Hide how the run ends (the path past the start, the verdict, α_crit, the final "
+    "numbers and the table past row 0) until you have answered a question about it.",
+)

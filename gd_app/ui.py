@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from gd_app import export, play
+from gd_app import export, play, teacher
 from gd_app.controls import MAX_FORMULA, SPEED, STEP, Control
 from gd_app.demos.common import Demo, Picture
 from gd_app.plotting.common import THEMES
@@ -63,7 +63,12 @@ def nearest_option(control: Control, raw: str | None):
 
 
 def _widget(control: Control):
-    common = dict(key=control.key, help=control.help or None, bind="query-params")
+    common = dict(
+        key=control.key,
+        help=control.help or None,
+        bind="query-params",
+        disabled=teacher.is_locked(control.key),  # a teacher's link: shown, can't be moved
+    )
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
     if control.kind == "select":  # the link carries the value as the slider spells it
@@ -110,9 +115,13 @@ def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
     values, alpha_note = {}, None
     with st.sidebar:
         for control in controls:
-            values[control.key] = _widget(control)
-            if control.key == "alpha":
+            if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+                values[control.key] = teacher.hidden_value(control)
+            else:
+                values[control.key] = _widget(control)
+            if control.key == "alpha" and not teacher.is_hidden("alpha"):
                 alpha_note = st.empty()
+    teacher.class_controls(page, controls, values)
     _report_refused_link_values(
         page, "controls", [(c, raw[c.key], values[c.key]) for c in controls]
     )
@@ -380,8 +389,14 @@ def widget(control: Control, options: tuple = (), on_change=None):
 
     Call it inside ``with st.sidebar`` (or an expander there).
     """
+    if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+        return teacher.hidden_value(control, options)
     common = dict(
-        key=control.key, help=control.help or None, bind="query-params", on_change=on_change
+        key=control.key,
+        help=control.help or None,
+        bind="query-params",
+        on_change=on_change,
+        disabled=teacher.is_locked(control.key),
     )
     if control.kind == "choice":
         return st.selectbox(control.label, options, index=options.index(control.default), **common)
@@ -396,6 +411,11 @@ def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict
     """Warn once per session about the link values of number and text ``controls`` refused."""
     checked = [c for c in controls if c.kind in ("number", "slider", "text")]
     _report_refused_link_values(page, "controls", [(c, raw[c.key], values[c.key]) for c in checked])
+
+
+def class_controls(page: str, controls: tuple[Control, ...], values: dict) -> bool:
+    """The ``predict`` toggle and the "Share with a class" panel (see :mod:`gd_app.teacher`)."""
+    return teacher.class_controls(page, controls, values)
 
 
 def show_refusal(message: str, icon: str = ":material/block:") -> None:

@@ -50,6 +50,7 @@ with st.sidebar:
                 values[key] = ui.widget(CONTROLS[key])
     values["view3d"] = ui.widget(CONTROLS["view3d"])
 ui.check_link(PAGE, OPTIMIZERS, raw, values)
+ui.class_controls(PAGE, OPTIMIZERS, values)
 
 if not values["methods"]:
     st.warning(
