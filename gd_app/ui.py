@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from gd_app import export, play, teacher
+from gd_app import export, outcomes, play, predict, teacher
 from gd_app.controls import MAX_FORMULA, SPEED, STEP, Control
 from gd_app.demos.common import Demo, Picture
 from gd_app.plotting.common import THEMES
@@ -265,7 +265,15 @@ def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page:
 
     ``draw`` is the demo's picture function; it is called with the controls'
     values, the scrubber's ``step`` and the theme (cached, except while playing).
+
+    In prediction mode, until the question is answered, only the player (drawing
+    nothing past the iterate shown) and the table's row 0 are shown; the rest of
+    the page script is not run (see :mod:`gd_app.predict`).
     """
+    if predicting(page, controls.values):
+        show_player(len(demo.table), draw, controls.values, page, demo.table, column_config, True)
+        show_table(demo.table.iloc[:1], column_config)
+        st.stop()
     if demo.alpha_note and controls.alpha_note is not None:
         # Small text in the body colour: st.caption's grey on the sidebar's grey
         # fails WCAG AA contrast (3.8:1, axe-core's color-contrast rule).
@@ -284,8 +292,11 @@ def show_player(
     page: str,
     table: pd.DataFrame | None = None,
     column_config: dict | None = None,
+    hide_outcome: bool = False,
 ) -> None:
     """Scrubber, ▶/⏸ and step buttons, the figure, and (given ``table``) the marked row.
+
+    ``hide_outcome``: prediction mode before the answer; nothing past the iterate shown.
 
     For any page with a ``step`` scrubber: see :mod:`gd_app.play`.
     """
@@ -301,9 +312,17 @@ def show_player(
         theme=current_theme(),
         step_slider=step_slider,
         show_picture=show_picture,
+        predicting=hide_outcome,
     )
     speed = st.session_state.get(SPEED.key, SPEED.default)
     _report_refused_link_values(page, "speed", [(SPEED, raw_speed, speed)])
+
+
+def predicting(page: str, values: dict, kind: str = "outcome") -> bool:
+    """In prediction mode, ask about this run (or reveal the answer): True until answered."""
+    if not st.session_state.get(teacher.PREDICT_ON):
+        return False
+    return predict.ask(page, values, outcomes.question(page, values, kind)) is None
 
 
 def show_downloads(page: str, params: dict, *, rows: int) -> None:

@@ -69,6 +69,9 @@ f_tex, grad_tex, hessian_tex = demo.result.latex
 st.latex(f"f(x, y) = {f_tex}")
 st.latex(f"\\nabla f = {grad_tex} \\qquad H = {hessian_tex}")
 
+if ui.predicting(PAGE, values, "lowest"):  # prediction mode: the race only up to the iterate shown
+    ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE, hide_outcome=True)
+    st.stop()
 ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE)
 for note in demo.notes:
     st.caption(ui.escape_markdown(note))
