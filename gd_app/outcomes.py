@@ -68,8 +68,15 @@ def step_range(steps: int | None) -> str:
 
 
 # ---------------------------------------------------------------- the adapter
-def judge_run(page: str, values: dict) -> Judgement:
-    """The one adapter from a page's settings (through its run) to an Outcome and why."""
+def judge_run(page: str, values: dict, method: str | None = None) -> Judgement:
+    """The one adapter from a page's settings (through its run) to an Outcome and why;
+    on the optimizer lab, of one ``method``'s run."""
+    if page == "optimizers":
+        from gd_app.demos.optimizers import result
+
+        lab = result(**values)
+        run = next(r for r in lab.runs if r.method == (method or r.method))
+        return _judge_method(lab, run)
     if page in ("one_parameter", "two_parameters"):
         return _judge_fit(_fit_run(page, values), values["alpha"])
     if page == "symbolic":
@@ -100,6 +107,13 @@ def _judge_fit(run, alpha: float) -> Judgement:
     fault = run.trajectory.reason is StopReason.FAULT
     reached = steps_observed(run.errors) is not None
     if fault or (len(far) > 2 and far[-1] > far[0] and far[-1] > far[-2]):
+        if not run.plain:
+            return Judgement(
+                Outcome.DIVERGE,
+                f"The run ended {far[-1]:.3g} from the minimum, further than it started "
+                f"({far[0]:.3g}): these steps are too long for the mini-batches' or the "
+                "schedule's learning rates.",
+            )
         return Judgement(
             Outcome.DIVERGE,
             f"{against}: above it every step overshoots the minimum by more than the last.",
@@ -149,11 +163,13 @@ def _judge_noisy(run, far: np.ndarray, overshot: bool) -> Judgement:
             "Every point lies on the best line, so every mini-batch's gradient vanishes at the "
             "minimum and the noisy steps can still reach it.",
         )
-    if far[-1] < 0.1 * far[0]:
+    if overshot:
+        quarter = far[-max(1, len(far) // 4) :]
         return Judgement(
             Outcome.OVERSHOOT_SETTLE,
             "The mini-batches' gradients disagree near the minimum, so the steps jitter "
-            f"around it; they stayed within {far[-len(far) // 4 :].max():.3g} of it at the end.",
+            f"back and forth around it: over the last {len(quarter)} iterates the distance "
+            f"to it stayed between {quarter.min():.3g} and {quarter.max():.3g}.",
         )
     return Judgement(
         Outcome.CREEP,
@@ -215,13 +231,68 @@ def _judge_symbolic(run, alpha: float) -> Judgement:
     )
 
 
+def _judge_method(lab, run) -> Judgement:
+    """One lab method's run, against the known minimum nearest its end."""
+    if run.fault:
+        return Judgement(Outcome.DIVERGE, f"The steps grew until {run.fault}.")
+    if not len(lab.minima):
+        return Judgement(
+            Outcome.RUN_OFF if run.values[-1] < run.values[0] else Outcome.STUCK,
+            "f has no known minimum here to measure the run against.",
+        )
+    target = lab.minima[np.argmin(np.linalg.norm(lab.minima - run.params[-1], axis=1))]
+    errors = run.params - target
+    far = distances(errors)
+    signs = np.sign(errors)
+    flips = int(np.sum(np.any(signs[1:] * signs[:-1] < 0, axis=1)))
+    if len(far) > 2 and far[-1] > far[0] and far[-1] > far[-2]:
+        return Judgement(Outcome.DIVERGE, "Each swing went further out than the last.")
+    if run.converged:
+        if flips:
+            return Judgement(
+                Outcome.OVERSHOOT_SETTLE,
+                f"The path swung past the minimum {flips} times before |∇f| fell below tol.",
+            )
+        return Judgement(
+            Outcome.DIRECT, "The path never passed the minimum before |∇f| fell below tol."
+        )
+    if flips:
+        return Judgement(
+            Outcome.OVERSHOOT_SETTLE,
+            f"The path swung past the minimum {flips} times and was still settling, "
+            f"{far[-1]:.3g} from it, after {len(far) - 1} steps.",
+        )
+    return Judgement(
+        Outcome.CREEP,
+        f"No step passed the minimum, and after {len(far) - 1} steps the path was still "
+        f"{far[-1]:.3g} from it.",
+    )
+
+
 # ---------------------------------------------------------------- questions
-def question(page: str, values: dict, kind: str = "outcome") -> Question:
-    """The question ``kind`` about the run of ``page`` at ``values``, with its answer key."""
-    if page == "optimizers" or kind == "lowest":
+def blank(page: str, values: dict, kind: str = "outcome", method: str | None = None):
+    """A question's prompt and options, without running anything (for worksheets)."""
+    if kind == "lowest" or (page == "optimizers" and method is None):
+        return f"Which method gets lowest in {values['N']} iterates?", tuple(values["methods"])
+    if kind == "steps":
+        return STEPS_PROMPT, STEP_RANGES
+    options = FIT_OUTCOMES if page in ("one_parameter", "two_parameters") else tuple(Outcome)
+    prompt = f"What will {method}'s run do? It…" if method else "What will this run do? It…"
+    return prompt, tuple(o.value for o in options)
+
+
+STEPS_PROMPT = f"About how many steps will it take to get within {TOLERANCE:g} of the minimum?"
+
+
+def question(page: str, values: dict, kind: str = "outcome", method: str | None = None) -> Question:
+    """The question ``kind`` about the run of ``page`` at ``values``, with its answer key
+    (on the optimizer lab: which method ends lowest, or what ``method``'s run does)."""
+    if kind == "lowest" or (page == "optimizers" and method is None):
         return _lowest(values)
-    judgement = judge_run(page, values)
-    happened = f"This run {judgement.outcome.value}."
+    prompt, options = blank(page, values, kind, method)
+    judgement = judge_run(page, values, method)
+    subject = f"{method}'s run" if method else "This run"
+    happened = f"{subject} {judgement.outcome.value}."
     if kind == "steps":
         steps = _steps_to_tolerance(page, values)
         seen = (
@@ -231,17 +302,16 @@ def question(page: str, values: dict, kind: str = "outcome") -> Question:
         )
         return Question(
             "steps",
-            f"About how many steps will it take to get within {TOLERANCE:g} of the minimum?",
-            STEP_RANGES,
+            prompt,
+            options,
             step_range(steps),
             judgement.reason,
             f"{happened} {seen}",
         )
-    options = FIT_OUTCOMES if page != "symbolic" else tuple(Outcome)
     return Question(
         "outcome",
-        "What will this run do? It…",
-        tuple(o.value for o in options),
+        prompt,
+        options,
         judgement.outcome.value,
         judgement.reason,
         happened,

@@ -161,6 +161,11 @@ def _report_refused_link_values(page: str, part: str, checks: list) -> None:
             st.warning(escape_markdown(message), icon=":material/link:")
 
 
+def report_refused(page: str, part: str, checks: list) -> None:
+    """Warn once per session about link values refused: ``checks`` of (control, raw, used)."""
+    _report_refused_link_values(page, part, checks)
+
+
 def _short(value: float) -> str:
     """Plain digits, as a person types them in a link: 0.00001, 0.7, 3."""
     return np.format_float_positional(value, trim="-")

@@ -47,7 +47,7 @@ def test_home_links_every_demo():
     at = run("streamlit_app.py")
     assert not at.exception
     links = sorted(e.proto.page for e in at.get("page_link"))
-    assert links == ["one_parameter", "optimizers", "symbolic", "two_parameters"]
+    assert links == ["lessons", "one_parameter", "optimizers", "symbolic", "two_parameters"]
 
 
 def test_one_parameter_table_is_the_seed_theta1_values():
