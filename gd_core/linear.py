@@ -18,9 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from gd_core.descent import Trajectory, descend
-from gd_core.minibatch import MiniBatches, with_minibatches
-from gd_core.optimizers import gradient_descent
-from gd_core.schedules import scheduled_descent
+from gd_core.minibatch import MiniBatches
+from gd_core.optimizers import gradient_descent, identity, scale_by_schedule
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,7 +155,11 @@ def fit_line(
     ``batches`` feeds each step its mini-batch gradient (default: the full
     batch). Values and gradients recorded are always the full batch's.
     """
-    rule = gradient_descent(alpha=alpha) if alphas is None else scheduled_descent(alphas)
-    if batches is not None:
-        rule = with_minibatches(rule, batches)
-    return descend(problem, np.asarray(start, dtype=float), rule=rule, max_steps=n_iterates - 1)
+    return descend(
+        problem,
+        np.asarray(start, dtype=float),
+        rule=gradient_descent(alpha=alpha) if alphas is None else identity(),
+        lr=None if alphas is None else scale_by_schedule(alphas),
+        oracle=None if batches is None else batches.oracle,
+        max_steps=n_iterates - 1,
+    )
