@@ -432,8 +432,13 @@ def widget(control: Control, options: tuple = (), on_change=None):
 
 
 def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict) -> None:
-    """Warn once per session about the link values of number and text ``controls`` refused."""
-    checked = [c for c in controls if c.kind in ("number", "slider", "text")]
+    """Warn once per session about the link values of ``controls`` refused (numbers, text,
+    toggles, and choices that list their options)."""
+    checked = [
+        c
+        for c in controls
+        if c.kind in ("number", "slider", "text", "toggle") or (c.kind == "choice" and c.options)
+    ]
     _report_refused_link_values(page, "controls", [(c, raw[c.key], values[c.key]) for c in checked])
 
 

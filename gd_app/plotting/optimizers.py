@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
+from gd_app.plotting import optimizer_overlays as overlays
 from gd_app.plotting.common import (
     Rendered,
     apply_theme,
@@ -31,6 +32,11 @@ STYLE = {
     "adagrad": ("#009E73", ":", "^"),
     "rmsprop": ("#D55E00", (0, (5, 1.5, 1, 1.5, 1, 1.5)), "v"),
     "adam": ("#56B4E9", (0, (8, 2)), "P"),
+    # beyond Okabe–Ito's eight (black and yellow mark the start and minima): Paul Tol's
+    # colour-blind-safe indigo, wine and olive, each with a line style and marker of its own
+    "gd_ls": ("#332288", (0, (3, 1, 1, 1)), "X"),
+    "newton": ("#882255", "-", "h"),
+    "bfgs": ("#999933", (0, (1, 1)), "p"),
 }
 SIZE = (11.0, 5.6)
 RECTS = ((0.065, 0.25, 0.40, 0.68), (0.575, 0.25, 0.405, 0.68))
@@ -190,6 +196,12 @@ def static_figure(result: LabResult, *, paths: bool = True) -> Figure:
             label="highlighted iterate",
         )
     )
+    if any(len(run.trials) for run in result.runs):
+        handles.append(
+            Line2D([], [], ls=":", c="0.35", marker=".", ms=7, alpha=0.7, label="trial points")
+        )
+    if any(run.hessians is not None for run in result.runs):
+        handles.append(Line2D([], [], c=overlays.MODEL, lw=1, label="Newton's local model"))
     race.set_xlabel("x")
     race.set_ylabel("y")
     scale = "log-spaced" if log_spaced else "evenly spaced"
@@ -201,7 +213,7 @@ def static_figure(result: LabResult, *, paths: bool = True) -> Figure:
     fig.legend(
         handles=handles,
         loc="lower center",
-        ncol=min(len(handles), 6),
+        ncol=min(len(handles), 6 if len(handles) <= 12 else 7),
         frameon=False,
         fontsize="medium",
         bbox_to_anchor=(0.5, 0.0),
@@ -273,6 +285,10 @@ def add_markers(race, values, result: LabResult, step: int, fg: str = "k") -> li
         y = curve(result, run.values[k : k + 1])[0]
         if np.isfinite(y):
             artists += values.plot(k, y, "o", mfc="none", mec=c, ms=11, mew=2.2)
+        if len(run.trials) and k == step:
+            artists += overlays.trial_points(race, run, k, c)
+        if run.hessians is not None and k == step:
+            artists += overlays.local_model(race, run, k, result.window)
     return artists
 
 
