@@ -9,6 +9,7 @@ in the link under ``points``; nothing a visitor sends is written to disk or exec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import streamlit as st
 
@@ -80,7 +81,7 @@ def choose(page: str, *, intercept: bool) -> Source:
     """The data section: the ``data`` choice and what it needs; returns the data to run on."""
     good_key = f"_data_good_{page}"
     _points_from_link(page)
-    st.subheader("Data", anchor=False)
+    st.header("Data", anchor=False)  # h2: an h3 straight after the h1 skips a level
     kind = st.selectbox(
         DATA.label,
         DATA.options,
@@ -89,7 +90,7 @@ def choose(page: str, *, intercept: bool) -> Source:
         help=DATA.help,
         bind="query-params",
     )
-    st.caption(WHAT[kind])
+    _note(WHAT[kind])
     travels = True
     try:
         if kind == "line":
@@ -162,7 +163,7 @@ def _pasted() -> tuple[DataSet | None, bool]:
     )
     if not text.strip():
         return None, True
-    data = read_pairs(text)
+    data = _read_pairs(text)
     return data, len(data) <= MAX_LINK_POINTS
 
 
@@ -180,7 +181,7 @@ def _uploaded() -> DataSet | None:
     if not raw.strip():
         raise DataError(f"The file {file.name} is empty.")
     what = f"The file {file.name}"
-    table = read_table(decode(raw, what), what)
+    table = _read_file(raw, what)
     numeric = numeric_columns(table) or table.names
     left, right = st.columns(2)
     x = left.selectbox("x column", table.names, table.names.index(numeric[0]), key=X_COLUMN)
@@ -188,7 +189,24 @@ def _uploaded() -> DataSet | None:
     y = right.selectbox("y column", table.names, table.names.index(y_default), key=Y_COLUMN)
     if x == y:
         raise DataError(f"x and y are both the column {x}: choose two different columns.")
-    return pick(table, x, y, name=file.name, what=what)
+    return _pick(table, x, y, file.name, what)
+
+
+# Reruns (every slider move) reuse what was read: up to 100,000 rows take a while in Python.
+# Kept in this process's memory only, keyed by the content itself; errors are not kept.
+@lru_cache(maxsize=4)
+def _read_pairs(text: str) -> DataSet:
+    return read_pairs(text)
+
+
+@lru_cache(maxsize=4)
+def _read_file(raw: bytes, what: str):
+    return read_table(decode(raw, what), what)
+
+
+@lru_cache(maxsize=4)
+def _pick(table, x: str, y: str, name: str, what: str) -> DataSet:
+    return pick(table, x, y, name=name, what=what)
 
 
 def _points_from_link(page: str) -> None:
@@ -233,20 +251,18 @@ def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:
     if data is None:
         return
     x, y = data.x, data.y
-    st.caption(
-        ui.escape_markdown(
-            f"{len(data):,} points; {data.x_label} from {x.min():.4g} to "
-            f"{x.max():.4g}, {data.y_label} from {y.min():.4g} to {y.max():.4g}."
-        )
+    _note(
+        f"{len(data):,} points; {data.x_label} from {x.min():.4g} to "
+        f"{x.max():.4g}, {data.y_label} from {y.min():.4g} to {y.max():.4g}."
     )
     if not intercept:
-        st.caption(
+        _note(
             "This page fits a line through the origin, h = θ1·x, to these points: θ1* is the "
             "slope of the best line through (0, 0), not of the best line with an intercept "
             "(the two-parameter page fits that one)."
         )
     if not travels:
-        st.caption(
+        _note(
             f"These points can't travel in the page's link (only pasted data of up to "
             f"{MAX_LINK_POINTS} points does): share the data as CSV, or the Python script "
             "below, which carries it."
@@ -259,6 +275,11 @@ def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:
             on_click="ignore",
             icon=":material/table:",
         )
+
+
+def _note(text: str) -> None:
+    """Small text in the body colour (st.caption's grey fails WCAG AA contrast here)."""
+    st.markdown(f":small[{ui.escape_markdown(text)}]")
 
 
 def data_csv(data: DataSet) -> str:

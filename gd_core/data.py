@@ -74,9 +74,12 @@ class DataSet:
         return len(self.x)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Table:
-    """Cells of a text table: column names, data rows and each row's line number (from 1)."""
+    """Cells of a text table: column names, data rows and each row's line number (from 1).
+
+    Compared and hashed by identity: a table read once can key a cache cheaply.
+    """
 
     names: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]

@@ -105,7 +105,7 @@ def test_one_parameter_page_fits_through_the_origin_and_says_so():
     x, y = bundled.penguins().x, bundled.penguins().y
     through_origin = float(x @ y / (x @ x))
     assert float(at.metric[0].help.split(": ")[1]) == pytest.approx(through_origin, rel=1e-5)
-    assert any("line through the origin, h = θ1·x" in plain(c.value) for c in at.caption)
+    assert any("line through the origin, h = θ1·x" in plain(c.value) for c in at.markdown)
     slider = at.select_slider(key="alpha")
     crit = 2 / np.mean(x**2)
     assert float(slider.options[0]) < 0.01 * crit and float(slider.options[-1]) >= 1.3 * crit
@@ -146,7 +146,7 @@ def test_more_than_200_pasted_points_stay_out_of_the_link_and_say_so():
     at = paste(run(TWO, data="paste"), text)
     assert_healthy(at)
     assert "points" not in at.query_params
-    assert any("can't travel in the page's link" in plain(c.value) for c in at.caption)
+    assert any("can't travel in the page's link" in plain(c.value) for c in at.markdown)
     assert any(b.proto.label == "Data (CSV)" for b in at.get("download_button"))
 
 
@@ -211,7 +211,7 @@ def test_an_upload_runs_on_the_columns_chosen_by_name():
     mass, flipper = np.array([3750.0, 3800, 3250, 3450]), np.array([181.0, 186, 195, 193])
     np.testing.assert_allclose(best_fit(at), lstsq(mass, flipper), rtol=1e-5)
     assert "points" not in at.query_params
-    assert any("can't travel in the page's link" in plain(c.value) for c in at.caption)
+    assert any("can't travel in the page's link" in plain(c.value) for c in at.markdown)
     at.selectbox(key="y_column").set_value("species").run()
     assert_healthy(at)
     assert "line 2, column 1 (species): 'A' is not a number" in errors(at)[0]
