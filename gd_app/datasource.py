@@ -36,6 +36,7 @@ POINTS = "points"  # the link key of pasted points
 PASTE, UPLOAD = "paste_text", "upload_file"  # widget keys, not in the link
 X_COLUMN, Y_COLUMN = "x_column", "y_column"
 KEPT = "_data_paste_kept"  # the pasted text, while other data is shown
+LINK = "_data_link_{}"  # session: the data's link keys on a page, for the class link
 DEPENDENT = ("alpha", "theta1", "theta0_start", "theta1_start")  # ranges from the data
 WHAT = {
     "line": "points on a generated line",
@@ -136,6 +137,7 @@ def choose(page: str, *, intercept: bool) -> Source:
                 icon=":material/content_paste:" if kind == "paste" else ":material/upload_file:",
             )
     _keep_link(kind, data, travels)
+    st.session_state[LINK.format(page)] = _link_pairs(kind, data)
     changed = _changed(page, data)
     _describe(data, intercept=intercept, travels=travels)
     return Source(data, travels, changed)
@@ -239,6 +241,16 @@ def _keep_link(kind: str, data: DataSet | None, travels: bool) -> None:
             st.query_params[POINTS] = encoded
     elif POINTS in st.query_params:
         del st.query_params[POINTS]
+
+
+def _link_pairs(kind: str, data: DataSet | None) -> tuple[tuple[str, str], ...]:
+    """The data keys a link of this page needs (none for the generated line)."""
+    pairs = () if kind == DATA.default else ((DATA.key, kind),)
+    if kind == "anscombe":
+        pairs += ((SET.key, st.session_state.get(SET.key, SET.default)),)
+    if POINTS in st.query_params:
+        pairs += ((POINTS, st.query_params[POINTS]),)
+    return pairs
 
 
 def _changed(page: str, data: DataSet | None) -> bool:

@@ -272,3 +272,34 @@ def test_mini_batches_and_schedules_run_on_real_data():
     at = run(TWO, data="penguins", batch="343")
     assert_healthy(at)
     assert any("batch" in plain(w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "query, wanted",
+    [
+        ({"data": "penguins"}, "data=penguins"),
+        ({"data": "anscombe", "set": "III"}, "data=anscombe&set=III"),
+    ],
+)
+def test_the_class_link_carries_the_data(query, wanted):
+    at = run(TWO, **query)
+    assert_healthy(at)
+    shared = [c.value for c in at.sidebar.code]
+    assert shared and wanted in shared[0], shared
+
+
+def test_the_class_link_carries_pasted_points():
+    at = paste(run(ONE, data="paste"), GOOD)
+    shared = at.sidebar.code[0].value
+    assert f"points={at.query_params['points']}" in shared and "data=paste" in shared
+
+
+def test_prediction_mode_asks_and_reveals_on_real_data():
+    at = run(TWO, data="penguins", predict="true", alpha="0.0001")
+    assert not at.exception
+    at.radio(key="prediction").set_value("diverges").run()
+    at.button(key="commit_prediction").click().run()
+    assert_healthy(at)
+    assert any("That's right" in plain(s.value) for s in at.success), [
+        plain(w.value) for w in at.warning
+    ]
