@@ -231,7 +231,9 @@ def animation_panel(
 
 def _make_gif(hook: Hooks, params: dict, theme: str, speed: int, rows: int, progress) -> bytes:
     return animation.build_gif(
-        lambda step: hook.picture(step=step, theme=theme, **params).whole_png(),
+        # Each frame draws the run only up to its own iterate: the GIF reveals, like play.
+        # A picture of several panels becomes one frame, its panels side by side.
+        lambda step: hook.picture(step=step, theme=theme, reveal=True, **params).whole_png(),
         rows,
         theme=theme,
         speed=speed,

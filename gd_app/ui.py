@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from gd_app import export, play
+from gd_app import export, outcomes, play, predict, teacher
 from gd_app.controls import MAX_FORMULA, SPEED, STEP, Control
 from gd_app.demos.common import Demo, Picture, Suggestion
 from gd_app.plotting.common import THEMES
@@ -66,7 +66,12 @@ def nearest_option(control: Control, raw: str | None):
 
 
 def _widget(control: Control, *, help: bool = True):
-    common = dict(key=control.key, help=(help and control.help) or None, bind="query-params")
+    common = dict(
+        key=control.key,
+        help=(help and control.help) or None,
+        bind="query-params",
+        disabled=teacher.is_locked(control.key),  # a teacher's link: shown, can't be moved
+    )
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
     if control.kind == "select":  # the link carries the value as the slider spells it
@@ -102,6 +107,10 @@ class Sidebar:
     values: dict
     alpha_note: Any
     alpha_help: str = ""
+    controls: tuple[Control, ...] = ()  # set when the class controls go at the page's end
+
+    def with_values(self, values: dict) -> Sidebar:
+        return replace(self, values=values)
 
 
 MORE_SETTINGS = "More settings"
@@ -126,7 +135,12 @@ def app_style() -> None:
 
 
 def sidebar(
-    controls: tuple[Control, ...], page: str, *, main: tuple[str, ...] = (), check=None
+    controls: tuple[Control, ...],
+    page: str,
+    *,
+    main: tuple[str, ...] = (),
+    check=None,
+    place=None,
 ) -> Sidebar:
     """One bound widget per control; a link's values the widgets refused are reported once.
 
@@ -138,6 +152,8 @@ def sidebar(
     slider it leaves a slot that
     :func:`show_results` fills with the run's learning-rate limits, once they are known.
 
+    ``place`` (a container higher up the page) takes the ``main`` controls, so a page
+    can show something between them and the rest (the fit pages' data section).
     ``check(values)`` returns the values with combinations no widget can refuse
     replaced (x_low ≥ x_high), and why. Replaced values are put in their widgets,
     and so in the link, by one more run, and the reasons shown then.
@@ -152,21 +168,28 @@ def sidebar(
     raw = {c.key: st.query_params.get(c.key) for c in controls}
     snapped = _snap_select_values_from_link(page, controls, raw)
     values, alpha_note, alpha_help = {}, None, ""
-    first = sorted((c for c in controls if c.key in main), key=lambda c: main.index(c.key))
-    rest = [c for c in controls if c.key not in main]
-    if first:
-        for column, control in zip(st.columns(len(first)), first, strict=True):
-            with column:
-                # α's help is written under it, not behind a help icon: one Tab stop
-                # less before it, and read on a phone without a tooltip.
-                quiet = control.key == "alpha"
-                values[control.key] = _widget(control, help=not quiet)
-                if quiet:
-                    alpha_note, alpha_help = st.empty(), control.help
-                    alpha_note.markdown(f":small[{escape_markdown(alpha_help)}]")
-        with st.expander(MORE_SETTINGS):
-            for control in rest:
-                values[control.key] = _widget(control)
+    shown = [c for c in controls if not teacher.is_hidden(c.key)]
+    for control in controls:
+        if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+            values[control.key] = teacher.hidden_value(control)
+    first = sorted((c for c in shown if c.key in main), key=lambda c: main.index(c.key))
+    rest = [c for c in shown if c.key not in main]
+    if main:
+        with place or st.container():
+            if first:
+                for column, control in zip(st.columns(len(first)), first, strict=True):
+                    with column:
+                        # α's help is written under it, not behind a help icon: one Tab
+                        # stop less before it, and read on a phone without a tooltip.
+                        quiet = control.key == "alpha"
+                        values[control.key] = _widget(control, help=not quiet)
+                        if quiet:
+                            alpha_note, alpha_help = st.empty(), control.help
+                            alpha_note.markdown(f":small[{escape_markdown(alpha_help)}]")
+        if rest:
+            with st.expander(MORE_SETTINGS):
+                for control in rest:
+                    values[control.key] = _widget(control)
     else:
         with st.sidebar:
             for control in rest:
@@ -176,12 +199,16 @@ def sidebar(
     values = {c.key: values[c.key] for c in controls}  # the controls' own order
     _replace(page, controls, raw, values, snapped, check)
     _rewrite_link(replaced, controls)
+    if not main:
+        teacher.class_controls(page, controls, values)
+    # else show_results puts them at the end of the page: the sidebar then holds only
+    # the page links, and nothing comes between α and the figure in the Tab order.
     _report_refused_link_values(
         page,
         "controls",
         [(c, raw[c.key], values[c.key]) for c in controls if c.key not in replaced],
     )
-    return Sidebar(values, alpha_note, alpha_help)
+    return Sidebar(values, alpha_note, alpha_help, tuple(controls) if main else ())
 
 
 def _replace(page: str, controls, raw: dict, values: dict, snapped: list[str], check) -> None:
@@ -199,7 +226,7 @@ def _replace(page: str, controls, raw: dict, values: dict, snapped: list[str], c
             reasons.append((":material/link:", message))
     if check is not None:
         checked, messages = check(values)
-        replacing |= {k: v for k, v in checked.items() if v != values[k]}
+        replacing |= {k: v for k, v in checked.items() if k in values and v != values[k]}
         reasons += [(":material/block:", message) for message in messages]
     if replacing:
         st.session_state[f"_replaced_{page}"] = (replacing, tuple(r for r in reasons if r[1]))
@@ -270,6 +297,11 @@ def _report_refused_link_values(page: str, part: str, checks: list) -> None:
         message = refused_link_value(control, raw, used)
         if message:
             st.warning(escape_markdown(message), icon=":material/link:")
+
+
+def report_refused(page: str, part: str, checks: list) -> None:
+    """Warn once per session about link values refused: ``checks`` of (control, raw, used)."""
+    _report_refused_link_values(page, part, checks)
 
 
 def _short(value: float) -> str:
@@ -383,7 +415,26 @@ def show_results(
 
     ``draw`` is the demo's picture function; it is called with the controls'
     values, the scrubber's ``step`` and the theme (cached, except while playing).
+
+    In prediction mode, until the question is answered, only the player (drawing
+    nothing past the iterate shown) and the table's row 0 are shown; the rest of
+    the page script is not run (see :mod:`gd_app.predict`).
     """
+    top, rest = st.container(), st.container()
+    if controls.controls:  # the predict toggle and the class panel, after everything else
+        teacher.class_controls(page, controls.controls, controls.values, where=st.container())
+    with top:
+        if predicting(page, controls.values):
+            show_player(
+                len(demo.table), draw, controls.values, page, demo.table, column_config, True
+            )
+            show_table(demo.table.iloc[:1], column_config)
+            st.stop()
+    with rest:
+        _show_results(demo, draw, controls, column_config, page, suggestions)
+
+
+def _show_results(demo, draw, controls, column_config, page, suggestions) -> None:
     if demo.alpha_note and controls.alpha_note is not None:
         # Small text in the body colour: st.caption's grey on the sidebar's grey
         # fails WCAG AA contrast (3.8:1, axe-core's color-contrast rule).
@@ -405,8 +456,11 @@ def show_player(
     page: str,
     table: pd.DataFrame | None = None,
     column_config: dict | None = None,
+    hide_outcome: bool = False,
 ) -> None:
     """Scrubber, ▶/⏸ and step buttons, the figure, and (given ``table``) the marked row.
+
+    ``hide_outcome``: prediction mode before the answer; nothing past the iterate shown.
 
     For any page with a ``step`` scrubber: see :mod:`gd_app.play`.
     """
@@ -422,9 +476,17 @@ def show_player(
         theme=current_theme(),
         step_slider=step_slider,
         show_picture=show_picture,
+        predicting=hide_outcome,
     )
     speed = st.session_state.get(SPEED.key, SPEED.default)
     _report_refused_link_values(page, "speed", [(SPEED, raw_speed, speed)])
+
+
+def predicting(page: str, values: dict, kind: str = "outcome") -> bool:
+    """In prediction mode, ask about this run (or reveal the answer): True until answered."""
+    if not st.session_state.get(teacher.PREDICT_ON):
+        return False
+    return predict.ask(page, values, outcomes.question(page, values, kind)) is None
 
 
 def show_downloads(page: str, params: dict, *, rows: int) -> None:
@@ -538,8 +600,14 @@ def widget(control: Control, options: tuple = (), on_change=None):
 
     Call it inside ``with st.sidebar`` (or an expander there).
     """
+    if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+        return teacher.hidden_value(control, options)
     common = dict(
-        key=control.key, help=control.help or None, bind="query-params", on_change=on_change
+        key=control.key,
+        help=control.help or None,
+        bind="query-params",
+        on_change=on_change,
+        disabled=teacher.is_locked(control.key),
     )
     if control.kind == "choice":
         return st.selectbox(control.label, options, index=options.index(control.default), **common)
@@ -551,9 +619,19 @@ def widget(control: Control, options: tuple = (), on_change=None):
 
 
 def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict) -> None:
-    """Warn once per session about the link values of number and text ``controls`` refused."""
-    checked = [c for c in controls if c.kind in ("number", "slider", "text")]
+    """Warn once per session about the link values of ``controls`` refused (numbers, text,
+    toggles, and choices that list their options)."""
+    checked = [
+        c
+        for c in controls
+        if c.kind in ("number", "slider", "text", "toggle") or (c.kind == "choice" and c.options)
+    ]
     _report_refused_link_values(page, "controls", [(c, raw[c.key], values[c.key]) for c in checked])
+
+
+def class_controls(page: str, controls: tuple[Control, ...], values: dict) -> bool:
+    """The ``predict`` toggle and the "Share with a class" panel (see :mod:`gd_app.teacher`)."""
+    return teacher.class_controls(page, controls, values)
 
 
 def show_refusal(message: str, icon: str = ":material/block:") -> None:

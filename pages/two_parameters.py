@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gd_app import demos, ui
+from gd_app import datasource, demos, ui
 from gd_app.controls import TWO_PARAMETERS
 
 ui.run_through_navigation()
@@ -16,10 +16,19 @@ st.markdown(
     "*standardize x* turns it back into a round bowl: the links under the figure set both up."
 )
 
+moved = st.container()  # α and N: the first controls after the page links, above the figure
+source = datasource.choose("two_parameters", intercept=True)
 controls = ui.sidebar(
-    TWO_PARAMETERS, page="two_parameters", main=ui.MOVED_MOST, check=demos.refusals
+    source.controls(TWO_PARAMETERS, intercept=True),
+    page="two_parameters",
+    main=ui.MOVED_MOST,
+    place=moved,
+    check=lambda shown: demos.refusals(source.values(TWO_PARAMETERS, shown)),
 )
-values = controls.values
+values, refused = demos.refusals(source.values(TWO_PARAMETERS, controls.values))
+for message in refused:  # none left once the widgets took the replaced values
+    st.warning(ui.escape_markdown(message), icon=":material/block:")
+controls = controls.with_values(values)  # what the run uses, data included
 demo = demos.two_parameters(**values)
 
 columns = {
@@ -56,7 +65,4 @@ ui.show_results(
     page="two_parameters",
     suggestions=demos.TWO_PARAMETER_SUGGESTIONS,
 )
-st.caption(
-    f"The run {demo.stop}. Data: m = {values['m']} points on x from {values['x_low']:g} to "
-    f"{values['x_high']:g}, noise {values['noise']:g}."
-)
+st.caption(f"The run {demo.stop}. {datasource.caption(source, values)}")

@@ -7,6 +7,7 @@ from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highligh
 from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run, lines_text, points_text
 from gd_app.plotting import fit as plotting
 from gd_app.plotting import workers
+from gd_core.data import DataSet
 
 ALPHA_GRID = allowed_values(control(ONE_PARAMETER, "alpha"))
 
@@ -23,6 +24,7 @@ def _one_run(
     batch: int = 0,
     schedule: str = "constant",
     decay: float = 0.1,
+    source: DataSet | None = None,
 ) -> FitRun:
     return fit_run(
         intercept=False,
@@ -36,6 +38,7 @@ def _one_run(
         batch=batch,
         schedule=schedule,
         decay=decay,
+        source=source,
     )
 
 
@@ -54,26 +57,47 @@ def one_parameter(**params) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def one_parameter_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
-    """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted."""
+def one_parameter_picture(
+    *, step: int = 0, theme: str = "light", reveal: bool = False, **params
+) -> Picture:
+    """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted; with
+    ``reveal`` (play, prediction mode, GIF frames) nothing after ``step`` is drawn.
+
+    Two panels, each its own image: the cost curve, then the data with the fit lines."""
     run = _one_run(**params)
     data, trajectory = run.data, run.trajectory
-    final, theta1 = trajectory.final[0], params["theta1"]
-    data_alt = (
-        f"Data and fit: {points_text(data, 'y = 0.5x')} with {lines_text(trajectory)}, the last "
-        f"with slope {final:.3g}."
-    )
+    highlight = highlighted_row(step, trajectory)
+    theta1 = params["theta1"]
+    if reveal:
+        cost_alt = (
+            f"Cost function: the parabola J(θ1) with the iterates from θ1 = {theta1:g} up to "
+            f"iterate {highlight}, θ1 = {trajectory.params[highlight, 0]:.3g}, an arrow from "
+            "each to the next; nothing after it is drawn."
+        )
+        data_alt = (
+            f"Data and fit: {points_text(data, 'y = 0.5x')} with the fit lines of iterates 0 "
+            f"to {highlight}."
+        )
+        upto = {"upto": highlight}
+    else:
+        final = trajectory.final[0]
+        target = (
+            "the true θ1 is 0.5"
+            if data.theta_true is not None
+            else f"the best line through the origin has θ1* = {run.problem.solution[0]:.4g}"
+        )
+        cost_alt = (
+            f"Cost function: the parabola J(θ1) with the iterates moving from θ1 = {theta1:g} "
+            f"to {final:.3g}, an arrow from each iterate to the next; {target}."
+        )
+        data_alt = (
+            f"Data and fit: {points_text(data, 'y = 0.5x')} with {lines_text(trajectory)}, the "
+            f"last with slope {final:.3g}."
+        )
+        upto = {}
     if run.schedule != "constant":
         data_alt += " An inset plots the learning rate α_k of each step."
-    cost_alt = (
-        f"Cost function: the parabola J(θ1) with the iterates moving from θ1 = {theta1:g} to "
-        f"{final:.3g}, an arrow from each iterate to the next; the true θ1 is 0.5."
-    )
     panels = workers.draw(
-        fit_png,
-        plotting.one_parameter_png,
-        run,
-        highlight=highlighted_row(step, trajectory),
-        theme=theme,
+        fit_png, plotting.one_parameter_png, run, highlight=highlight, theme=theme, **upto
     )
     return Picture.of_panels(panels, (cost_alt, data_alt))

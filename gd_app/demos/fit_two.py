@@ -33,6 +33,7 @@ from gd_core.conditioning import (
     steps_bound,
     steps_observed,
 )
+from gd_core.data import DataSet
 
 
 @cache_by_name(maxsize=16)
@@ -53,6 +54,7 @@ def _two_run(
     batch: int = 0,
     schedule: str = "constant",
     decay: float = 0.1,
+    source: DataSet | None = None,
 ) -> FitRun:
     return fit_run(
         intercept=True,
@@ -69,6 +71,7 @@ def _two_run(
         batch=batch,
         schedule=schedule,
         decay=decay,
+        source=source,
     )
 
 
@@ -178,39 +181,62 @@ def two_parameters(**params) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
-    """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
+def two_parameters_picture(
+    *, step: int = 0, theme: str = "light", reveal: bool = False, **params
+) -> Picture:
+    """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted; with
+    ``reveal`` (play, prediction mode, GIF frames) nothing after ``step`` is drawn.
+
+    Two panels, each its own image: the cost map, then the data with the fit lines."""
     run = _two_run(**params)
     data, trajectory = run.data, run.trajectory
-    theta0_true, theta1_true = data.theta_true
-    line = (
-        np.asarray(run.scaling.to_original(trajectory.final)) if run.scaling else trajectory.final
-    )
-    start = trajectory.params[0]
-    t0, t1 = trajectory.final
-    coords = (
-        "standardized parameters (θ0′, θ1′), equal scales"
-        if run.scaling
-        else "(θ0, θ1), equal scales"
-    )
-    data_alt = (
-        f"Data and fit: {points_text(data, f'y = {theta0_true:g} + {theta1_true:g}x')} with "
-        f"{lines_text(trajectory)}, the last y = {line[0]:.3g} + {line[1]:.3g}x."
-    )
-    if run.schedule != "constant":
-        data_alt += " An inset plots the learning rate α_k of each step."
-    map_alt = (
-        f"Cost function: a colour map of the full-batch cost over {coords}, with elliptical "
-        f"contours and the Hessian's two eigenvectors at θ*; arrows step from "
-        f"({start[0]:.3g}, {start[1]:.3g}) to ({t0:.3g}, {t1:.3g})."
+    truth = (
+        f"y = {data.theta_true[0]:g} + {data.theta_true[1]:g}x" if data.theta_true else "no line"
     )
     highlight = highlighted_row(step, trajectory)
+    if reveal:
+        at = trajectory.params[highlight]
+        map_alt = (
+            "Cost function: a colour map of the full-batch cost with the Hessian's two "
+            f"eigenvectors at θ*; arrows step from the start up to iterate {highlight} at "
+            f"({at[0]:.3g}, {at[1]:.3g}); nothing after it is drawn."
+        )
+        data_alt = (
+            f"Data and fit: {points_text(data, truth)} with the fit lines of iterates 0 to "
+            f"{highlight}."
+        )
+        upto = {"upto": highlight}
+    else:
+        line = (
+            np.asarray(run.scaling.to_original(trajectory.final))
+            if run.scaling
+            else trajectory.final
+        )
+        start = trajectory.params[0]
+        t0, t1 = trajectory.final
+        coords = (
+            "standardized parameters (θ0′, θ1′), equal scales"
+            if run.scaling
+            else "(θ0, θ1), equal scales"
+        )
+        map_alt = (
+            f"Cost function: a colour map of the full-batch cost over {coords}, with elliptical "
+            f"contours and the Hessian's two eigenvectors at θ*; arrows step from "
+            f"({start[0]:.3g}, {start[1]:.3g}) to ({t0:.3g}, {t1:.3g})."
+        )
+        data_alt = (
+            f"Data and fit: {points_text(data, truth)} with {lines_text(trajectory)}, the last "
+            f"y = {line[0]:.3g} + {line[1]:.3g}x."
+        )
+        upto = {}
     if run.batches is not None and highlight > 0:
         map_alt += (
             f" Thin arrows fan out from iterate {highlight - 1}: the per-example steps whose "
             f"mean is step {highlight}; an inset shows them magnified."
         )
+    if run.schedule != "constant":
+        data_alt += " An inset plots the learning rate α_k of each step."
     panels = workers.draw(
-        fit_png, plotting_two.two_parameter_png, run, highlight=highlight, theme=theme
+        fit_png, plotting_two.two_parameter_png, run, highlight=highlight, theme=theme, **upto
     )
     return Picture.of_panels(panels, (map_alt, data_alt))

@@ -38,12 +38,13 @@ from gd_app.plotting.common import (
     marker,
     new_figure,
     padded,
+    revealed,
     ring,
 )
 from gd_core.linear import LeastSquares, LineData
 
 MAX_SCATTER = 400  # data points drawn; a larger data set is drawn as an even sample
-STATIC_CACHE = 8  # static layers kept, each 3.3 MB of RGBA pixels (900 x 900 x 4 bytes)
+STATIC_CACHE = 8  # static layers kept, each 3.2 MB of RGBA pixels (900 x 900 x 4 bytes)
 
 
 # ---------------------------------------------------------------- views
@@ -117,18 +118,43 @@ def _sample(data: LineData) -> tuple[np.ndarray, np.ndarray]:
     return data.x[::every], data.y[::every]
 
 
+def _x_ends(data: LineData) -> np.ndarray:
+    return np.array([float(data.x.min()), float(data.x.max())])
+
+
+def unit(label: str) -> str:
+    """The unit a data set's axis label ends with in brackets ("body mass (g)" → "g"), or ""."""
+    label = label.strip()
+    if label.endswith(")") and "(" in label:
+        return label[label.rindex("(") + 1 : -1].strip()
+    return ""
+
+
+def parameter_units(data: LineData) -> tuple[str, str]:
+    """The units of θ0 (y's) and θ1 (y's per x's), as " (g)" and " (g/mm)", or ""."""
+    y, x = (unit(label).replace("$", r"\$") for label in (data.y_label, data.x_label))
+    slope = f"{y}/{x}" if y and x else (f"{y} per unit of x" if y else (f"1/{x}" if x else ""))
+    return (f" ({y})" if y else "", f" ({slope})" if slope else "")
+
+
+def axis_label(label: str) -> str:
+    """``x`` and ``y`` in maths italics; a data set's own names (with units) as written,
+    never read as maths ($ escaped)."""
+    return rf"${label}$" if label in ("x", "y") else label.replace("$", r"\$")
+
+
 def _data_panel_static(ax, data: LineData, view: View):
     xs, ys = _sample(data)
     ax.scatter(xs, ys, marker="x", s=40, color=GREEN, zorder=3)
-    ax.set_xlim(*padded(float(data.x[0]), float(data.x[-1])))
+    ax.set_xlim(*padded(*_x_ends(data)))
     ax.set_ylim(*view.data_y)
-    ax.set_xlabel(r"$x$")
-    ax.set_ylabel(r"$y$")
+    ax.set_xlabel(axis_label(data.x_label))
+    ax.set_ylabel(axis_label(data.y_label))
     ax.set_title("Data and fit")
     legend_below(
         ax,
         [
-            marker("data from true θ", "x", GREEN, ms=7),
+            marker("data from true θ" if data.theta_true else "data", "x", GREEN, ms=7),
             Line2D([], [], c=BLUE, lw=1.5, alpha=0.6, label="fit at each iterate"),
             Line2D([], [], c=ORANGE, lw=2.5, label="final fit"),
             Line2D([], [], c=VERMILLION, lw=2, ls="--", label="highlighted iterate"),
@@ -138,13 +164,20 @@ def _data_panel_static(ax, data: LineData, view: View):
 
 
 def _data_panel_dynamic(
-    ax, data: LineData, params: np.ndarray, view: View, highlight: int, *, intercept: bool
+    ax,
+    data: LineData,
+    params: np.ndarray,
+    view: View,
+    highlight: int,
+    *,
+    intercept: bool,
+    complete: bool = True,
 ):
     """Every iterate's fit line (``params`` in the units of x) in one LineCollection, the
-    last in orange."""
-    ax.set_xlim(*padded(float(data.x[0]), float(data.x[-1])))
+    last in orange (only when ``params`` is the ``complete`` run, not a revealed part)."""
+    ends = _x_ends(data)
+    ax.set_xlim(*padded(*ends))
     ax.set_ylim(*view.data_y)
-    ends = np.array([data.x[0], data.x[-1]])
     theta0 = params[:, 0] if intercept else np.zeros(len(params))
     theta1 = params[:, -1]
     lines = np.empty((len(params), 2, 2))  # (iterate, end, xy)
@@ -156,7 +189,8 @@ def _data_panel_dynamic(
         ),
         autolim=False,  # the limits are fixed; measuring 1,000 paths costs ~100 ms
     )
-    ax.plot(*lines[-1].T, lw=2.5, c=ORANGE)
+    if complete:
+        ax.plot(*lines[-1].T, lw=2.5, c=ORANGE)
     ax.plot(*lines[highlight].T, lw=2, ls="--", c=VERMILLION)
 
 
@@ -190,7 +224,7 @@ class Panel:
     name: str
     size: tuple[float, float]
     static: Callable  # static(fig, data, problem, view): axes, labels, legend, data
-    dynamic: Callable  # dynamic(fig, run, view, highlight): what the run draws on it
+    dynamic: Callable  # dynamic(fig, run, view, highlight, upto): what the run draws on it
 
 
 def _data_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
@@ -198,13 +232,16 @@ def _data_static(fig: Figure, data: LineData, problem: LeastSquares, view: View)
     _data_panel_static(ax, data, view)
 
 
-def _data_dynamic(fig, run, view, highlight):
+def _data_dynamic(fig, run, view, highlight, upto=None):
     (ax,) = axes(fig, (DATA_RECT,), bare=True)
     if "schedule" in view.mode:
         alpha_inset(ax, run, highlight, critical_alpha(run.problem))
-    params = run.trajectory.params
+    n = revealed(run.rows, upto)
+    params = run.trajectory.params[:n]
     lines = run.scaling.to_original(params) if run.scaling else params
-    _data_panel_dynamic(ax, run.data, lines, view, highlight, intercept=run.intercept)
+    _data_panel_dynamic(
+        ax, run.data, lines, view, highlight, intercept=run.intercept, complete=n == run.rows
+    )
 
 
 def critical_alpha(problem: LeastSquares) -> float:
@@ -214,30 +251,37 @@ def critical_alpha(problem: LeastSquares) -> float:
 DATA = Panel("data", (PANEL_WIDTH, PANEL_HEIGHT), _data_static, _data_dynamic)
 
 
-def panel_png(panel: Panel, run, view: View, highlight: int, theme: str) -> Rendered:
-    """One panel: a fresh dynamic layer drawn over its cached static pixels."""
+def panel_png(
+    panel: Panel, run, view: View, highlight: int, theme: str, upto: int | None = None
+) -> Rendered:
+    """One panel: a fresh dynamic layer drawn over its cached static pixels (the iterates
+    up to ``upto`` only, when given)."""
     with dynamic_figure(panel.size, panel.name) as fig:
-        panel.dynamic(fig, run, view, highlight)
+        panel.dynamic(fig, run, view, highlight, upto)
         static = static_pixels(panel.static, panel.size, run.data, run.problem, view, theme)
         return draw_over(static, apply_theme(fig, theme))
 
 
-def panel_figure(panel: Panel, run, view: View, highlight: int, theme: str) -> Figure:
+def panel_figure(
+    panel: Panel, run, view: View, highlight: int, theme: str, upto: int | None = None
+) -> Figure:
     """One panel drawn whole on one Figure: the same picture as :func:`panel_png`."""
     fig = new_figure(panel.size)
     panel.static(fig, run.data, run.problem, view)
-    panel.dynamic(fig, run, view, highlight)
+    panel.dynamic(fig, run, view, highlight, upto)
     return apply_theme(fig, theme)
 
 
-def whole_figure(panels, run, view: View, highlight: int, theme: str) -> Figure:
+def whole_figure(
+    panels, run, view: View, highlight: int, theme: str, upto: int | None = None
+) -> Figure:
     """Every panel side by side on one Figure (the downloads): each panel is a subfigure
     the size of its own image, drawn by the same functions."""
     fig = new_figure((sum(p.size[0] for p in panels), max(p.size[1] for p in panels)))
     subfigures = fig.subfigures(1, len(panels), width_ratios=[p.size[0] for p in panels])
     for panel, sub in zip(panels, np.atleast_1d(subfigures), strict=True):
         panel.static(sub, run.data, run.problem, view)
-        panel.dynamic(sub, run, view, highlight)
+        panel.dynamic(sub, run, view, highlight, upto)
     return apply_theme(fig, theme)
 
 
@@ -248,10 +292,13 @@ COST_RECT = (0.17, 0.35, 0.78, 0.58)
 def one_parameter_view(run) -> View:
     """Limits of the 1D figure: θ1 ∈ [−0.2, 1.2], zoomed out to hold the iterates."""
     data, problem, trajectory = run.data, run.problem, run.trajectory
+    if data.theta_true is None:  # measured data: the same window, scaled to θ1*
+        best = float(problem.solution[0])
+        base, targets = sorted((-0.4 * best, 2.4 * best)) if best else (-1.0, 1.0), []
+    else:
+        base, targets = (-0.2, 1.2), [data.theta_true[1]]
     lo, hi = _zoom_to_fit(
-        np.concatenate([trajectory.params[:, 0], problem.solution, [data.theta_true[1]]]),
-        -0.2,
-        1.2,
+        np.concatenate([trajectory.params[:, 0], problem.solution, targets]), *base
     )
     lo, hi = padded(lo, hi, 0.03)
     top = 1.1 * float(problem.cost(np.array([[lo], [hi]])).max())
@@ -275,13 +322,14 @@ def _cost_static(fig: Figure, data: LineData, problem: LeastSquares, view: View)
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps, in order"),
         marker("final θ₁", "o", ORANGE, ms=9),
         highlight_handle(),
-        marker("true θ₁", "*", GREEN, ms=12),
     ]
-    if not np.isclose(problem.solution[0], data.theta_true[1]):
+    if data.theta_true is not None:
+        handles.append(marker("true θ₁", "*", GREEN, ms=12))
+    if data.theta_true is None or not np.isclose(problem.solution[0], data.theta_true[1]):
         handles.append(marker("best fit θ₁*", "P", "k", ms=9))
     right.set_xlim(*view.theta1)
     right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
-    right.set_xlabel(r"$\theta_1$")
+    right.set_xlabel(r"$\theta_1$" + parameter_units(data)[1])
     right.set_ylabel(r"$J(\theta_1)$")
     right.set_title("Cost function")
     legend_below(right, handles, ncol=2)
@@ -307,10 +355,11 @@ def step_arrows(ax, points: np.ndarray, **kwargs) -> None:
     )
 
 
-def _cost_dynamic(fig, run, view, highlight):
+def _cost_dynamic(fig, run, view, highlight, upto=None):
     data, problem, trajectory = run.data, run.problem, run.trajectory
     (right,) = axes(fig, (COST_RECT,), bare=True)
-    theta1, cost = trajectory.params[:, 0], trajectory.values
+    n = revealed(run.rows, upto)
+    theta1, cost = trajectory.params[:n, 0], trajectory.values[:n]
     right.set_xlim(*view.theta1)
     right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
     # The order of the steps: an arrow from each iterate to the next, as on the map.
@@ -324,12 +373,14 @@ def _cost_dynamic(fig, run, view, highlight):
             zorder=2,
         )
     right.scatter(theta1, cost, s=40, lw=0, c=BLUE, zorder=3)
-    right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=11, zorder=5)
+    if n == run.rows:
+        right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=11, zorder=5)
     ring(right, theta1[highlight], cost[highlight], zorder=6)
     # The targets go on top, so a run that reaches them does not hide them.
-    true = data.theta_true[1]
-    right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, mec="w", ms=12, zorder=7)
-    if not np.isclose(problem.solution[0], true):
+    true = data.theta_true[1] if data.theta_true is not None else None
+    if true is not None:
+        right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, mec="w", ms=12, zorder=7)
+    if true is None or not np.isclose(problem.solution[0], true):
         right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
 
 
@@ -338,9 +389,12 @@ COST = Panel("cost", (PANEL_WIDTH, PANEL_HEIGHT), _cost_static, _cost_dynamic)
 ONE_PANELS = (COST, DATA)  # the cost first: on a phone it comes right under α
 
 
-def one_parameter_figure(run, *, highlight: int, theme: str = "light") -> Figure:
-    """Both panels on one Figure: J(θ1) with the iterates on it; data with fit lines."""
-    return whole_figure(ONE_PANELS, run, one_parameter_view(run), highlight, theme)
+def one_parameter_figure(
+    run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> Figure:
+    """Both panels on one Figure: J(θ1) with the iterates on it; data with fit lines (those
+    up to iterate ``upto`` only, when given)."""
+    return whole_figure(ONE_PANELS, run, one_parameter_view(run), highlight, theme, upto)
 
 
 # ---------------------------------------------------------------- layered PNGs
@@ -353,7 +407,9 @@ def static_pixels(draw, size, data: LineData, problem: LeastSquares, view: View,
     return background(apply_theme(fig, theme))
 
 
-def one_parameter_png(run, *, highlight: int, theme: str = "light") -> tuple[Rendered, ...]:
+def one_parameter_png(
+    run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> tuple[Rendered, ...]:
     """Each panel of :func:`one_parameter_figure` as its own image, static layers cached."""
     view = one_parameter_view(run)
-    return tuple(panel_png(p, run, view, highlight, theme) for p in ONE_PANELS)
+    return tuple(panel_png(p, run, view, highlight, theme, upto) for p in ONE_PANELS)

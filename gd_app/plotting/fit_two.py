@@ -26,6 +26,7 @@ from gd_app.plotting.common import (
     highlight_handle,
     legend_below,
     marker,
+    revealed,
     ring,
 )
 from gd_app.plotting.fit import (
@@ -38,6 +39,7 @@ from gd_app.plotting.fit import (
     _data_ylim,
     modes,
     panel_png,
+    parameter_units,
     whole_figure,
 )
 from gd_core.linear import LeastSquares, LineData
@@ -86,7 +88,8 @@ def _in_coordinates(run, theta) -> np.ndarray:
 
 def two_parameter_view(run) -> View:
     problem, params = run.problem, run.trajectory.params
-    fixed = np.vstack([params[:1], problem.solution, _in_coordinates(run, run.data.theta_true)])
+    targets = [] if run.data.theta_true is None else [_in_coordinates(run, run.data.theta_true)]
+    fixed = np.vstack([params[:1], problem.solution, *targets])
     half = np.array([HALF_THETA0, HALF_THETA1])
     centre = np.zeros(2)
     if np.any(np.abs(fixed) > 0.9 * half):  # follow θ*: centred between it and the start
@@ -157,7 +160,11 @@ def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     )
     _eigenvectors(right, problem, view)
     handles = [
-        marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2),
+        *(
+            [marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2)]
+            if data.theta_true
+            else []
+        ),
         marker("iterates", "o", SKY),
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
         marker("final θ", "o", ORANGE, ms=8),
@@ -170,8 +177,11 @@ def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     right.set_xlim(*view.theta0)
     right.set_ylim(*view.theta1)
     prime = "'" if "standardized" in view.mode else ""
-    right.set_xlabel(rf"$\theta{prime}_0$" + (" (standardized)" if prime else ""))
-    right.set_ylabel(rf"$\theta{prime}_1$" + (" (standardized)" if prime else ""))
+    intercept, slope = parameter_units(data)
+    if prime:  # h = θ0′ + θ1′·z with z unitless: both in the units of y
+        slope = intercept
+    right.set_xlabel(rf"$\theta{prime}_0$" + (" (standardized)" if prime else "") + intercept)
+    right.set_ylabel(rf"$\theta{prime}_1$" + (" (standardized)" if prime else "") + slope)
     right.set_title("Cost function J(θ₀, θ₁)")
     legend_below(right, handles, ncol=2)
 
@@ -234,10 +244,11 @@ def _fan(ax, run, highlight: int) -> None:
     )
 
 
-def _map_dynamic(fig, run, view, highlight):
+def _map_dynamic(fig, run, view, highlight, upto=None):
     (right,) = axes(fig, (MAP_RECT,), bare=True)
     trajectory, problem = run.trajectory, run.problem
-    params = trajectory.params
+    n = revealed(run.rows, upto)
+    params = trajectory.params[:n]
     right.set_xlim(*view.theta0)
     right.set_ylim(*view.theta1)
     if len(params) > 1:
@@ -247,12 +258,14 @@ def _map_dynamic(fig, run, view, highlight):
     if "batch" in view.mode and highlight > 0:
         _fan(right, run, highlight)
     right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=8)
-    right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=8)
+    if n == run.rows:
+        right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=8)
     ring(right, *params[highlight], zorder=9)
     # The targets go on top, as rings that show on dark and light colours alike.
-    true = _in_coordinates(run, run.data.theta_true)
-    for colour, width in (("k", 3.5), ("w", 1.8)):
-        right.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
+    if run.data.theta_true is not None:
+        true = _in_coordinates(run, run.data.theta_true)
+        for colour, width in (("k", 3.5), ("w", 1.8)):
+            right.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
     right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
 
 
@@ -260,12 +273,17 @@ MAP = Panel("map", MAP_SIZE, _map_static, _map_dynamic)
 TWO_PANELS = (MAP, DATA)  # the map first: on a phone it comes right under α
 
 
-def two_parameter_figure(run, *, highlight: int, theme: str = "light") -> Figure:
-    """Both panels on one Figure: J(θ0, θ1) as a colour map with steps; data with fit lines."""
-    return whole_figure(TWO_PANELS, run, two_parameter_view(run), highlight, theme)
+def two_parameter_figure(
+    run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> Figure:
+    """Both panels on one Figure: J(θ0, θ1) as a colour map with steps; data with fit lines
+    (those up to iterate ``upto`` only, when given)."""
+    return whole_figure(TWO_PANELS, run, two_parameter_view(run), highlight, theme, upto)
 
 
-def two_parameter_png(run, *, highlight: int, theme: str = "light") -> tuple[Rendered, ...]:
+def two_parameter_png(
+    run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> tuple[Rendered, ...]:
     """Each panel of :func:`two_parameter_figure` as its own image, static layers cached."""
     view = two_parameter_view(run)
-    return tuple(panel_png(p, run, view, highlight, theme) for p in TWO_PANELS)
+    return tuple(panel_png(p, run, view, highlight, theme, upto) for p in TWO_PANELS)
