@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from gd_app import runtime
 from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highlighted_row
 from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run, lines_text, points_text
 from gd_app.plotting import fit as plotting
-from gd_app.plotting import workers
 
 
 @cache_by_name(maxsize=16)
@@ -62,7 +62,7 @@ def one_parameter_picture(*, step: int = 0, theme: str = "light", **params) -> P
             if run.schedule != "constant"
             else ""
         )
-    png, width = workers.draw(
+    png, width = runtime.draw(
         fit_png,
         plotting.one_parameter_png,
         run,
