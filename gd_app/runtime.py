@@ -43,7 +43,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from gd_app.workerpool import JobTimeout, Pool, PoolBusy, WorkerLost, in_worker
+from gd_app.workerpool import KEEP, RETIRE, JobTimeout, Pool, PoolBusy, WorkerLost, in_worker
 from gd_core.errors import OverBudget
 
 try:
@@ -104,18 +104,20 @@ def serve(conn, memory_limit: int) -> None:
             job, args, kwargs = pickle.loads(request)  # from our own server
             reply = ("ok", job(*args, **kwargs))
         except MemoryError:
-            reply = ("memory", None)
+            reply = _OUT_OF_MEMORY
         except BaseException as error:  # noqa: BLE001 - every failure goes back to the caller
             reply = _portable(error)
         try:
             data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
-            data = pickle.dumps(("memory", None))
+            reply, data = _OUT_OF_MEMORY, pickle.dumps(_OUT_OF_MEMORY)
         except Exception:  # noqa: BLE001 - a result that can't be sent is a bug of the job
             data = pickle.dumps(("bug", traceback.format_exc()))
-        conn.send_bytes(data)
-        if reply[0] == "memory":
-            return  # its heap may be fragmented near the cap: the pool starts a fresh one
+        # After a MemoryError its heap may be fragmented near the cap: the pool replaces it.
+        conn.send_bytes((RETIRE if reply is _OUT_OF_MEMORY else KEEP) + data)
+
+
+_OUT_OF_MEMORY = ("memory", None)
 
 
 def _portable(error: BaseException) -> tuple:

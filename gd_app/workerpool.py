@@ -2,7 +2,8 @@
 
 A :class:`Pool` starts its fork server (:mod:`gd_app.forkserver`, with the pool's preload
 imported) on first use, keeps up to ``size`` workers and ``spares`` of them idle, and sends
-one request (bytes) at a time to a worker, which answers with bytes. It knows nothing of
+one request (bytes) at a time to a worker, which answers with bytes (:data:`KEEP` or
+:data:`RETIRE` first). It knows nothing of
 what the bytes mean: :mod:`gd_app.runtime` pickles jobs into them and reads the answers.
 """
 
@@ -28,6 +29,10 @@ _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # One thread per process: numeric libraries must not start thread pools (workers are many,
 # cores few); set before the fork server imports numpy.
 _THREADS = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+
+# A worker's answer starts with KEEP, or RETIRE when it should not get another job (the pool
+# replaces it); the rest is the answer.
+KEEP, RETIRE = b"k", b"x"
 
 in_worker = threading.Event()  # set in a worker process: it never starts workers itself
 
@@ -279,6 +284,9 @@ class Pool:
                         if worker.cpu_seconds() - used >= nice_after:
                             worker.lower_priority()
             answer = worker.conn.recv_bytes()
+            if answer[:1] == RETIRE:
+                worker.retired = True
+            answer = answer[1:]
         except (EOFError, OSError):
             self.discard(worker)
             raise WorkerLost from None
