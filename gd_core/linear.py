@@ -24,7 +24,8 @@ from gd_core.optimizers import gradient_descent, identity, scale_by_schedule
 
 @dataclass(frozen=True, eq=False)
 class LineData:
-    """Points (x, y), each shape (m,), on y = θ0 + θ1·x plus Gaussian noise.
+    """Points (x, y), each shape (m,): on y = θ0 + θ1·x plus Gaussian noise, or (with
+    ``theta_true`` None) measured data, whose axes ``x_label`` and ``y_label`` name.
 
     Compared and hashed by identity (its arrays are read-only), so a data set
     can key a cache of what is drawn from it.
@@ -32,7 +33,10 @@ class LineData:
 
     x: np.ndarray
     y: np.ndarray
-    theta_true: tuple[float, float]
+    theta_true: tuple[float, float] | None
+    x_label: str = "x"
+    y_label: str = "y"
+    name: str = ""
 
 
 def line_data(

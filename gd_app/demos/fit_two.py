@@ -31,6 +31,7 @@ from gd_core.conditioning import (
     steps_bound,
     steps_observed,
 )
+from gd_core.data import DataSet
 
 
 @cache_by_name(maxsize=16)
@@ -51,6 +52,7 @@ def _two_run(
     batch: int = 0,
     schedule: str = "constant",
     decay: float = 0.1,
+    source: DataSet | None = None,
 ) -> FitRun:
     return fit_run(
         intercept=True,
@@ -67,6 +69,7 @@ def _two_run(
         batch=batch,
         schedule=schedule,
         decay=decay,
+        source=source,
     )
 
 
@@ -145,11 +148,34 @@ def two_parameters(**params) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
-    """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
+def two_parameters_picture(
+    *, step: int = 0, theme: str = "light", reveal: bool = False, **params
+) -> Picture:
+    """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted; with
+    ``reveal`` (play, prediction mode, GIF frames) nothing after ``step`` is drawn."""
     run = _two_run(**params)
     data, trajectory = run.data, run.trajectory
-    theta0_true, theta1_true = data.theta_true
+    truth = (
+        f"y = {data.theta_true[0]:g} + {data.theta_true[1]:g}x" if data.theta_true else "no line"
+    )
+    if reveal:
+        highlight = highlighted_row(step, trajectory)
+        at = trajectory.params[highlight]
+        alt = (
+            f"Left: {points_text(data, truth)} with the fit lines of iterates 0 to {highlight}. "
+            "Right: a colour map of the full-batch cost with the Hessian's two eigenvectors at "
+            f"θ*; arrows step from the start up to iterate {highlight} at ({at[0]:.3g}, "
+            f"{at[1]:.3g}); nothing after it is drawn."
+        )
+        png, width = runtime.draw(
+            fit_png,
+            plotting_two.two_parameter_png,
+            run,
+            highlight=highlight,
+            theme=theme,
+            upto=highlight,
+        )
+        return Picture(png=png, alt=alt, width=width)
     line = (
         np.asarray(run.scaling.to_original(trajectory.final)) if run.scaling else trajectory.final
     )
@@ -161,7 +187,7 @@ def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> 
         else "(θ0, θ1), equal scales"
     )
     alt = (
-        f"Left: {points_text(data, f'y = {theta0_true:g} + {theta1_true:g}x')} with "
+        f"Left: {points_text(data, truth)} with "
         f"{lines_text(trajectory)}, the last y = {line[0]:.3g} + {line[1]:.3g}x. Right: a colour "
         f"map of the full-batch cost over {coords}, with elliptical contours and the Hessian's "
         f"two eigenvectors at θ*; arrows step from ({start[0]:.3g}, {start[1]:.3g}) to "
