@@ -219,6 +219,8 @@ def share_panel(page: str, controls: tuple[Control, ...], values: dict, predict:
         )
         ask = st.checkbox("students predict first", value=predict, key=f"_share_predict_{page}")
         query = share_query(controls, values, hide=hide, lock=lock, predict=ask)
+        data = urlencode(st.session_state.get(f"_data_link_{page}", ()))  # gd_app.datasource
+        query = "&".join(part for part in (data, query) if part)
         base = st.context.url or f"/{page}"
         st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
         st.markdown(":small[Copy it with the button at the code box's right.]")
