@@ -136,7 +136,7 @@ def _our_png_size(name: str, alpha: float) -> tuple[int, int]:
         picture = demos.two_parameters_picture(
             N=15, alpha=alpha, theta0_true=2.0, theta1_true=2.0, theta0_start=0.0, theta1_start=0.0
         )
-    return png_size(picture.png)
+    return png_size(picture.whole_png())  # the panels side by side, as one figure
 
 
 # ------------------------------------------------------------------ goal 3

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from gd_app import runtime
 from gd_app.controls import ONE_PARAMETER, allowed_values, control
 from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highlighted_row
 from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run, lines_text, points_text
 from gd_app.plotting import fit as plotting
-from gd_app.plotting import workers
 from gd_core.data import DataSet
 
 ALPHA_GRID = allowed_values(control(ONE_PARAMETER, "alpha"))
@@ -97,7 +97,7 @@ def one_parameter_picture(
         upto = {}
     if run.schedule != "constant":
         data_alt += " An inset plots the learning rate α_k of each step."
-    panels = workers.draw(
+    panels = runtime.draw(
         fit_png, plotting.one_parameter_png, run, highlight=highlight, theme=theme, **upto
     )
     return Picture.of_panels(panels, (cost_alt, data_alt))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gd_app import runtime
 from gd_app.controls import ALPHA_VALUES
 from gd_app.demos.common import (
     PICTURES,
@@ -25,7 +26,6 @@ from gd_app.demos.fit import (
     points_text,
 )
 from gd_app.plotting import fit_two as plotting_two
-from gd_app.plotting import workers
 from gd_core.conditioning import (
     contraction,
     curvature,
@@ -236,7 +236,7 @@ def two_parameters_picture(
         )
     if run.schedule != "constant":
         data_alt += " An inset plots the learning rate α_k of each step."
-    panels = workers.draw(
+    panels = runtime.draw(
         fit_png, plotting_two.two_parameter_png, run, highlight=highlight, theme=theme, **upto
     )
     return Picture.of_panels(panels, (map_alt, data_alt))
