@@ -284,13 +284,13 @@ def test_mini_batches_and_schedules_run_on_real_data():
 def test_the_class_link_carries_the_data(query, wanted):
     at = run(TWO, **query)
     assert_healthy(at)
-    shared = [c.value for c in at.sidebar.code]
+    shared = [c.value for c in at.code]
     assert shared and wanted in shared[0], shared
 
 
 def test_the_class_link_carries_pasted_points():
     at = paste(run(ONE, data="paste"), GOOD)
-    shared = at.sidebar.code[0].value
+    shared = at.code[0].value
     assert f"points={at.query_params['points']}" in shared and "data=paste" in shared
 
 

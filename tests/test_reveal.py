@@ -9,6 +9,7 @@ from matplotlib.quiver import Quiver
 from gd_app import export
 from gd_app.controls import OPTIMIZERS, SYMBOLIC, TWO_PARAMETERS, defaults
 from gd_app.demos import optimizers as lab
+from gd_app.demos.common import Picture
 from gd_app.demos.fit_one import _one_run
 from gd_app.demos.fit_two import _two_run
 from gd_app.demos.symbolic import _symbolic_run
@@ -33,27 +34,33 @@ def is_one_of(points: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return np.array([np.any(np.all(np.isclose(p, allowed), axis=1)) for p in points])
 
 
+def panel_axes(panels, run, view, k, upto=None) -> list:
+    """The dynamic layer's Axes of each panel, each panel drawn whole on its own Figure."""
+    return [fit.panel_figure(p, run, view(run), k, "light", upto).axes[-1] for p in panels]
+
+
 ONE = dict(N=12, alpha=3.0, theta1=0.0)  # overshoots: iterates on both sides of the minimum
 
 
 @pytest.mark.parametrize("k", [0, 3, 7])
 def test_one_parameter_cost_panel_shows_no_iterate_after_k(k):
     run = _one_run(**ONE)
-    fig = fit.one_parameter_figure(run, highlight=k, upto=k)
-    cost_panel = fig.axes[-1]  # the dynamic layer's cost axes
+    cost_panel, data_panel = panel_axes(fit.ONE_PANELS, run, fit.one_parameter_view, k, upto=k)
     iterates = np.column_stack([run.trajectory.params[:, 0], run.trajectory.values])
     points = drawn_points(cost_panel)
     assert is_one_of(points, iterates[: k + 1]).all(), "a point that is not iterate 0 … k"
     assert is_one_of(iterates[: k + 1], points).all(), "every iterate up to k is drawn"
-    lines = [c for c in fig.axes[-2].collections if isinstance(c, LineCollection)]
+    arrows = [c for c in cost_panel.get_children() if isinstance(c, Quiver)]
+    assert sum(len(a.U) for a in arrows) == k  # the steps' arrows, in order: 0 → 1 … k−1 → k
+    lines = [c for c in data_panel.collections if isinstance(c, LineCollection)]
     assert len(lines[0].get_segments()) == k + 1  # fit lines of iterates 0 … k
 
 
 def test_one_parameter_whole_run_when_scrubbing_by_hand():
     run = _one_run(**ONE)
-    fig = fit.one_parameter_figure(run, highlight=3)
+    cost_panel, _ = panel_axes(fit.ONE_PANELS, run, fit.one_parameter_view, 3)
     iterates = np.column_stack([run.trajectory.params[:, 0], run.trajectory.values])
-    assert is_one_of(iterates, drawn_points(fig.axes[-1])).all()
+    assert is_one_of(iterates, drawn_points(cost_panel)).all()
 
 
 def test_revealed_at_the_last_iterate_is_the_whole_picture():
@@ -68,8 +75,7 @@ def test_two_parameter_arrows_and_points_stop_at_k(k):
     values = defaults(TWO_PARAMETERS) | {"alpha": 1.8, "N": 10}
     values = {key: values[key] for key in values if key not in ("batch", "schedule", "decay")}
     run = _two_run(**values)
-    fig = fit_two.two_parameter_figure(run, highlight=k, upto=k)
-    cost_map = fig.axes[-1]
+    cost_map, _ = panel_axes(fit_two.TWO_PANELS, run, fit_two.two_parameter_view, k, upto=k)
     arrows = [c for c in cost_map.get_children() if isinstance(c, Quiver)]
     assert sum(len(a.U) for a in arrows) == k
     params = run.trajectory.params
@@ -113,7 +119,8 @@ def test_gif_frames_reveal(monkeypatch):
     class Hook:
         def picture(self, **kwargs):
             calls.append(kwargs)
-            return type("P", (), {"png": fit.one_parameter_png(_one_run(**ONE), highlight=0).png})
+            panels = fit.one_parameter_png(_one_run(**ONE), highlight=0)
+            return Picture.of_panels(panels, ("cost", "data"))
 
     monkeypatch.setattr(export.animation, "build_gif", lambda picture, rows, **kw: picture(1))
     export._make_gif(Hook(), ONE, "light", 4, 12, lambda *a: None)

@@ -22,8 +22,8 @@ def plain(text: str) -> str:
 
 
 def shown_keys(at) -> set[str]:
-    widgets = [*at.sidebar.slider, *at.sidebar.number_input, *at.sidebar.text_input]
-    widgets += [*at.sidebar.select_slider, *at.sidebar.selectbox, *at.sidebar.toggle]
+    widgets = [*at.slider, *at.number_input, *at.text_input]  # sidebar and page alike
+    widgets += [*at.select_slider, *at.selectbox, *at.toggle]
     return {w.key for w in widgets}
 
 
@@ -71,7 +71,7 @@ def test_hidden_controls_vanish_locked_ones_are_disabled_and_link_values_apply()
     at = run("pages/one_parameter.py", alpha="6", N="7", hide="N,theta1", lock="alpha")
     assert not at.exception
     assert "N" not in shown_keys(at) and "theta1" not in shown_keys(at)
-    alpha = next(s for s in at.sidebar.slider if s.key == "alpha")
+    alpha = next(s for s in at.slider if s.key == "alpha")  # in the page, above the figure
     assert alpha.disabled and alpha.value == 6.0
     assert len(at.dataframe[0].value) == 7  # the hidden N = 7 applies
     assert not [e for e in at.expander if e.label == "Share with a class"]

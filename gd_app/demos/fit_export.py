@@ -43,7 +43,7 @@ def one_parameter_script(**params) -> str:
         decay=float(params.get("decay", 0.1)),
         **_data(params),
     )
-    return _script("One-parameter fit h(x) = θ1·x (seed 000, first demo)", settings)
+    return _script("One-parameter fit h(x) = θ1·x", settings)
 
 
 def two_parameters_script(**params) -> str:
@@ -64,7 +64,7 @@ def two_parameters_script(**params) -> str:
         decay=float(params.get("decay", 0.1)),
         **_data(params),
     )
-    return _script("Two-parameter fit h(x) = θ0 + θ1·x (seed 000, second demo)", settings)
+    return _script("Two-parameter fit h(x) = θ0 + θ1·x", settings)
 
 
 def _data(params: dict) -> dict:

@@ -131,14 +131,14 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
             Metric(
                 "minimum found at x" if found else "where it stopped, x",
                 fmt(trajectory.final[0]),
-                "The seed prints 'Minimum occurs at x-value'; here it says so only when "
-                "the end point is checked to be next to a minimum (see the verdict).",
+                "Where the run stopped. It is called the minimum only when the end point "
+                "is checked to be next to one (see the verdict).",
             ),
             Metric("f(x) there", fmt(trajectory.values[-1])),
             Metric(
                 "slope f′(x) there",
                 fmt(trajectory.grads[-1, 0]),
-                "The seed prints 'Slope at the minimum is'.",
+                "The slope f′(x) where the run stopped: close to 0 at a minimum.",
             ),
             Metric("steps taken", str(trajectory.n_steps)),
         ),
