@@ -383,6 +383,7 @@ def show_results(
     column_config: dict,
     page: str,
     suggestions: tuple[Suggestion, ...] = (),
+    place=None,
 ) -> None:
     """The part every demo page shares: verdicts, scrubber and play with the figure,
     metrics, history table, downloads.
@@ -390,37 +391,37 @@ def show_results(
     ``draw`` is the demo's picture function; it is called with the controls'
     values, the scrubber's ``step`` and the theme (cached, except while playing).
 
+    ``place`` (a container higher up the page) takes the figure, the verdicts and the
+    suggestions, so that they come right after the controls that move them.
+
     In prediction mode, until the question is answered, only the player (drawing
     nothing past the iterate shown) and the table's row 0 are shown; the rest of
     the page script is not run (see :mod:`gd_app.predict`).
     """
-    top, rest = st.container(), st.container()
+    head = place if place is not None else st.container()
+    tail = st.container()
     if controls.controls:  # the predict toggle and the class panel, after everything else
         teacher.class_controls(page, controls.controls, controls.values, where=st.container())
-    with top:
+    with head:
         if predicting(page, controls.values):
             show_player(
                 len(demo.table), draw, controls.values, page, demo.table, column_config, True
             )
             show_table(demo.table.iloc[:1], column_config)
             st.stop()
-    with rest:
-        _show_results(demo, draw, controls, column_config, page, suggestions)
-
-
-def _show_results(demo, draw, controls, column_config, page, suggestions) -> None:
-    if demo.alpha_note and controls.alpha_note is not None:
-        # Small text in the body colour: st.caption's grey on the sidebar's grey
-        # fails WCAG AA contrast (3.8:1, axe-core's color-contrast rule).
-        note = " · ".join(filter(None, (controls.alpha_help, demo.alpha_note)))
-        controls.alpha_note.markdown(f":small[{escape_markdown(note)}]")
-    # The figure right under the controls that move it (on a phone too), then why.
-    show_player(len(demo.table), draw, controls.values, page, demo.table, column_config)
-    show_verdicts(demo)
-    show_suggestions(suggestions)
-    show_metrics(demo)
-    show_table(demo.table, column_config)
-    show_downloads(page, controls.values, rows=len(demo.table))
+        if demo.alpha_note and controls.alpha_note is not None:
+            # Small text in the body colour: st.caption's grey on the sidebar's grey
+            # fails WCAG AA contrast (3.8:1, axe-core's color-contrast rule).
+            note = " · ".join(filter(None, (controls.alpha_help, demo.alpha_note)))
+            controls.alpha_note.markdown(f":small[{escape_markdown(note)}]")
+        # The figure right under the controls that move it (on a phone too), then why.
+        show_player(len(demo.table), draw, controls.values, page, demo.table, column_config)
+        show_verdicts(demo)
+        show_suggestions(suggestions)
+    with tail:
+        show_metrics(demo)
+        show_table(demo.table, column_config)
+        show_downloads(page, controls.values, rows=len(demo.table))
 
 
 def show_player(

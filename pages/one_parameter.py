@@ -16,6 +16,7 @@ st.markdown(
 )
 
 moved = st.container()  # α and N: the first controls after the page links, above the figure
+results = st.container()  # the figure, what happened and why; the data and settings after
 source = datasource.choose("one_parameter", intercept=False)
 controls = ui.sidebar(
     source.controls(ONE_PARAMETER, intercept=False),
@@ -55,5 +56,6 @@ ui.show_results(
         ),
     },
     page="one_parameter",
+    place=results,
 )
 st.caption(f"The run {demo.stop}. {datasource.caption(source, values)}")

@@ -17,6 +17,7 @@ st.markdown(
 )
 
 moved = st.container()  # α and N: the first controls after the page links, above the figure
+results = st.container()  # the figure, what happened and why; the data and settings after
 source = datasource.choose("two_parameters", intercept=True)
 controls = ui.sidebar(
     source.controls(TWO_PARAMETERS, intercept=True),
@@ -64,5 +65,6 @@ ui.show_results(
     columns,
     page="two_parameters",
     suggestions=demos.TWO_PARAMETER_SUGGESTIONS,
+    place=results,
 )
 st.caption(f"The run {demo.stop}. {datasource.caption(source, values)}")
