@@ -49,10 +49,7 @@ def home() -> None:
         with st.container(border=True):
             st.page_link(page, label=f"**{page.title}**", icon=page.icon)
             st.caption(what)
-    st.caption(
-        "Every control lives in the sidebar and in the page's link: copy the link to share "
-        "exactly what you see."
-    )
+    st.caption("Every control is in the page's link: copy the link to share exactly what you see.")
 
 
 HOME = st.Page(home, title="Gradient descent explorer", icon=":material/home:", default=True)

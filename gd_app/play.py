@@ -36,7 +36,7 @@ import pandas as pd
 import streamlit as st
 
 from gd_app.controls import SPEED, STEP
-from gd_app.tables import key_first
+from gd_app.tables import key_columns
 
 # Button keys: not URL parameters (only bound widgets are).
 PLAY, BACK, FORWARD = "play", "step_back", "step_forward"
@@ -259,10 +259,12 @@ def _speed() -> None:
 
 # ---------------------------------------------------------------- the marked row
 def marked_row(table: pd.DataFrame, step: int, column_config: dict) -> None:
-    """The highlighted iterate's row, in the history table's labels and number formats."""
+    """The highlighted iterate's key cells (iteration, parameters, cost, status: they fit a
+    phone's width), in the history table's labels and number formats; its other cells are
+    in the history table's row."""
     row = table.iloc[min(max(step, 0), len(table) - 1)]
     cells = {}
-    for column in key_first(table.columns):
+    for column in key_columns(table.columns):
         value = row[column]
         config: Any = column_config.get(column) or {}
         label = config.get("label") or column

@@ -55,9 +55,10 @@ def ask(where: str, values: dict, question: Question) -> str | None:
         ):
             answers[key] = choice
             st.rerun()
-    st.caption(
-        "Hidden until you answer: the path past the iterate shown, the verdict, α_crit and "
-        "the theory lines, the final numbers and the table past row 0."
+    # Small text in the body colour: st.caption's grey fails WCAG AA contrast (axe-core).
+    st.markdown(
+        ":small[Hidden until you answer: the path past the iterate shown, the verdict, α_crit "
+        "and the theory lines, the final numbers and the table past row 0.]"
     )
     return None
 

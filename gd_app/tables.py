@@ -24,10 +24,15 @@ class StepVerdicts:
 KEY_COLUMNS = ("iteration", "theta0_std", "theta1_std", "theta0", "theta1", "x", "J", "f")
 
 
+def key_columns(columns) -> list[str]:
+    """The key ones of ``columns`` and ``status``, in display order."""
+    columns = list(columns)
+    return [c for c in columns if c in KEY_COLUMNS] + [c for c in columns if c == "status"]
+
+
 def key_first(columns) -> list[str]:
     """``columns`` in display order: the key ones (and ``status``) first, then the rest."""
-    columns = list(columns)
-    first = [c for c in columns if c in KEY_COLUMNS] + [c for c in columns if c == "status"]
+    first = key_columns(columns)
     return first + [c for c in columns if c not in first]
 
 

@@ -103,14 +103,21 @@ MORE_SETTINGS = "More settings"
 MOVED_MOST = ("alpha", "N")  # the fit pages' controls in the page, above the figure
 
 
-# Two fixes for keyboard users, on every page. A collapsed sidebar (a phone's
+# A phone's highlighted row wraps instead of scrolling sideways (a scrolling box no
+# key can reach). And two fixes for keyboard users, on every page. A collapsed sidebar (a phone's
 # closed drawer) is moved off screen but stays in the Tab order, so focus would
-# vanish into it: hidden, it is skipped. And every focused control gets a ring
-# in the theme's primary colour, whatever Streamlit's own styles do.
+# vanish into it: hidden, it is skipped. And every focused control gets a solid
+# blue ring (3:1 or more on the light and the dark theme), whatever Streamlit's own
+# styles do; a slider's thumb carries the focus for its hidden input (data-focus-visible).
 APP_STYLE = """<style>
 section[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
-:focus-visible, [data-testid="stSlider"] [role="slider"]:has(input:focus-visible) {
-  outline: 3px solid var(--st-primary-color, #0068C9) !important; outline-offset: 2px;
+@media (max-width: 640px) {  /* the highlighted row under the figure wraps, never scrolls */
+  [data-testid="stTable"] th, [data-testid="stTable"] td {
+    white-space: normal; overflow-wrap: anywhere; padding: 0.2rem 0.15rem; font-size: 0.8rem;
+  }
+}
+:focus-visible, [data-rac][data-focus-visible="true"] {
+  outline: 3px solid #0072B2 !important; outline-offset: 2px;
 }
 </style>"""
 
@@ -243,10 +250,12 @@ def _rewrite_link(keys, controls) -> None:
             continue
         value = state[widget]
         if value == defaults.get(key):
-            state.query_params.remove_param(key)
+            # Streamlit may have dropped it already on this side, without telling the browser.
+            state.query_params.discard_param_no_forward_msg(key)
         else:
             serialized = metadata.serializer(value)
             state.query_params.set_corrected_value(key, serialized, metadata.value_type)
+    state.query_params._send_query_param_msg()  # the browser's address bar: the whole link
 
 
 def _snap_select_values_from_link(page: str, controls, raw: dict) -> list[str]:

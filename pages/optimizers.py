@@ -73,7 +73,8 @@ except (ExpressionError, OutsideDomain, OverBudget) as error:
 
 f_tex, grad_tex, hessian_tex = demo.result.latex
 st.latex(f"f(x, y) = {f_tex}")
-st.latex(f"\\nabla f = {grad_tex} \\qquad H = {hessian_tex}")
+st.latex(f"\\nabla f = {grad_tex}")  # one formula a line: each fits a phone's width
+st.latex(f"H = {hessian_tex}")
 
 if ui.predicting(PAGE, values, "lowest"):  # prediction mode: the race only up to the iterate shown
     ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE, hide_outcome=True)

@@ -18,6 +18,7 @@ import pytest
 
 from tests.test_e2e import (  # noqa: F401  (fixtures, used by name)
     ROOT,
+    VIEWPORT,
     _need,
     browser,
     logs,
@@ -57,8 +58,13 @@ def axe_violations(tab) -> tuple[str, list[dict]]:
     return result["version"], result["violations"]
 
 
-def test_no_serious_or_critical_violation_on_any_page(server, page):  # noqa: F811
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("size", [VIEWPORT, PHONE], ids=["desktop", "phone"])
+def test_no_serious_or_critical_violation_on_any_page(server, page, size):  # noqa: F811
     _need(AXE.exists(), f"axe-core is not installed (no {AXE}; run `npm ci --prefix .ci/axe`)")
+    page.set_viewport_size(size)
     open_page(page, server.url + "/", ready="h1")
     paths = navigation_paths(page)
     assert set(PAGES) <= set(paths), paths
@@ -72,7 +78,7 @@ def test_no_serious_or_critical_violation_on_any_page(server, page):  # noqa: F8
         report.append(
             f"{path}: " + (", ".join(f"{v['id']} ({v['impact']})" for v in violations) or "none")
         )
-    print("\naxe-core " + version + ": " + "; ".join(report))
+    print(f"\naxe-core {version} at {size['width']}×{size['height']}: " + "; ".join(report))
     blocking = {
         path: [v for v in violations if v["impact"] in BLOCKING]
         for path, violations in found.items()
