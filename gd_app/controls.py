@@ -451,3 +451,14 @@ OPTIMIZERS = (
         help="The method run from every start of the basin map, with its settings above.",
     ),
 )
+
+
+# ---------------------------------------------------------------- classes (issue 19)
+PREDICT = Control(
+    "predict",
+    "predict first",
+    False,
+    kind="toggle",
+    help="Hide how the run ends (the path past the start, the verdict, α_crit, the final "
+    "numbers and the table past row 0) until you have answered a question about it.",
+)

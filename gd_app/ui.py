@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from gd_app import export, play
+from gd_app import export, outcomes, play, predict, teacher
 from gd_app.controls import MAX_FORMULA, SPEED, STEP, Control
 from gd_app.demos.common import Demo, Picture
 from gd_app.plotting.common import THEMES
-
-
-def escape_markdown(text: str) -> str:
-    """Text shown in st.error/st.warning/…, read literally: no markdown, LaTeX, icon codes
-    (``:material/…:``) or line structure from whatever a visitor put in it."""
-    one_line = " ".join(text.split())
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|$<>~:=])", r"\\\1", one_line)
+from gd_app.text import decade, escape_markdown, spelling  # noqa: F401 - pages use ui.escape_markdown
 
 
 def run_through_navigation() -> None:
@@ -45,12 +37,6 @@ def run_through_navigation() -> None:
         st.rerun()
 
 
-def decade(value: float) -> str:
-    """A power of ten as a select slider shows it and a link spells it: 1e-4, 1e-12, 1."""
-    exponent = round(math.log10(value))
-    return "1" if exponent == 0 else f"1e{exponent}"
-
-
 def nearest_option(control: Control, raw: str | None):
     """The allowed value nearest (in decades) to a link's number, or None if it is no number."""
     try:
@@ -63,7 +49,12 @@ def nearest_option(control: Control, raw: str | None):
 
 
 def _widget(control: Control):
-    common = dict(key=control.key, help=control.help or None, bind="query-params")
+    common = dict(
+        key=control.key,
+        help=control.help or None,
+        bind="query-params",
+        disabled=teacher.is_locked(control.key),  # a teacher's link: shown, can't be moved
+    )
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
     if control.kind == "select":  # the link carries the value as the slider spells it
@@ -110,9 +101,13 @@ def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
     values, alpha_note = {}, None
     with st.sidebar:
         for control in controls:
-            values[control.key] = _widget(control)
-            if control.key == "alpha":
+            if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+                values[control.key] = teacher.hidden_value(control)
+            else:
+                values[control.key] = _widget(control)
+            if control.key == "alpha" and not teacher.is_hidden("alpha"):
                 alpha_note = st.empty()
+    teacher.class_controls(page, controls, values)
     _report_refused_link_values(
         page, "controls", [(c, raw[c.key], values[c.key]) for c in controls]
     )
@@ -152,16 +147,9 @@ def _report_refused_link_values(page: str, part: str, checks: list) -> None:
             st.warning(escape_markdown(message), icon=":material/link:")
 
 
-def _short(value: float) -> str:
-    """Plain digits, as a person types them in a link: 0.00001, 0.7, 3."""
-    return np.format_float_positional(value, trim="-")
-
-
-def spelling(control: Control):
-    """How a select slider shows its options, and so how a link spells them: powers of ten
-    as 1e-4 (the precision), any other numbers in plain digits (0.7)."""
-    decades = all(math.isclose(v, 10.0 ** round(math.log10(v))) for v in control.options)
-    return decade if decades else _short
+def report_refused(page: str, part: str, checks: list) -> None:
+    """Warn once per session about link values refused: ``checks`` of (control, raw, used)."""
+    _report_refused_link_values(page, part, checks)
 
 
 def refused_link_value(control: Control, raw: str | None, used) -> str | None:
@@ -256,7 +244,15 @@ def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page:
 
     ``draw`` is the demo's picture function; it is called with the controls'
     values, the scrubber's ``step`` and the theme (cached, except while playing).
+
+    In prediction mode, until the question is answered, only the player (drawing
+    nothing past the iterate shown) and the table's row 0 are shown; the rest of
+    the page script is not run (see :mod:`gd_app.predict`).
     """
+    if predicting(page, controls.values):
+        show_player(len(demo.table), draw, controls.values, page, demo.table, column_config, True)
+        show_table(demo.table.iloc[:1], column_config)
+        st.stop()
     if demo.alpha_note and controls.alpha_note is not None:
         # Small text in the body colour: st.caption's grey on the sidebar's grey
         # fails WCAG AA contrast (3.8:1, axe-core's color-contrast rule).
@@ -275,8 +271,11 @@ def show_player(
     page: str,
     table: pd.DataFrame | None = None,
     column_config: dict | None = None,
+    hide_outcome: bool = False,
 ) -> None:
     """Scrubber, ▶/⏸ and step buttons, the figure, and (given ``table``) the marked row.
+
+    ``hide_outcome``: prediction mode before the answer; nothing past the iterate shown.
 
     For any page with a ``step`` scrubber: see :mod:`gd_app.play`.
     """
@@ -292,9 +291,17 @@ def show_player(
         theme=current_theme(),
         step_slider=step_slider,
         show_picture=show_picture,
+        predicting=hide_outcome,
     )
     speed = st.session_state.get(SPEED.key, SPEED.default)
     _report_refused_link_values(page, "speed", [(SPEED, raw_speed, speed)])
+
+
+def predicting(page: str, values: dict, kind: str = "outcome") -> bool:
+    """In prediction mode, ask about this run (or reveal the answer): True until answered."""
+    if not st.session_state.get(teacher.PREDICT_ON):
+        return False
+    return predict.ask(page, values, outcomes.question(page, values, kind)) is None
 
 
 def show_downloads(page: str, params: dict, *, rows: int) -> None:
@@ -380,8 +387,14 @@ def widget(control: Control, options: tuple = (), on_change=None):
 
     Call it inside ``with st.sidebar`` (or an expander there).
     """
+    if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+        return teacher.hidden_value(control, options)
     common = dict(
-        key=control.key, help=control.help or None, bind="query-params", on_change=on_change
+        key=control.key,
+        help=control.help or None,
+        bind="query-params",
+        on_change=on_change,
+        disabled=teacher.is_locked(control.key),
     )
     if control.kind == "choice":
         return st.selectbox(control.label, options, index=options.index(control.default), **common)
@@ -401,6 +414,11 @@ def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict
         if c.kind in ("number", "slider", "text", "toggle") or (c.kind == "choice" and c.options)
     ]
     _report_refused_link_values(page, "controls", [(c, raw[c.key], values[c.key]) for c in checked])
+
+
+def class_controls(page: str, controls: tuple[Control, ...], values: dict) -> bool:
+    """The ``predict`` toggle and the "Share with a class" panel (see :mod:`gd_app.teacher`)."""
+    return teacher.class_controls(page, controls, values)
 
 
 def show_refusal(message: str, icon: str = ":material/block:") -> None:

@@ -58,6 +58,7 @@ with st.sidebar:
         values[key] = ui.widget(CONTROLS[key])
     values["basin_method"] = ui.widget(CONTROLS["basin_method"], LAB_METHODS)
 ui.check_link(PAGE, OPTIMIZERS, raw, values)
+ui.class_controls(PAGE, OPTIMIZERS, values)
 
 if not values["methods"]:
     st.warning(
@@ -76,6 +77,9 @@ f_tex, grad_tex, hessian_tex = demo.result.latex
 st.latex(f"f(x, y) = {f_tex}")
 st.latex(f"\\nabla f = {grad_tex} \\qquad H = {hessian_tex}")
 
+if ui.predicting(PAGE, values, "lowest"):  # prediction mode: the race only up to the iterate shown
+    ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE, hide_outcome=True)
+    st.stop()
 ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE)
 for note in demo.notes:
     st.caption(ui.escape_markdown(note))

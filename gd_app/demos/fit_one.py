@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from gd_app import runtime
 from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highlighted_row
 from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run, lines_text, points_text
 from gd_app.plotting import fit as plotting
-from gd_app.plotting import workers
 from gd_core.data import DataSet
 
 
@@ -49,10 +49,30 @@ def one_parameter(**params) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def one_parameter_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
-    """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted."""
+def one_parameter_picture(
+    *, step: int = 0, theme: str = "light", reveal: bool = False, **params
+) -> Picture:
+    """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted; with
+    ``reveal`` (play, prediction mode, GIF frames) nothing after ``step`` is drawn."""
     run = _one_run(**params)
     data, trajectory = run.data, run.trajectory
+    highlight = highlighted_row(step, trajectory)
+    if reveal:
+        alt = (
+            f"Left: {points_text(data, 'y = 0.5x')} with the fit lines of iterates 0 to "
+            f"{highlight}. Right: the parabola J(θ1) with the iterates from θ1 = "
+            f"{params['theta1']:g} up to iterate {highlight}, θ1 = "
+            f"{trajectory.params[highlight, 0]:.3g}; nothing after it is drawn."
+        )
+        png, width = runtime.draw(
+            fit_png,
+            plotting.one_parameter_png,
+            run,
+            highlight=highlight,
+            theme=theme,
+            upto=highlight,
+        )
+        return Picture(png=png, alt=alt, width=width)
     final, theta1 = trajectory.final[0], params["theta1"]
     target = (
         "the true θ1 is 0.5"
@@ -70,7 +90,7 @@ def one_parameter_picture(*, step: int = 0, theme: str = "light", **params) -> P
             if run.schedule != "constant"
             else ""
         )
-    png, width = workers.draw(
+    png, width = runtime.draw(
         fit_png,
         plotting.one_parameter_png,
         run,

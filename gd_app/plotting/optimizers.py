@@ -14,7 +14,14 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from gd_app.plotting import optimizer_overlays as overlays
-from gd_app.plotting.common import Rendered, apply_theme, encode, foreground, new_figure
+from gd_app.plotting.common import (
+    Rendered,
+    apply_theme,
+    encode,
+    foreground,
+    new_figure,
+    revealed,
+)
 from gd_core.lab import LabResult
 
 # Okabe–Ito, one per method, with a line style each so paths differ in grey print too.
@@ -124,8 +131,9 @@ def _value_limits(result: LabResult) -> tuple[float, float]:
     return (low / 3, high * 3)
 
 
-def static_figure(result: LabResult) -> Figure:
-    """Contours, the paths, the start and known minima; f per iteration; the legend."""
+def static_figure(result: LabResult, *, paths: bool = True) -> Figure:
+    """Contours, the paths (unless not ``paths``: see :func:`path_artists`), the start and
+    known minima; f per iteration; the legend."""
     fig = new_figure(SIZE)
     fig.set_dpi(DPI)
     race, values = _axes(fig, result, bare=False)
@@ -152,7 +160,7 @@ def static_figure(result: LabResult) -> Figure:
     handles = []
     for run in result.runs:
         c, ls, mark = STYLE[run.method]
-        if len(run.params):
+        if len(run.params) and paths:
             race.plot(run.params[:, 0], run.params[:, 1], ls=ls, c=c, lw=1.6, zorder=3)
             race.plot(*run.params[-1], marker=mark, c=c, ms=6, mec="k", mew=0.5, zorder=4)
             iterations = np.arange(len(run.values))
@@ -224,26 +232,46 @@ class Scrubber:
     sessions scrubbing the same run take turns.
     """
 
-    def __init__(self, result: LabResult, theme: str = "light") -> None:
+    def __init__(self, result: LabResult, theme: str = "light", *, paths: bool = True) -> None:
         self.result = result
         self.theme = theme
-        self.fig = apply_theme(static_figure(result), theme)
+        self.fig = apply_theme(static_figure(result, paths=paths), theme)
         self.fig.canvas.draw()
         self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self.lock = threading.Lock()
 
-    def png(self, step: int) -> Rendered:
+    def png(self, step: int, upto: int | None = None) -> Rendered:
+        """Iterate ``step`` marked; given ``upto`` (a Scrubber made without ``paths``), the
+        paths drawn only up to that iterate."""
         race, values = self.fig.axes[:2]
         canvas = self.fig.canvas
         with self.lock:
             canvas.restore_region(self.background)
-            artists = add_markers(race, values, self.result, step, fg=foreground(self.theme))
+            artists = [] if upto is None else path_artists(race, values, self.result, upto)
+            artists += add_markers(race, values, self.result, step, fg=foreground(self.theme))
             for artist in artists:
                 artist.axes.draw_artist(artist)
             rgba = np.asarray(canvas.buffer_rgba()).copy()
             for artist in artists:
                 artist.remove()
         return Rendered(encode(rgba), rgba.shape[1])
+
+
+def path_artists(race, values, result: LabResult, upto: int) -> list:
+    """Every method's path and f curve up to iterate ``upto``, its end marker once reached."""
+    artists = []
+    for run in result.runs:
+        if not len(run.params):
+            continue
+        c, ls, mark = STYLE[run.method]
+        n = revealed(len(run.params), upto)
+        artists += race.plot(run.params[:n, 0], run.params[:n, 1], ls=ls, c=c, lw=1.6, zorder=3)
+        if n == len(run.params):
+            artists += race.plot(
+                *run.params[-1], marker=mark, c=c, ms=6, mec="k", mew=0.5, zorder=4
+            )
+        artists += values.plot(np.arange(n), curve(result, run.values[:n]), ls=ls, c=c, lw=1.6)
+    return artists
 
 
 def add_markers(race, values, result: LabResult, step: int, fg: str = "k") -> list:
@@ -267,10 +295,14 @@ def add_markers(race, values, result: LabResult, step: int, fg: str = "k") -> li
     return artists
 
 
-def whole_figure(result: LabResult, step: int, theme: str = "light") -> Figure:
-    """Both layers in one Figure (the export route)."""
-    fig = apply_theme(static_figure(result), theme)
+def whole_figure(
+    result: LabResult, step: int, theme: str = "light", upto: int | None = None
+) -> Figure:
+    """Both layers in one Figure (the export route); given ``upto``, paths up to there only."""
+    fig = apply_theme(static_figure(result, paths=upto is None), theme)
     race, values = fig.axes[:2]
+    if upto is not None:
+        path_artists(race, values, result, upto)
     add_markers(race, values, result, step, fg=foreground(theme))
     return fig
 
