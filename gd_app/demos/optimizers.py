@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from gd_app import runtime
 from gd_app.controls import LAB_METHODS, LINE_SEARCH
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
-from gd_app.demos.optimizers_export import csv_text, script_text
+from gd_app.demos.optimizers_export import csv_text, script_text, trial_points_text
 from gd_app.plotting import optimizer_overlays as overlays
 from gd_app.plotting import optimizers as plotting
 from gd_app.plotting.common import render
@@ -69,6 +69,8 @@ STATE_HELP = {
     "g_evals": "Evaluations of ∇f so far (the start's included): one per step.",
     "h_evals": "Evaluations of the Hessian H so far: one per Newton step.",
     "note": "What the step into this row did differently.",
+    "trial_points": "The points the line search tried in the step into this row, in order; "
+    "the last is this row's iterate.",
 }
 STATE_LABELS = {
     "alpha": "accepted α",
@@ -79,6 +81,7 @@ STATE_LABELS = {
     "g_evals": "∇f evaluations",
     "h_evals": "H evaluations",
     "note": "note",
+    "trial_points": "trial points (x, y)",
 }
 
 
@@ -212,6 +215,7 @@ def history_table(run: MethodRun) -> pd.DataFrame:
         for j, name in enumerate(("f_evals", "g_evals", "h_evals")):
             if name != "h_evals" or run.method == "newton":
                 columns[name] = run.evals[:, j]
+        columns["trial_points"] = trial_points_text(run)
         columns["note"] = list(run.notes)
     return pd.DataFrame(columns)
 
