@@ -16,7 +16,9 @@ import numpy as np
 from gd_core import lab_analysis as analysis
 from gd_core import optimizers
 from gd_core.errors import OutsideDomain
+from gd_core.lab_facts import View, judged, value_of
 from gd_core.surface import Surface, compile_surface
+from gd_core.verdict import Outcome
 
 # name -> (text, known minima)
 PRESETS: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
@@ -80,8 +82,12 @@ class MethodRun:
     converged: bool  # stopped because |∇f| < tol
     fault: str  # "" or what went wrong, and where
     steps_to_tol: int | None
-    verdict: str
-    sentence: str
+    verdict: str  # a few words: the outcome, or the kind of point it stopped at
+    sentence: str  # one plain sentence about the run
+    outcome: Outcome | None = None
+    why: tuple[str, ...] = ()  # the key reason and the numbers behind the sentence
+    tone: str = "warning"
+    hyper: tuple = ()  # ((rule keyword, value), …) the run used
 
     @property
     def n_steps(self) -> int:
@@ -170,10 +176,13 @@ def finish_job(
     minima = np.array(known_minima(text), dtype=float).reshape(-1, 2)
     if theory is not None and theory.minimizer is not None and not len(minima):
         minima = np.array([theory.minimizer])
-    f_ref, known, no_minimum = _reference(surface, minima, runs, theory)
     window, clipped = frame(start, minima, runs)
     xs = np.linspace(window[0], window[1], GRID)
     ys = np.linspace(window[2], window[3], GRID)
+    grid_f = surface.on_grid(xs, ys)
+    view = View(xs, ys, grid_f)
+    runs = tuple(judged(surface, run, view=view, known=tuple(map(tuple, minima))) for run in runs)
+    f_ref, known, no_minimum = _reference(surface, minima, runs, theory)
     return LabResult(
         latex=surface.latex(),
         canonical=surface.canonical(),
@@ -186,7 +195,7 @@ def finish_job(
         window=window,
         grid_x=xs,
         grid_y=ys,
-        grid_f=surface.on_grid(xs, ys),
+        grid_f=grid_f,
         clipped=clipped,
     )
 
@@ -244,6 +253,7 @@ def race(
         _state_rows(method, states, hyper, len(state_names)),
         converged=converged,
         fault=fault,
+        hyper=hyper,
     )
 
 
@@ -293,10 +303,9 @@ def _state_rows(method: str, states: list, hyper: dict, width: int) -> np.ndarra
     return rows
 
 
-def _judged(surface, method, params, values, grads, names, states, *, converged, fault):
+def _judged(surface, method, params, values, grads, names, states, *, converged, fault, hyper):
     n = len(values)
-    verdict, sentence = _verdict(surface, params, values, grads, converged=converged, fault=fault)
-    return MethodRun(
+    run = MethodRun(
         method=method,
         params=params,
         values=values,
@@ -306,61 +315,11 @@ def _judged(surface, method, params, values, grads, names, states, *, converged,
         converged=converged,
         fault=fault,
         steps_to_tol=n - 1 if converged else None,
-        verdict=verdict,
-        sentence=sentence,
+        verdict="",
+        sentence="",
+        hyper=tuple(sorted(hyper.items())),
     )
-
-
-def _verdict(surface, params, values, grads, *, converged, fault) -> tuple[str, str]:
-    n = len(values)
-    if n == 0:
-        return analysis.FAULT, f"f can't be evaluated {fault}."
-    if converged:
-        where = f"|∇f| = {math.hypot(*grads[-1]):.3g} < tol after {n - 1} steps"
-        kind, why = analysis.classify_point(_hessian(surface, params[-1]))
-        return kind, f"{where}, at {_point(params[-1])}. {why}"
-    overflowed = "overflow" in fault
-    if n >= 2 and (not fault or overflowed) and values[-1] < values[-2]:
-        reach = analysis.falls_along(_value(surface), params[-1], params[-1] - params[-2])
-        if reach is not None:
-            tail = f" Then {fault}." if fault else ""
-            return analysis.RAN_OFF, (
-                f"f fell from {values[0]:.4g} to {values[-1]:.4g} and still falls along the "
-                f"last step's direction, checked up to {reach:.3g} further out.{tail}"
-            )
-    if n >= 2 and (not fault or overflowed) and values[-1] > values[0]:
-        tail = f" Then {fault}." if fault else ""
-        return analysis.DIVERGED, (
-            f"f grew from {values[0]:.4g} at the start to {values[-1]:.4g} after "
-            f"{n - 1} steps.{tail}"
-        )
-    if fault:
-        return analysis.FAULT, f"The run ended {fault}."
-    if n == 1:
-        return analysis.NOT_STARTED, "N = 1: the start only."
-    return analysis.MOVING, (
-        f"After all {n - 1} steps |∇f| is still {math.hypot(*grads[-1]):.3g} ≥ tol; f went from "
-        f"{values[0]:.4g} to {values[-1]:.4g}."
-    )
-
-
-def _hessian(surface: Surface, point: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        try:
-            return np.asarray(surface.hessian_at(*point.tolist()), dtype=float)
-        except (ArithmeticError, ValueError, TypeError):
-            return np.full((2, 2), np.nan)
-
-
-def _value(surface: Surface):
-    def f(point: np.ndarray) -> float | None:
-        try:
-            value = float(surface.value_and_gradient(*point.tolist())[0])
-        except (ArithmeticError, ValueError, TypeError):
-            return None
-        return value if math.isfinite(value) else None
-
-    return f
+    return judged(surface, run, known=known_minima(surface.canonical()))
 
 
 def _reference(surface, minima, runs, theory) -> tuple[float | None, bool, str]:
@@ -369,9 +328,9 @@ def _reference(surface, minima, runs, theory) -> tuple[float | None, bool, str]:
     lowest = min(reached) if reached else math.nan
     if theory is not None and theory.kind in ("indefinite", "negative definite"):
         return None, False, "f has no minimum"
-    if any(run.verdict == analysis.RAN_OFF for run in runs):
+    if any(run.outcome is Outcome.RUN_OFF for run in runs):
         return None, False, "f keeps falling where a method ran off"
-    values = [_value(surface)(m) for m in minima]
+    values = [value_of(surface)(m) for m in minima]
     values = [v for v in values if v is not None]
     if values and not (reached and lowest < min(values)):
         return min(values), True, ""
