@@ -104,7 +104,10 @@ def _quadratic(surface: Surface, run) -> dict:
         return {}
     hessian = (hessian + hessian.T) / 2
     values, vectors = np.linalg.eigh(hessian)
-    if analysis.hessian_kind(float(values[0]), float(values[1])) != "positive definite":
+    kind = analysis.hessian_kind(float(values[0]), float(values[1]))
+    if kind in ("indefinite", "negative definite"):
+        return dict(no_minimum=NO_MINIMUM[kind])
+    if kind != "positive definite":
         return {}
     _, gx, gy = surface.value_and_gradient(0.0, 0.0)
     minimizer = np.linalg.solve(hessian, -np.array([gx, gy], dtype=float))
@@ -120,6 +123,14 @@ def _quadratic(surface: Surface, run) -> dict:
             dict(run.hyper)["alpha"], value, name, exact=True, eigenvalues=eigenvalues
         )
     return facts
+
+
+NO_MINIMUM = {
+    "indefinite": "f has no minimum: its Hessian has a negative eigenvalue, so f falls without "
+    "bound along that eigenvector.",
+    "negative definite": "f has no minimum: its Hessian is negative definite, an upside-down "
+    "bowl that falls without bound every way.",
+}
 
 
 def _runs_off(f, run) -> str:

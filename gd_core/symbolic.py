@@ -214,6 +214,7 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
         view=f"the figure's range, x from {g(lo, 4)} to {g(hi, 4)}",
         limit=_local_limit(function, point, alpha),
         runs_off=_runs_off(point, trajectory.reason),
+        breaks=tuple(k for k, kind in enumerate(crossings) if kind == endpoint.BREAK),
     )
     return SymbolicRun(
         text=str(function.expr),

@@ -110,6 +110,10 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
         return Outcome.STUCK, f"The run ended in a numerical fault {facts.message}."
     if facts.runs_off:
         return Outcome.RUN_OFF, facts.runs_off
+    if facts.no_minimum and facts.ending is not Ending.RULE_MET:
+        if facts.values[-1] < facts.values[0]:
+            return Outcome.RUN_OFF, facts.no_minimum
+        return Outcome.DIVERGE, facts.no_minimum
     if limit is not None and limit.exact and above and _steep_grew(facts, steps):
         return Outcome.DIVERGE, _limit_reason(limit)
     if limit is not None and limit.exact and limit.alpha == limit.value and not reached:
@@ -188,11 +192,12 @@ def _settle_reason(facts: Facts, steps: StepFacts, overshot: bool) -> str:
     limit = facts.limit
     if limit is not None and limit.eigenvalues and limit.alpha < limit.value:
         calm = 1 / limit.eigenvalues[-1]
+        name = "1/λ" if len(limit.eigenvalues) == 1 else "1/λmax"
         a, c, v = distinct(limit.alpha, calm, limit.value)
         if limit.alpha <= calm:
-            return f"α = {a} is at most 1/λmax = {c}, so no step overshoots, from any start."
+            return f"α = {a} is at most {name} = {c}, so no step overshoots, from any start."
         return (
-            f"α = {a} is between 1/λmax = {c} and {limit.name} = {v}: steps overshoot along "
+            f"α = {a} is between {name} = {c} and {limit.name} = {v}: steps overshoot along "
             "the steepest direction, but each overshoot is smaller than the last."
         )
     if limit is not None and math.isfinite(limit.value):

@@ -83,6 +83,8 @@ class Facts:
     view: str = ""  # the figure's range in words, for "the lowest point in view"
     runs_off: str = ""  # a stated check that f keeps falling the way the run went
     goal_fraction: float = 1e-3
+    no_minimum: str = ""  # a stated fact that f has no minimum at all (an indefinite quadratic)
+    breaks: tuple[int, ...] = ()  # rows whose step jumped over a point where f is undefined
 
 
 @dataclass(frozen=True)

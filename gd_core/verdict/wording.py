@@ -44,6 +44,8 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         lead = "Each step went downhill" if downhill else f"{f} fell overall"
         if steps.overshot.any():
             lead += f" ({_count(steps.overshot, 'overshot').lower()})"
+        if facts.minimizer is None and facts.min_value is None and facts.endpoint is None:
+            return f"{lead}, and the run was still going when its {n} steps ran out: {where}."
         return f"{lead}, but too slowly to get there in {n} steps: {where}."
     if outcome is Outcome.BOUNCE:
         span = ""
@@ -51,8 +53,22 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             last = np.asarray(facts.params)[tail(steps), 0]
             span = f", between about x = {g(last.min(), 3)} and {g(last.max(), 3)},"
         return f"The steps bounce back and forth across {words.target}{span} for ever. {key}"
+    if outcome is Outcome.DIVERGE and facts.ending is Ending.FAULT:
+        return (
+            "The overshoots grow from step to step, so the run diverges until it stops at a "
+            f"numerical fault {facts.message}."
+        )
+    if outcome is Outcome.DIVERGE and facts.no_minimum:
+        return f"{f} rose: {key}"
     if outcome is Outcome.DIVERGE:
         return f"The overshoots grow from step to step, so the run diverges. {key}"
+    if outcome is Outcome.RUN_OFF and facts.no_minimum:
+        return f"{f} fell from {g(facts.values[0])} to {g(facts.values[-1])}, and {key}"
+    if outcome is Outcome.RUN_OFF and facts.ending is Ending.FAULT:
+        return (
+            f"{f} keeps falling the way the run went, so there is no minimum that way: it "
+            f"stopped at a numerical fault {facts.message}."
+        )
     if outcome is Outcome.RUN_OFF:
         return f"{f} keeps falling the way the run went, so there is no minimum that way: {key}"
     if facts.ending is Ending.FAULT:
@@ -100,24 +116,43 @@ def counts(facts: Facts, steps: StepFacts) -> str:
     f, n = facts.words.f, len(active)
     fell = int(np.count_nonzero(steps.f_change[active] < 0))
     rose = int(np.count_nonzero(steps.f_change[active] > 0))
-    shot = int(np.count_nonzero(steps.overshot[active]))
+    jumps = np.intersect1d(active, np.asarray(facts.breaks, dtype=int))
+    shots = np.setdiff1d(active[steps.overshot[active]], jumps)
+    shot = len(shots)
+    which = ""
+    if 0 < len(shots) <= 5 and len(shots) < n:
+        which = f" ({_plural_rows(shots)})"
     parts = [
         _tally(fell, n, f"{f} fell on"),
         _tally(rose, n, f"{f} rose on"),
-        _tally(shot, n, "overshot"),
+        _tally(shot, n, "overshot") + which,
     ]
+    if len(jumps):
+        parts.append(
+            f"{len(jumps)} jumped over a point where f is undefined ({_plural_rows(jumps)})"
+        )
     if facts.minimizer is not None:
         closer = int(np.count_nonzero(steps.distance[active] < steps.distance[active - 1]))
         parts.append(_tally(closer, n, f"moved closer to {facts.words.target}"))
     rounding = np.flatnonzero(steps.at_minimum)
+    to_the_end = rounding.size and rounding[0] + rounding.size - 1 == steps.n_steps
     whole = "Of the" if n > 1 else "On the"
     text = f"{whole} {_plural(n, 'step')}" + (
-        " before it reached " + facts.words.target if rounding.size else ""
+        " before it reached " + facts.words.target if to_the_end else ""
     )
     text += ", " + "; ".join(p for p in parts if p) + "."
-    if rounding.size:
+    if to_the_end:
         text += f" From step {rounding[0]} on it moved only by rounding."
+    elif rounding.size:
+        text += (
+            f" {_plural(rounding.size, 'other step')} moved only by rounding at "
+            f"{facts.words.target}."
+        )
     return text
+
+
+def _plural_rows(rows: np.ndarray) -> str:
+    return ("step " if len(rows) == 1 else "steps ") + ", ".join(str(int(k)) for k in rows)
 
 
 def _tally(k: int, n: int, verb: str) -> str:
@@ -133,7 +168,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def point_lines(facts: Facts, outcome: Outcome) -> tuple[str, ...]:
-    if outcome in (Outcome.DIVERGE, Outcome.RUN_OFF):
+    if outcome is Outcome.DIVERGE or (outcome is Outcome.RUN_OFF and facts.endpoint is None):
         return ()  # the last point of a run that keeps going is no place to test
     lines = []
     if facts.endpoint is not None:
