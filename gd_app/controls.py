@@ -179,6 +179,25 @@ TWO_PARAMETERS = (
     *_descent_controls(),
 )
 
+DATA = Control(
+    "data",
+    "data set",
+    "line",
+    kind="choice",
+    options=("line", "penguins", "anscombe", "paste", "upload"),
+    help="line: points made up from a true line · penguins: Palmer penguins, body mass "
+    "against flipper length · anscombe: Anscombe's quartet · paste: your own two columns · "
+    "upload: your own CSV file.",
+)
+SET = Control(
+    "set",
+    "Anscombe set",
+    "I",
+    kind="choice",
+    options=("I", "II", "III", "IV"),
+    help="Four sets of 11 points with the same least-squares line and very different shapes.",
+)
+
 MAX_FORMULA = 200  # characters of f(x); the parser enforces the same bound
 PRECISIONS = tuple(float(f"1e-{n}") for n in range(12, -1, -1))  # 1e-12, 1e-11, …, 0.1, 1
 

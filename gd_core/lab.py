@@ -1,8 +1,9 @@
 """The optimizer lab: six update rules racing on a typed f(x, y).
 
-:func:`lab_job` is the whole job for the budget's worker process: parse and
-differentiate f (SymPy stays in the worker), run each method, judge each run,
-frame the picture and sample f on its grid. It returns plain data only.
+:func:`method_job` (one method's run, judged) and :func:`finish_job` (theory, the
+window, f on its grid) are the budget worker's jobs: SymPy stays in the worker and
+they return plain data only. Each run is :func:`gd_core.descent.descend`'s, and its
+state columns are what the rule records.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from gd_core import lab_analysis as analysis
 from gd_core import optimizers
+from gd_core.descent import StopReason, Trajectory, descend, gradient_below
 from gd_core.errors import OutsideDomain
 from gd_core.lab_facts import View, judged, value_of
 from gd_core.surface import Surface, compile_surface
@@ -44,18 +46,14 @@ PRESETS: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
     "fit cost": ("((x - 2)**2 + 7/19*(y - 2)**2)/2", ((2.0, 2.0),)),
 }
 
-# method -> (rule, its hyperparameters, the state columns it records)
+# method -> (rule, its hyperparameters); the state columns are what the rule records
 METHODS = {
-    "gd": (optimizers.gradient_descent, ("alpha",), ()),
-    "momentum": (optimizers.momentum, ("alpha", "beta"), ("v_x", "v_y")),
-    "nesterov": (optimizers.nesterov, ("alpha", "beta"), ("v_x", "v_y")),
-    "adagrad": (optimizers.adagrad, ("alpha",), ("s_x", "s_y")),
-    "rmsprop": (optimizers.rmsprop, ("alpha", "rho"), ("s_x", "s_y")),
-    "adam": (
-        optimizers.adam,
-        ("alpha", "beta1", "beta2"),
-        ("m_x", "m_y", "v_x", "v_y", "mhat_x", "mhat_y", "vhat_x", "vhat_y"),
-    ),
+    "gd": (optimizers.gradient_descent, ("alpha",)),
+    "momentum": (optimizers.momentum, ("alpha", "beta")),
+    "nesterov": (optimizers.nesterov, ("alpha", "beta")),
+    "adagrad": (optimizers.adagrad, ("alpha",)),
+    "rmsprop": (optimizers.rmsprop, ("alpha", "rho")),
+    "adam": (optimizers.adam, ("alpha", "beta1", "beta2")),
 }
 GRID = 150  # points per axis of the sampled f
 
@@ -113,26 +111,9 @@ class LabResult:
     clipped: tuple[str, ...]  # methods with iterates outside the window
 
 
-class _Fault(ArithmeticError):
-    pass
-
-
 @lru_cache(maxsize=16)  # per worker process; the SymPy work is the budget's costly part
 def _surface(text: str) -> Surface:
     return compile_surface(text)
-
-
-def lab_job(text: str, *, x0: float, y0: float, N: int, tol: float, methods: tuple) -> LabResult:
-    """Everything in one process: each method's run, then the rest (for tests and scripts).
-
-    ``methods`` is ((name, ((key, value), …)), …). The app runs the same two steps as
-    separate budgeted jobs, so each stays small and a method's run is cached on its own.
-    """
-    runs = tuple(
-        method_job(text, method=name, hyper=values, x0=x0, y0=y0, N=N, tol=tol)
-        for name, values in methods
-    )
-    return finish_job(text, x0=x0, y0=y0, runs=runs, methods=methods)
 
 
 def method_job(
@@ -142,18 +123,13 @@ def method_job(
 
     Raises ExpressionError for a refused f, OutsideDomain when f can't be used at the start.
     """
-    surface = _surface(text)
-    start = np.array([x0, y0], dtype=float)
-    try:
-        with np.errstate(all="raise"):
-            _evaluate(surface, start, "at the start")
-    except (_Fault, ArithmeticError) as error:
-        detail = str(error).rsplit(": ", 1)[-1] if isinstance(error, _Fault) else _describe(error)
+    run = race(_surface(text), method, np.array([x0, y0]), max_steps=N - 1, tol=tol, **dict(hyper))
+    if not len(run.values):
         raise OutsideDomain(
-            f"f(x, y) or its gradient can't be used at the start ({x0:g}, {y0:g}): {detail}. "
-            "Pick a start inside f's domain."
-        ) from None
-    return race(surface, method, start, max_steps=N - 1, tol=tol, **dict(hyper))
+            f"f(x, y) or its gradient can't be used at the start ({x0:g}, {y0:g}): "
+            f"{run.fault.rsplit(': ', 1)[-1]}. Pick a start inside f's domain."
+        )
+    return run
 
 
 def finish_job(
@@ -201,7 +177,7 @@ def finish_job(
 
 
 def rule_for(method: str, **hyper: float) -> optimizers.UpdateRule:
-    factory, names, _ = METHODS[method]
+    factory, names = METHODS[method]
     return factory(**{name: hyper[name] for name in names})
 
 
@@ -210,97 +186,53 @@ def race(
 ) -> MethodRun:
     """Run one method from ``start`` until |∇f| < tol, ``max_steps`` updates, or a fault."""
     rule = rule_for(method, **hyper)
-    theta = np.array(start, dtype=float)
-    state = rule.init(theta)
-    params, values, grads, states = [], [], [], []
-    converged, fault = False, ""
-    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-        try:
-            value, grad = _evaluate(surface, theta, "at the start")
-            for k in range(max_steps + 1):
-                params.append(theta)
-                values.append(value)
-                grads.append(grad)
-                states.append(state)
-                if math.hypot(grad[0], grad[1]) < tol:
-                    converged = True
-                    break
-                if k == max_steps:
-                    break
-                try:
-                    update, state = rule.update(grad, state)
-                    theta_next = theta + update
-                except ArithmeticError as error:
-                    raise _Fault(
-                        f"at step {k + 1} the update from {_point(theta)} overflowed "
-                        f"({_describe(error)})"
-                    ) from None
-                a, b = theta_next.tolist()
-                if not (math.isfinite(a) and math.isfinite(b)):
-                    raise _Fault(f"at step {k + 1} the new point is not finite (overflow)")
-                value, grad = _evaluate(surface, theta_next, f"at step {k + 1}")
-                theta = theta_next
-        except _Fault as error:
-            fault = str(error)
-    _, _, state_names = METHODS[method]
+    start = np.array(start, dtype=float)
+    run = descend(
+        _objective(surface),
+        start,
+        rule=rule,
+        max_steps=max_steps,
+        stop=gradient_below(tol),
+        name="(x, y)",
+    )
+    names, states = state_columns(run, rule, start)
     return _judged(
         surface,
         method,
-        np.array(params, dtype=float).reshape(-1, 2),
-        np.array(values, dtype=float),
-        np.array(grads, dtype=float).reshape(-1, 2),
-        state_names,
-        _state_rows(method, states, hyper, len(state_names)),
-        converged=converged,
-        fault=fault,
+        run.params.reshape(-1, 2),
+        run.values,
+        run.grads.reshape(-1, 2),
+        names,
+        states,
+        converged=run.reason is StopReason.GRADIENT,
+        fault=run.message if run.reason is StopReason.FAULT else "",
         hyper=hyper,
     )
 
 
-def _evaluate(surface: Surface, theta: np.ndarray, where: str) -> tuple[float, np.ndarray]:
-    x, y = theta.tolist()
-    try:
-        value, gx, gy = surface.value_and_gradient(x, y)
-        value, gx, gy = float(value), float(gx), float(gy)
-    except (ArithmeticError, ValueError, TypeError) as error:
-        raise _Fault(
-            f"{where}: f or ∇f can't be computed at {_point(theta)}: {_describe(error)}"
-        ) from None
-    if not (math.isfinite(value) and math.isfinite(gx) and math.isfinite(gy)):
-        raise _Fault(f"{where}: f or ∇f is not finite at {_point(theta)} (overflow or a pole)")
-    return value, np.array([gx, gy])
+def state_columns(
+    run: Trajectory, rule: optimizers.UpdateRule, start: np.ndarray
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """(names, (n, len(names))): each recorded state per axis, ``v`` as ``v_x``, ``v_y``."""
+    if rule.record is None:
+        return (), np.empty((len(run.values), 0))
+    keys = rule.record(rule.init(start))
+    names = tuple(f"{key}_{axis}" for key in keys for axis in "xy")
+    if not len(run.values):
+        return names, np.empty((0, len(names)))
+    return names, np.column_stack([run.states[key][:, j] for key in keys for j in range(2)])
 
 
-def _describe(error: Exception) -> str:
-    text = str(error)
-    if isinstance(error, TypeError) or "complex" in text:
-        return "not a real number (outside f's domain)"
-    if isinstance(error, OverflowError) or "overflow" in text or "range" in text:
-        return "overflow (the numbers grew past about 1.8e308)"
-    if isinstance(error, ZeroDivisionError) or "divide" in text:
-        return "division by zero"
-    return "outside f's domain (math domain error)"
+def _objective(surface: Surface):
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gx, gy = surface.value_and_gradient(*theta.tolist())
+        return float(value), np.array([float(gx), float(gy)])
+
+    return objective
 
 
 def _point(theta: np.ndarray) -> str:
     return "(" + ", ".join(f"{v:.6g}" for v in theta.tolist()) + ")"
-
-
-def _state_rows(method: str, states: list, hyper: dict, width: int) -> np.ndarray:
-    rows = np.full((len(states), width), np.nan)
-    for k, state in enumerate(states):
-        if method in ("momentum", "nesterov"):
-            rows[k] = state.v
-        elif method in ("adagrad", "rmsprop"):
-            rows[k] = state.s
-        elif method == "adam" and state.t > 0:
-            m_hat, v_hat = optimizers.adam_corrected(
-                state, beta1=hyper["beta1"], beta2=hyper["beta2"]
-            )
-            rows[k] = np.concatenate([state.m, state.v, m_hat, v_hat])
-        elif method == "adam":
-            rows[k, :4] = 0.0  # m and v start at 0; m̂ and v̂ need t ≥ 1
-    return rows
 
 
 def _judged(surface, method, params, values, grads, names, states, *, converged, fault, hyper):

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from gd_core.descent import Trajectory, descend
-from gd_core.minibatch import MiniBatches, with_minibatches
-from gd_core.optimizers import gradient_descent
-from gd_core.schedules import scheduled_descent
+from gd_core.minibatch import MiniBatches
+from gd_core.optimizers import gradient_descent, identity, scale_by_schedule
 
 
 @dataclass(frozen=True, eq=False)
 class LineData:
-    """Points (x, y), each shape (m,), on y = θ0 + θ1·x plus Gaussian noise.
+    """Points (x, y), each shape (m,): on y = θ0 + θ1·x plus Gaussian noise, or (with
+    ``theta_true`` None) measured data, whose axes ``x_label`` and ``y_label`` name.
 
     Compared and hashed by identity (its arrays are read-only), so a data set
     can key a cache of what is drawn from it.
@@ -33,7 +33,10 @@ class LineData:
 
     x: np.ndarray
     y: np.ndarray
-    theta_true: tuple[float, float]
+    theta_true: tuple[float, float] | None
+    x_label: str = "x"
+    y_label: str = "y"
+    name: str = ""
 
 
 def line_data(
@@ -156,7 +159,11 @@ def fit_line(
     ``batches`` feeds each step its mini-batch gradient (default: the full
     batch). Values and gradients recorded are always the full batch's.
     """
-    rule = gradient_descent(alpha=alpha) if alphas is None else scheduled_descent(alphas)
-    if batches is not None:
-        rule = with_minibatches(rule, batches)
-    return descend(problem, np.asarray(start, dtype=float), rule=rule, max_steps=n_iterates - 1)
+    return descend(
+        problem,
+        np.asarray(start, dtype=float),
+        rule=gradient_descent(alpha=alpha) if alphas is None else identity(),
+        lr=None if alphas is None else scale_by_schedule(alphas),
+        oracle=None if batches is None else batches.oracle,
+        max_steps=n_iterates - 1,
+    )

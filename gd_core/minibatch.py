@@ -9,10 +9,9 @@ of that sequence, so
     g_k(θ) = X_Bᵀ(X_B θ − y_B)/|B| = A_k θ − b_k,   A_k = X_BᵀX_B/|B|,  b_k = X_Bᵀy_B/|B|.
 
 A_k and b_k do not depend on θ, so they are summed up front, one epoch at a
-time (O(m) per epoch). :func:`with_minibatches` wraps any update rule so it
-is fed g_k instead of the full-batch gradient: like optax's update, which is
-handed the parameters, the wrapper carries θ in its state, and
-:func:`gd_core.descent.descend` needs no change.
+time (O(m) per epoch). :meth:`MiniBatches.oracle` is the gradient oracle that
+feeds step k of :func:`gd_core.descent.descend` g_k at the iterate the loop
+holds, instead of the full-batch gradient (which the history still records).
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-
-from gd_core.optimizers import UpdateRule
 
 MAX_SHUFFLED = 2_000_000  # points reshuffled per run (about 0.2 s): bounds one run's work
 
@@ -61,6 +58,10 @@ class MiniBatches:
     def gradient(self, k: int, theta: np.ndarray) -> np.ndarray:
         """g_k(θ) = A_k θ − b_k, the gradient step k uses."""
         return self.hessians[k] @ theta - self.rhs[k]
+
+    def oracle(self, k: int, theta: np.ndarray, full_grad: np.ndarray) -> np.ndarray:
+        """The gradient oracle for :func:`gd_core.descent.descend`: g_k(θ), not the full batch's."""
+        return self.gradient(k, theta)
 
     def indices(self, k: int) -> np.ndarray:
         """The examples in step k's batch (its epoch's shuffle, drawn again from the saved state)."""
@@ -117,21 +118,3 @@ def _batch_sums(columns: list, y: np.ndarray, starts: np.ndarray) -> np.ndarray:
 def per_example_gradients(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> np.ndarray:
     """(len(y), p): ∇ of ½(x_iᵀθ − y_i)² for each example, x_i (x_iᵀθ − y_i)."""
     return X * (X @ theta - y)[:, None]
-
-
-def with_minibatches(rule: UpdateRule, batches: MiniBatches) -> UpdateRule:
-    """``rule`` fed step k's mini-batch gradient g_k(θ) in place of the full gradient.
-
-    State: (the inner rule's state, k, θ). θ is advanced as descend advances it
-    (θ + update), so g_k is taken at exactly the iterate descend recorded.
-    """
-
-    def init(theta: np.ndarray):
-        return rule.init(theta), 0, np.array(theta, dtype=float)
-
-    def update(full_grad: np.ndarray, state):
-        inner, k, theta = state
-        step, inner = rule.update(batches.gradient(k, theta), inner)
-        return step, (inner, k + 1, theta + step)
-
-    return UpdateRule(init, update)

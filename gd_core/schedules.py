@@ -1,4 +1,4 @@
-"""Learning-rate schedules: the α of each step, and the update rule that uses them.
+"""Learning-rate schedules: the α of each step.
 
 Step k (k = 0 for the first step; a run of N iterates takes N − 1 steps) uses
 
@@ -7,8 +7,9 @@ Step k (k = 0 for the first step; a run of N iterates takes N − 1 steps) uses
     inverse_time  α_k = α/(1 + decay·k)
     cosine        α_k = α·(1 + cos(π·k/(N − 1)))/2
 
-As in optax, the schedule is composed into the update rule: the rule's state
-counts the steps, so :func:`gd_core.descent.descend` needs no change.
+As in optax, a schedule is a learning-rate transform chained after any update
+rule: ``descend(…, rule=…, lr=scale_by_schedule(step_sizes(…)))``
+(:func:`gd_core.optimizers.scale_by_schedule`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
-from gd_core.optimizers import UpdateRule
 
 SCHEDULES = ("constant", "exponential", "inverse_time", "cosine")
 
@@ -41,16 +40,3 @@ def step_sizes(schedule: str, *, alpha: float, decay: float, n_steps: int) -> np
         alphas = alpha * (1.0 + np.cos(np.pi * k / max(n_steps, 1))) / 2.0
     alphas.setflags(write=False)
     return alphas
-
-
-def scheduled_descent(alphas: np.ndarray) -> UpdateRule:
-    """θ := θ − α_k·∇J(θ), k counting the steps taken. State: k."""
-    alphas = [float(a) for a in alphas]
-
-    def init(theta: np.ndarray) -> int:
-        return 0
-
-    def update(grad: np.ndarray, k: int) -> tuple[np.ndarray, int]:
-        return -alphas[k] * grad, k + 1
-
-    return UpdateRule(init, update)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gd_app import demos, ui
+from gd_app import datasource, demos, ui
 from gd_app.controls import ONE_PARAMETER
 
 ui.run_through_navigation()
@@ -15,8 +15,9 @@ st.markdown(
     "Mini-batches and learning-rate schedules are at the bottom of the sidebar."
 )
 
-controls = ui.sidebar(ONE_PARAMETER, page="one_parameter")
-values, refused = demos.refusals(controls.values)
+source = datasource.choose("one_parameter", intercept=False)
+controls = ui.sidebar(source.controls(ONE_PARAMETER, intercept=False), page="one_parameter")
+values, refused = demos.refusals(source.values(ONE_PARAMETER, controls.values))
 for message in refused:
     st.warning(ui.escape_markdown(message), icon=":material/block:")
 controls = ui.Sidebar(values, controls.alpha_note)
@@ -48,4 +49,4 @@ ui.show_results(
     },
     page="one_parameter",
 )
-st.caption(f"The run {demo.stop}. Data: m = {values['m']} points, noise {values['noise']:g}.")
+st.caption(f"The run {demo.stop}. {datasource.caption(source, values)}")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gd_app import demos, ui
+from gd_app import datasource, demos, ui
 from gd_app.controls import TWO_PARAMETERS
 
 ui.run_through_navigation()
@@ -16,8 +16,9 @@ st.markdown(
     "across; *standardize x* turns it back into a round bowl."
 )
 
-controls = ui.sidebar(TWO_PARAMETERS, page="two_parameters")
-values, refused = demos.refusals(controls.values)
+source = datasource.choose("two_parameters", intercept=True)
+controls = ui.sidebar(source.controls(TWO_PARAMETERS, intercept=True), page="two_parameters")
+values, refused = demos.refusals(source.values(TWO_PARAMETERS, controls.values))
 for message in refused:
     st.warning(ui.escape_markdown(message), icon=":material/block:")
 controls = ui.Sidebar(values, controls.alpha_note)
@@ -50,7 +51,4 @@ for name, label in (
         f"Δ{label}", "%.6g", f"The step into this row along {label} (None on row 0)."
     )
 ui.show_results(demo, demos.two_parameters_picture, controls, columns, page="two_parameters")
-st.caption(
-    f"The run {demo.stop}. Data: m = {values['m']} points on x from {values['x_low']:g} to "
-    f"{values['x_high']:g}, noise {values['noise']:g}."
-)
+st.caption(f"The run {demo.stop}. {datasource.caption(source, values)}")

@@ -244,3 +244,129 @@ def test_the_update_rule_is_separate_from_the_loop():
 def test_derivatives_that_explode_are_rejected(text):
     with pytest.raises(ExpressionError, match="too complex"):
         compile_function(text)
+
+
+# ------------------------------------------------------------------ the one loop's interface
+def test_a_batch_of_starts_and_rates_equals_each_run_made_alone():
+    """θ of shape (B, p): every run is the run descend makes from that start alone."""
+    from gd_core.descent import Batch, gradient_below
+    from gd_core.optimizers import adam, scale_by_adam, scale_by_learning_rate
+
+    _, ls = problem(theta_true=(2.0, 2.0), intercept=True)
+
+    def many(theta):  # (B, 2) -> (B,), (B, 2), written apart from LeastSquares.__call__
+        d = theta - ls.solution
+        grad = d @ ls.hessian.T
+        return ls.min_cost + 0.5 * np.sum(d * grad, axis=1), grad
+
+    starts = np.array([[0.0, 0.0], [3.0, -1.0], [2.0, 2.0], [-5.0, 4.0]])
+    alphas = np.array([[0.05], [0.2], [0.1], [0.4]])
+    batch = descend(
+        many,
+        starts,
+        rule=scale_by_adam(beta1=0.9, beta2=0.999),
+        lr=scale_by_learning_rate(alphas),
+        stop=gradient_below(1e-3),
+        max_steps=300,
+    )
+    assert isinstance(batch, Batch) and batch.params.shape[1:] == (4, 2)
+    for i in range(4):
+        alone = descend(
+            ls,
+            starts[i],
+            rule=adam(alpha=float(alphas[i, 0]), beta1=0.9, beta2=0.999),
+            stop=gradient_below(1e-3),
+            max_steps=300,
+        )
+        run = batch.run(i)
+        assert run.reason is alone.reason
+        np.testing.assert_allclose(run.params, alone.params, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(run.states["m"], alone.states["m"], rtol=1e-12, atol=1e-14)
+    assert batch.run(2).n_steps == 0  # the start is the minimum: |∇J| = 0 < tol
+    assert batch.reasons[0] is StopReason.GRADIENT
+
+
+def test_a_batch_run_that_overflows_stops_alone_with_finite_rows():
+    from gd_core.optimizers import gradient_descent
+
+    _, ls = problem(theta_true=(2.0, 2.0), intercept=True)
+
+    def many(theta):
+        d = theta - ls.solution
+        grad = d @ ls.hessian.T
+        return ls.min_cost + 0.5 * np.sum(d * grad, axis=1), grad
+
+    alphas = np.array([[0.5], [2.5]])  # α_crit = 2/λmax = 2 here: the second diverges
+    batch = descend(many, np.zeros((2, 2)), rule=gradient_descent(alpha=alphas), max_steps=2000)
+    assert batch.reasons == (StopReason.MAX_STEPS, StopReason.FAULT)
+    assert batch.lengths[0] == 2001 and 1 < batch.lengths[1] < 2001
+    diverged = batch.run(1)
+    assert np.all(np.isfinite(diverged.params)) and np.all(np.isfinite(diverged.values))
+    np.testing.assert_allclose(batch.run(0).final, ls.solution, atol=1e-9)
+
+
+def test_the_rule_records_its_own_state():
+    """Momentum's v after each step, recorded by the loop from the rule, against the hand rule."""
+    from gd_core.optimizers import momentum
+
+    _, ls = problem(theta_true=(2.0, 2.0), intercept=True)
+    run = descend(ls, np.zeros(2), rule=momentum(alpha=0.3, beta=0.8), max_steps=20)
+    theta, v = np.zeros(2), np.zeros(2)
+    np.testing.assert_array_equal(run.states["v"][0], v)
+    for k in range(1, 21):
+        v = 0.8 * v + ls.hessian @ (theta - ls.solution)
+        theta = theta - 0.3 * v
+        np.testing.assert_allclose(run.states["v"][k], v, rtol=1e-12)
+        np.testing.assert_allclose(run.params[k], theta, rtol=1e-12, atol=1e-15)
+
+
+def test_a_rule_may_evaluate_f_a_backtracking_line_search():
+    """A rule with uses_point gets the iterate and the objective: Armijo backtracking,
+    against the same search written out by hand."""
+    from gd_core.optimizers import UpdateRule
+
+    def backtracking(alpha0, shrink=0.5, c=1e-4):
+        def update(grad, state, point):
+            t = alpha0
+            while point.objective(point.theta - t * grad)[0] > point.value - c * t * grad @ grad:
+                t *= shrink
+            return -t * grad, state + 1
+
+        return UpdateRule(lambda theta: 0, update, uses_point=True)
+
+    def f(theta):
+        x, y = theta
+        return (1 - x) ** 2 + 10 * (y - x * x) ** 2, np.array(
+            [-2 * (1 - x) - 40 * x * (y - x * x), 20 * (y - x * x)]
+        )
+
+    run = descend(f, np.array([-1.0, 1.5]), rule=backtracking(1.0), max_steps=40)
+    theta = np.array([-1.0, 1.5])
+    for k in range(1, 41):
+        value, grad = f(theta)
+        t = 1.0
+        while f(theta - t * grad)[0] > value - 1e-4 * t * grad @ grad:
+            t *= 0.5
+        theta = theta - t * grad
+        np.testing.assert_allclose(run.params[k], theta, rtol=1e-12)
+    assert np.all(np.diff(run.values) <= 0), "Armijo steps never go uphill"
+
+
+def test_a_schedule_is_a_learning_rate_chained_after_any_rule():
+    from gd_core.optimizers import scale_by_momentum, scale_by_schedule
+    from gd_core.schedules import step_sizes
+
+    _, ls = problem(theta_true=(2.0, 2.0), intercept=True)
+    alphas = step_sizes("inverse_time", alpha=0.9, decay=0.1, n_steps=30)
+    run = descend(
+        ls,
+        np.zeros(2),
+        rule=scale_by_momentum(beta=0.5),
+        lr=scale_by_schedule(alphas),
+        max_steps=30,
+    )
+    theta, v = np.zeros(2), np.zeros(2)
+    for k in range(30):
+        v = 0.5 * v + ls.gradient(theta)
+        theta = theta - 0.9 / (1 + 0.1 * k) * v
+    np.testing.assert_allclose(run.final, theta, rtol=1e-12)

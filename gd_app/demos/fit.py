@@ -23,6 +23,7 @@ from gd_app.demos.common import (
 from gd_app.plotting import fit as plotting
 from gd_app.tables import StepVerdicts, fit_history
 from gd_core.conditioning import distances
+from gd_core.data import DataSet
 from gd_core.descent import StopReason, Trajectory
 from gd_core.linear import (
     LeastSquares,
@@ -42,9 +43,17 @@ from gd_core.verdict.sentences import statuses
 
 # ---------------------------------------------------------------- problems and runs
 @lru_cache(maxsize=8)  # a data set holds up to 2 x 100,000 floats (1.6 MB)
-def _problem(m, theta_true, noise, seed, intercept, x_low, x_high, standardize):
-    """The data set, its scaling and least-squares statistics: the one O(m) pass, cached."""
-    data = line_data(m=m, theta_true=theta_true, noise=noise, seed=seed, x_low=x_low, x_high=x_high)
+def _problem(m, theta_true, noise, seed, intercept, x_low, x_high, standardize, source=None):
+    """The data set, its scaling and least-squares statistics: the one O(m) pass, cached.
+
+    ``source`` (a :class:`gd_core.data.DataSet`) replaces the generated line and its settings.
+    """
+    if source is None:
+        data = line_data(
+            m=m, theta_true=theta_true, noise=noise, seed=seed, x_low=x_low, x_high=x_high
+        )
+    else:
+        data = LineData(source.x, source.y, None, source.x_label, source.y_label, source.name)
     scaling = Standardization.of(data.x) if standardize else None
     X = design_matrix(scaling.apply(data.x) if scaling else data.x, intercept=intercept)
     return data, scaling, LeastSquares.from_data(X, data.y)
@@ -117,9 +126,16 @@ def fit_run(
     batch: int = 0,
     schedule: str = "constant",
     decay: float = 0.0,
+    source: DataSet | None = None,
 ) -> FitRun:
-    """Run the descent for one page's settings; ``start`` is in the units of x."""
-    problem_key = (m, theta_true, noise, seed, intercept, x_low, x_high, standardize)
+    """Run the descent for one page's settings; ``start`` is in the units of x.
+
+    With a ``source`` data set the descent runs on its points, and ``m``,
+    ``theta_true``, ``noise``, ``seed`` and the x range are not used.
+    """
+    if source is not None:
+        m, theta_true, noise, seed, x_low, x_high = len(source), None, 0.0, 0, -1.0, 1.0
+    problem_key = (m, theta_true, noise, seed, intercept, x_low, x_high, standardize, source)
     data, scaling, problem = _problem(*problem_key)
     if batch > m:
         raise ValueError(f"the batch size {batch} is larger than m = {m}")
@@ -397,6 +413,8 @@ def plural(n: int, word: str) -> str:
 
 
 def points_text(data: LineData, line: str) -> str:
+    if data.theta_true is None:
+        return f"{len(data.x):,} points of {data.name}, {data.y_label} against {data.x_label},"
     noisy = not np.allclose(data.y, data.theta_true[0] + data.theta_true[1] * data.x)
     return f"{len(data.x):,} data points {'scattered around' if noisy else 'on'} the line {line}"
 

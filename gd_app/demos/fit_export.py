@@ -41,6 +41,7 @@ def one_parameter_script(**params) -> str:
         batch=int(params.get("batch", 0)),
         schedule=str(params.get("schedule", "constant")),
         decay=float(params.get("decay", 0.1)),
+        **_data(params),
     )
     return _script("One-parameter fit h(x) = θ1·x (seed 000, first demo)", settings)
 
@@ -61,8 +62,17 @@ def two_parameters_script(**params) -> str:
         batch=int(params.get("batch", 0)),
         schedule=str(params.get("schedule", "constant")),
         decay=float(params.get("decay", 0.1)),
+        **_data(params),
     )
     return _script("Two-parameter fit h(x) = θ0 + θ1·x (seed 000, second demo)", settings)
+
+
+def _data(params: dict) -> dict:
+    """The chosen data set's points, written into the script (None: the generated line)."""
+    source = params.get("source")
+    if source is None:
+        return dict(data_x=None, data_y=None)
+    return dict(data_x=source.x.tolist(), data_y=source.y.tolist())
 
 
 def _script(title: str, settings: dict) -> str:
@@ -76,7 +86,9 @@ It prints the app's history CSV (numeric columns): one row per iterate.
 Change the settings below to run something else: N iterates (the start and
 N - 1 steps), learning rate alpha, batch (0 = full batch, else 1..m),
 schedule (constant, exponential, inverse_time, cosine) with decay in [0, 1],
-the data (m points evenly on [x_low, x_high], noise, seed) and the start
+the data (m points evenly on [x_low, x_high], noise, seed; or, when data_x
+and data_y are lists, those points, and then m, noise, seed, theta_true and
+the x range are not used) and the start
 (in the units of x). Needs only numpy.
 """
 
@@ -91,10 +103,14 @@ import numpy as np
 
 _BODY = """
 # ---- the data and the cost J(θ) = 1/(2m)·Σ(Xθ − y)², held as A = XᵀX/m and θ*
-x = np.linspace(float(x_low), float(x_high), m)
-y = theta_true[0] + theta_true[1] * x
-if noise > 0:
-    y = y + noise * np.random.default_rng(seed).standard_normal(m)
+if data_x is None:
+    x = np.linspace(float(x_low), float(x_high), m)
+    y = theta_true[0] + theta_true[1] * x
+    if noise > 0:
+        y = y + noise * np.random.default_rng(seed).standard_normal(m)
+else:
+    x, y = np.array(data_x, dtype=float), np.array(data_y, dtype=float)
+    m = len(x)
 mean, std = float(np.mean(x)), float(np.std(x))  # population std (ddof = 0)
 z = (x - mean) / std if standardize else x
 X = np.column_stack([np.ones_like(z), z]) if intercept else z[:, None]

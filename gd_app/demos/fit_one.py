@@ -6,6 +6,7 @@ from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highligh
 from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run, lines_text, points_text
 from gd_app.plotting import fit as plotting
 from gd_app.plotting import workers
+from gd_core.data import DataSet
 
 
 @cache_by_name(maxsize=16)
@@ -20,6 +21,7 @@ def _one_run(
     batch: int = 0,
     schedule: str = "constant",
     decay: float = 0.1,
+    source: DataSet | None = None,
 ) -> FitRun:
     return fit_run(
         intercept=False,
@@ -33,6 +35,7 @@ def _one_run(
         batch=batch,
         schedule=schedule,
         decay=decay,
+        source=source,
     )
 
 
@@ -51,10 +54,15 @@ def one_parameter_picture(*, step: int = 0, theme: str = "light", **params) -> P
     run = _one_run(**params)
     data, trajectory = run.data, run.trajectory
     final, theta1 = trajectory.final[0], params["theta1"]
+    target = (
+        "the true θ1 is 0.5"
+        if data.theta_true is not None
+        else f"the best line through the origin has θ1* = {run.problem.solution[0]:.4g}"
+    )
     alt = (
         f"Left: {points_text(data, 'y = 0.5x')} with {lines_text(trajectory)}, the last with slope "
         f"{final:.3g}. Right: the parabola J(θ1) with the iterates moving from θ1 = {theta1:g} "
-        f"to {final:.3g}; the true θ1 is 0.5."
+        f"to {final:.3g}; {target}."
     )
     if not run.plain:
         alt += (

@@ -31,6 +31,7 @@ from gd_core.conditioning import (
     steps_bound,
     steps_observed,
 )
+from gd_core.data import DataSet
 from gd_core.verdict.rates import factor
 
 
@@ -52,6 +53,7 @@ def _two_run(
     batch: int = 0,
     schedule: str = "constant",
     decay: float = 0.1,
+    source: DataSet | None = None,
 ) -> FitRun:
     return fit_run(
         intercept=True,
@@ -68,6 +70,7 @@ def _two_run(
         batch=batch,
         schedule=schedule,
         decay=decay,
+        source=source,
     )
 
 
@@ -150,7 +153,9 @@ def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> 
     """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
     run = _two_run(**params)
     data, trajectory = run.data, run.trajectory
-    theta0_true, theta1_true = data.theta_true
+    truth = (
+        f"y = {data.theta_true[0]:g} + {data.theta_true[1]:g}x" if data.theta_true else "no line"
+    )
     line = (
         np.asarray(run.scaling.to_original(trajectory.final)) if run.scaling else trajectory.final
     )
@@ -162,7 +167,7 @@ def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> 
         else "(θ0, θ1), equal scales"
     )
     alt = (
-        f"Left: {points_text(data, f'y = {theta0_true:g} + {theta1_true:g}x')} with "
+        f"Left: {points_text(data, truth)} with "
         f"{lines_text(trajectory)}, the last y = {line[0]:.3g} + {line[1]:.3g}x. Right: a colour "
         f"map of the full-batch cost over {coords}, with elliptical contours and the Hessian's "
         f"two eigenvectors at θ*; arrows step from ({start[0]:.3g}, {start[1]:.3g}) to "

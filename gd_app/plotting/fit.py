@@ -116,18 +116,42 @@ def _sample(data: LineData) -> tuple[np.ndarray, np.ndarray]:
     return data.x[::every], data.y[::every]
 
 
+def _x_ends(data: LineData) -> np.ndarray:
+    return np.array([float(data.x.min()), float(data.x.max())])
+
+
+def unit(label: str) -> str:
+    """The unit a data set's axis label ends with in brackets ("body mass (g)" → "g"), or ""."""
+    label = label.strip()
+    if label.endswith(")") and "(" in label:
+        return label[label.rindex("(") + 1 : -1].strip()
+    return ""
+
+
+def parameter_units(data: LineData) -> tuple[str, str]:
+    """The units of θ0 (y's) and θ1 (y's per x's), as " (g)" and " (g/mm)", or ""."""
+    y, x = unit(data.y_label), unit(data.x_label)
+    slope = f"{y}/{x}" if y and x else (f"{y} per unit of x" if y else (f"1/{x}" if x else ""))
+    return (f" ({y})" if y else "", f" ({slope})" if slope else "")
+
+
+def axis_label(label: str) -> str:
+    """``x`` and ``y`` in maths italics; a data set's own names (with units) as written."""
+    return rf"${label}$" if label in ("x", "y") else label
+
+
 def _data_panel_static(ax, data: LineData, view: View):
     xs, ys = _sample(data)
     ax.scatter(xs, ys, marker="x", s=40, color=GREEN, zorder=3)
-    ax.set_xlim(*padded(float(data.x[0]), float(data.x[-1])))
+    ax.set_xlim(*padded(*_x_ends(data)))
     ax.set_ylim(*view.data_y)
-    ax.set_xlabel(r"$x$")
-    ax.set_ylabel(r"$y$")
+    ax.set_xlabel(axis_label(data.x_label))
+    ax.set_ylabel(axis_label(data.y_label))
     ax.set_title("Data and fit")
     legend_below(
         ax,
         [
-            marker("data from true θ", "x", GREEN, ms=7),
+            marker("data from true θ" if data.theta_true else "data", "x", GREEN, ms=7),
             Line2D([], [], c=BLUE, lw=1.5, alpha=0.6, label="fit at each iterate"),
             Line2D([], [], c=ORANGE, lw=2.5, label="final fit"),
             Line2D([], [], c=VERMILLION, lw=2, ls="--", label="highlighted iterate"),
@@ -141,9 +165,9 @@ def _data_panel_dynamic(
 ):
     """Every iterate's fit line (``params`` in the units of x) in one LineCollection, the
     last in orange."""
-    ax.set_xlim(*padded(float(data.x[0]), float(data.x[-1])))
+    ends = _x_ends(data)
+    ax.set_xlim(*padded(*ends))
     ax.set_ylim(*view.data_y)
-    ends = np.array([data.x[0], data.x[-1]])
     theta0 = params[:, 0] if intercept else np.zeros(len(params))
     theta1 = params[:, -1]
     lines = np.empty((len(params), 2, 2))  # (iterate, end, xy)
@@ -181,10 +205,13 @@ ONE_RECTS = ((0.1, 0.25, 0.375, 0.68), (0.585, 0.25, 0.385, 0.68))
 def one_parameter_view(run) -> View:
     """Limits of the 1D figure: the seed's θ1 ∈ [−0.2, 1.2], zoomed out to hold the iterates."""
     data, problem, trajectory = run.data, run.problem, run.trajectory
+    if data.theta_true is None:  # measured data: the seed's window, scaled to θ1*
+        best = float(problem.solution[0])
+        base, targets = sorted((-0.4 * best, 2.4 * best)) if best else (-1.0, 1.0), []
+    else:
+        base, targets = (-0.2, 1.2), [data.theta_true[1]]
     lo, hi = _zoom_to_fit(
-        np.concatenate([trajectory.params[:, 0], problem.solution, [data.theta_true[1]]]),
-        -0.2,
-        1.2,
+        np.concatenate([trajectory.params[:, 0], problem.solution, targets]), *base
     )
     lo, hi = padded(lo, hi, 0.03)
     top = 1.1 * float(problem.cost(np.array([[lo], [hi]])).max())
@@ -208,13 +235,14 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
         marker("iterates", "o", BLUE),
         marker("final θ₁", "o", ORANGE, ms=9),
         highlight_handle(),
-        marker("true θ₁", "*", GREEN, ms=12),
     ]
-    if not np.isclose(problem.solution[0], data.theta_true[1]):
+    if data.theta_true is not None:
+        handles.append(marker("true θ₁", "*", GREEN, ms=12))
+    if data.theta_true is None or not np.isclose(problem.solution[0], data.theta_true[1]):
         handles.append(marker("best fit θ₁*", "P", "k", ms=9))
     right.set_xlim(*view.theta1)
     right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
-    right.set_xlabel(r"$\theta_1$")
+    right.set_xlabel(r"$\theta_1$" + parameter_units(data)[1])
     right.set_ylabel(r"$J(\theta_1)$")
     right.set_title("Cost function")
     legend_below(right, handles, ncol=2)
@@ -235,9 +263,10 @@ def _one_dynamic(fig, run, view, highlight):
     right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=11, zorder=5)
     ring(right, theta1[highlight], cost[highlight], zorder=6)
     # The targets go on top, so a run that reaches them does not hide them.
-    true = data.theta_true[1]
-    right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, mec="w", ms=12, zorder=7)
-    if not np.isclose(problem.solution[0], true):
+    true = data.theta_true[1] if data.theta_true is not None else None
+    if true is not None:
+        right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, mec="w", ms=12, zorder=7)
+    if true is None or not np.isclose(problem.solution[0], true):
         right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
 
 

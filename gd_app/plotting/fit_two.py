@@ -39,6 +39,7 @@ from gd_app.plotting.fit import (
     _data_ylim,
     alpha_inset,
     modes,
+    parameter_units,
     static_pixels,
 )
 from gd_core.linear import LeastSquares, LineData
@@ -87,7 +88,8 @@ def _in_coordinates(run, theta) -> np.ndarray:
 
 def two_parameter_view(run) -> View:
     problem, params = run.problem, run.trajectory.params
-    fixed = np.vstack([params[:1], problem.solution, _in_coordinates(run, run.data.theta_true)])
+    targets = [] if run.data.theta_true is None else [_in_coordinates(run, run.data.theta_true)]
+    fixed = np.vstack([params[:1], problem.solution, *targets])
     half = np.array([HALF_THETA0, HALF_THETA1])
     centre = np.zeros(2)
     if np.any(np.abs(fixed) > 0.9 * half):  # follow θ*: centred between it and the start
@@ -155,7 +157,11 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     right.clabel(contours, contours.levels[::4], inline=True, fontsize=7, colors="w", fmt="%.3g")
     _eigenvectors(right, problem, view)
     handles = [
-        marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2),
+        *(
+            [marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2)]
+            if data.theta_true
+            else []
+        ),
         marker("iterates", "o", SKY),
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
         marker("final θ", "o", ORANGE, ms=8),
@@ -168,8 +174,11 @@ def _two_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     right.set_xlim(*view.theta0)
     right.set_ylim(*view.theta1)
     prime = "'" if "standardized" in view.mode else ""
-    right.set_xlabel(rf"$\theta{prime}_0$" + (" (standardized)" if prime else ""))
-    right.set_ylabel(rf"$\theta{prime}_1$" + (" (standardized)" if prime else ""))
+    intercept, slope = parameter_units(data)
+    if prime:  # h = θ0′ + θ1′·z with z unitless: both in the units of y
+        slope = intercept
+    right.set_xlabel(rf"$\theta{prime}_0$" + (" (standardized)" if prime else "") + intercept)
+    right.set_ylabel(rf"$\theta{prime}_1$" + (" (standardized)" if prime else "") + slope)
     right.set_title("Cost function (equal axis scales)")
     legend_below(right, handles, ncol=4)
 
@@ -253,9 +262,10 @@ def _two_dynamic(fig, run, view, highlight):
     right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=8)
     ring(right, *params[highlight], zorder=9)
     # The targets go on top, as rings that show on dark and light colours alike.
-    true = _in_coordinates(run, run.data.theta_true)
-    for colour, width in (("k", 3.5), ("w", 1.8)):
-        right.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
+    if run.data.theta_true is not None:
+        true = _in_coordinates(run, run.data.theta_true)
+        for colour, width in (("k", 3.5), ("w", 1.8)):
+            right.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
     right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
 
 

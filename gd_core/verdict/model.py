@@ -35,6 +35,7 @@ def ending_of(reason: StopReason) -> Ending:
     """How a run of :func:`gd_core.descent.descend` ended."""
     return {
         StopReason.PRECISION: Ending.RULE_MET,
+        StopReason.GRADIENT: Ending.RULE_MET,
         StopReason.MAX_STEPS: Ending.OUT_OF_STEPS,
         StopReason.FAULT: Ending.FAULT,
     }[reason]

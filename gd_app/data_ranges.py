@@ -1,0 +1,138 @@
+"""The fit pages' controls for a chosen data set: ranges and defaults taken from the data.
+
+On generated data the controls are those of :mod:`gd_app.controls`. On a real or
+visitor's data set the settings of the generated line (m, noise, seed, its true
+θ and x range) don't apply and are not shown; α spans from below 0.01·α_crit to
+1.3·α_crit or more, for the data as it is and (on the two-parameter page)
+standardized; the start θ spans about twice the best fit θ* either way of 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from gd_app.controls import Control
+from gd_core.data import DataSet
+from gd_core.linear import LeastSquares, Standardization, design_matrix
+
+GENERATED_ONLY = ("m", "noise", "seed", "x_low", "x_high", "theta0_true", "theta1_true")
+# The seeds' defaults as fractions of α_crit: α = 1.15 with α_crit = 5.43 (one parameter),
+# α = 0.7 with α_crit = 2 (two parameters).
+DEFAULT_FRACTION = {False: 0.21, True: 0.35}
+
+
+@dataclass(frozen=True)
+class DataFacts:
+    """What the ranges are made from: θ* and α_crit = 2/λmax, as is and standardized."""
+
+    solution: np.ndarray
+    critical: float
+    critical_standardized: float | None
+
+
+def facts(data: DataSet, *, intercept: bool) -> DataFacts:
+    fit = LeastSquares.from_data(design_matrix(data.x, intercept=intercept), data.y)
+    critical = 2.0 / float(np.linalg.eigvalsh(fit.hessian)[-1])
+    standardized = None
+    if intercept:
+        z = Standardization.of(data.x).apply(data.x)
+        hessian = LeastSquares.from_data(design_matrix(z, intercept=True), data.y).hessian
+        standardized = 2.0 / float(np.linalg.eigvalsh(hessian)[-1])
+    return DataFacts(fit.solution, critical, standardized)
+
+
+def two_digit_grid(low: float, high: float) -> tuple[float, ...]:
+    """Every number with two significant digits (1.0, 1.1, … 9.9 per decade) in [low, high]."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    values = {
+        float(f"{digits / 10}e{exponent}")
+        for exponent in range(first, last + 1)
+        for digits in range(10, 100)
+    }
+    return tuple(sorted(v for v in values if low <= v <= high))
+
+
+def _two_digits_up(value: float) -> float:
+    """The smallest number with two significant digits that is ≥ value."""
+    exponent = math.floor(math.log10(value)) - 1
+    return math.ceil(value / 10.0**exponent * (1 - 1e-12)) * 10.0**exponent
+
+
+def alpha_options(critical: tuple[float, ...]) -> tuple[float, ...]:
+    """From the power of ten below 0.01·min α_crit to the first two-digit value ≥ 1.3·max α_crit."""
+    low = 10.0 ** math.floor(math.log10(0.01 * min(critical) * (1 - 1e-9)))
+    high = _two_digits_up(1.3 * max(critical))
+    return two_digit_grid(low, high * (1 + 1e-12))
+
+
+def _nice_up(value: float) -> float:
+    """The smallest of 1, 2, 5 × 10^k that is ≥ value."""
+    exponent = math.floor(math.log10(value))
+    for mantissa in (1, 2, 5, 10):
+        if mantissa * 10.0**exponent >= value * (1 - 1e-12):
+            return float(f"{mantissa}e{exponent}")
+    raise AssertionError("unreachable")
+
+
+def _start(key: str, label: str, best: float, scale: float) -> Control:
+    reach = _nice_up(max(2.4 * abs(best), scale, 1e-12))
+    return Control(
+        key,
+        label,
+        0.0,
+        -reach,
+        reach,
+        reach / 100,
+        help=f"The initial guess; the range reaches about twice the best fit ({best:.4g}) "
+        "either way of 0.",
+    )
+
+
+def data_controls(controls: tuple[Control, ...], data: DataSet, *, intercept: bool):
+    """``controls`` for ``data``: generated-line settings dropped, ranges from the data."""
+    known = facts(data, intercept=intercept)
+    crits = (known.critical,) + (
+        (known.critical_standardized,) if known.critical_standardized else ()
+    )
+    options = alpha_options(crits)
+    target = DEFAULT_FRACTION[intercept] * known.critical
+    default = min(options, key=lambda v: abs(math.log10(v) - math.log10(target)))
+    sx, sy = float(np.std(data.x)), float(np.std(data.y))
+    scale0 = max(sy, float(np.max(np.abs(data.y))))
+    scale1 = sy / sx if sx > 0 else 1.0
+    changed = []
+    for control in controls:
+        if control.key in GENERATED_ONLY:
+            continue
+        if control.key == "alpha":
+            control = replace(
+                control,
+                default=default,
+                low=options[0],
+                high=options[-1],
+                step=None,
+                kind="select",
+                options=options,
+                help=control.help.split(". ")[0]
+                + f". Every value with two significant digits from {options[0]:.2g} to "
+                f"{options[-1]:.2g}: from below 0.01·α_crit to past 1.3·α_crit for this data"
+                + (", as it is and standardized." if intercept else "."),
+            )
+        elif control.key == "theta1" and not intercept:
+            control = _start("theta1", control.label, float(known.solution[0]), scale1)
+        elif control.key == "theta0_start":
+            control = _start("theta0_start", control.label, float(known.solution[0]), scale0)
+        elif control.key == "theta1_start":
+            control = _start("theta1_start", control.label, float(known.solution[1]), scale1)
+        elif control.key == "batch":
+            control = replace(control, high=len(data))
+        changed.append(control)
+    return tuple(changed)
+
+
+def hidden_values(controls: tuple[Control, ...]) -> dict:
+    """The defaults of the generated-line settings a data set's page does not show."""
+    return {c.key: c.default for c in controls if c.key in GENERATED_ONLY}
