@@ -34,6 +34,7 @@ def home() -> None:
     )
     st.header("Try it")
     for page, what in (
+        (LESSONS, "Guided lessons for a class: predict each run, then see what it did and why."),
         (ONE, "Fit h = θ₁·x to points on y = 0.5x; see why too large an α diverges."),
         (TWO, "Fit h = θ₀ + θ₁·x; follow the arrows across the contours of J(θ₀, θ₁)."),
         (SYMBOLIC, "Type any f(x): SymPy differentiates it and the loop walks downhill."),
@@ -68,6 +69,7 @@ TWO = st.Page(
 SYMBOLIC = st.Page(
     "pages/symbolic.py", title="Symbolic f(x)", icon=":material/function:", url_path="symbolic"
 )
+LESSONS = st.Page("pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons")
 LAB = st.Page(
     "pages/optimizers.py", title="Optimizers", icon=":material/speed:", url_path="optimizers"
 )
@@ -75,4 +77,4 @@ LAB = st.Page(
 # A local favicon: a material icon here would make every browser fetch it from Google.
 # No page_title: each page's own title names its browser tab.
 st.set_page_config(page_icon=str(Path(__file__).parent / "gd_app" / "favicon.png"), layout="wide")
-st.navigation([HOME, ONE, TWO, SYMBOLIC, LAB]).run()
+st.navigation([HOME, ONE, TWO, SYMBOLIC, LAB, LESSONS]).run()

@@ -271,7 +271,9 @@ def defaults(controls: tuple[Control, ...]) -> dict:
 
 # ---------------------------------------------------------------- optimizer lab (issue 10)
 ROSENBROCK = "(1 - x)**2 + 100*(y - x**2)**2"
-LAB_METHODS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+FIRST_ORDER = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+LINE_SEARCH = ("gd_ls", "newton", "bfgs")  # rules that evaluate f (a line search) or H
+LAB_METHODS = FIRST_ORDER + LINE_SEARCH
 LAB_PRESETS = ("Rosenbrock", "Himmelblau", "Beale", "Booth", "saddle", "bowl", "fit cost", "custom")
 _LR = dict(low=1e-5, high=10.0, kind="number", format="%.4g")
 _BETA = dict(low=0.0, high=0.999, step=0.01, kind="number", format="%.4g")
@@ -322,9 +324,11 @@ OPTIMIZERS = (
     Control(
         "methods",
         "methods",
-        LAB_METHODS,
+        FIRST_ORDER,
         kind="multiselect",
-        help="Which update rules race; all start from (x0, y0).",
+        help="Which update rules race; all start from (x0, y0). gd_ls, newton and bfgs search "
+        "along their direction for a point low enough (a line search).",
+        options=LAB_METHODS,
     ),
     _lr("gd", 0.001, "Gradient descent: θ ← θ − α·g, g = ∇f(θ)."),
     _lr("momentum", 0.001, "Heavy ball: v ← β·v + g; θ ← θ − α·v (torch.optim.SGD, momentum=β)."),
@@ -380,5 +384,81 @@ OPTIMIZERS = (
         format="%.5g",
         help="v ← β2·v + (1 − β2)·g²: the running average of squared gradients.",
     ),
+    Control(
+        "alpha0_ls",
+        "first trial step α0 (gd_ls)",
+        1.0,
+        0.001,
+        10.0,
+        0.1,
+        kind="number",
+        format="%.4g",
+        help="gd_ls starts every line search at α = α0, then halves it (ρ) until f falls enough.",
+    ),
+    Control(
+        "c_ls",
+        "sufficient decrease c",
+        1e-4,
+        1e-6,
+        0.5,
+        1e-4,
+        kind="number",
+        format="%.1e",
+        help="Armijo's test: a trial α passes when f(θ + α·p) ≤ f(θ) + c·α·gᵀp.",
+    ),
+    Control(
+        "rho_ls",
+        "shrink factor ρ",
+        0.5,
+        0.1,
+        0.9,
+        0.05,
+        kind="number",
+        format="%.2f",
+        help="A trial α that fails the test is replaced by ρ·α (at most 60 times per step).",
+    ),
+    Control(
+        "damped",
+        "damped Newton",
+        True,
+        kind="toggle",
+        help="On: H + τI where H is not positive definite, and a line search from α = 1. "
+        "Off: the pure step θ ← θ + p, H·p = −g.",
+    ),
     Control("view3d", "show f as a 3D surface", False, kind="toggle"),
+    Control(
+        "sweep",
+        "learning-rate sweep",
+        False,
+        kind="toggle",
+        help="Rerun each selected first-order method at 60 learning rates over four decades "
+        "around its α and plot where each ends.",
+    ),
+    Control(
+        "basins",
+        "basin map",
+        False,
+        kind="toggle",
+        help="Start one method from every point of a 100 × 100 grid over the contour window and "
+        "colour each start by where it ends after N iterates.",
+    ),
+    Control(
+        "basin_method",
+        "method of the basin map",
+        "gd",
+        kind="choice",
+        options=LAB_METHODS,
+        help="The method run from every start of the basin map, with its settings above.",
+    ),
+)
+
+
+# ---------------------------------------------------------------- classes (issue 19)
+PREDICT = Control(
+    "predict",
+    "predict first",
+    False,
+    kind="toggle",
+    help="Hide how the run ends (the path past the start, the verdict, α_crit, the final "
+    "numbers and the table past row 0) until you have answered a question about it.",
 )

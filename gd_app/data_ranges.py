@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +34,7 @@ class DataFacts:
     critical_standardized: float | None
 
 
+@lru_cache(maxsize=16)
 def facts(data: DataSet, *, intercept: bool) -> DataFacts:
     fit = LeastSquares.from_data(design_matrix(data.x, intercept=intercept), data.y)
     critical = 2.0 / float(np.linalg.eigvalsh(fit.hessian)[-1])

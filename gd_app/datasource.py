@@ -9,6 +9,7 @@ in the link under ``points``; nothing a visitor sends is written to disk or exec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import streamlit as st
 
@@ -34,6 +35,8 @@ from gd_core.data import (
 POINTS = "points"  # the link key of pasted points
 PASTE, UPLOAD = "paste_text", "upload_file"  # widget keys, not in the link
 X_COLUMN, Y_COLUMN = "x_column", "y_column"
+KEPT = "_data_paste_kept"  # the pasted text, while other data is shown
+LINK = "_data_link_{}"  # session: the data's link keys on a page, for the class link
 DEPENDENT = ("alpha", "theta1", "theta0_start", "theta1_start")  # ranges from the data
 WHAT = {
     "line": "points on a generated line",
@@ -80,7 +83,7 @@ def choose(page: str, *, intercept: bool) -> Source:
     """The data section: the ``data`` choice and what it needs; returns the data to run on."""
     good_key = f"_data_good_{page}"
     _points_from_link(page)
-    st.subheader("Data", anchor=False)
+    st.header("Data", anchor=False)  # h2: an h3 straight after the h1 skips a level
     kind = st.selectbox(
         DATA.label,
         DATA.options,
@@ -89,7 +92,7 @@ def choose(page: str, *, intercept: bool) -> Source:
         help=DATA.help,
         bind="query-params",
     )
-    st.caption(WHAT[kind])
+    _note(WHAT[kind])
     travels = True
     try:
         if kind == "line":
@@ -134,6 +137,7 @@ def choose(page: str, *, intercept: bool) -> Source:
                 icon=":material/content_paste:" if kind == "paste" else ":material/upload_file:",
             )
     _keep_link(kind, data, travels)
+    st.session_state[LINK.format(page)] = _link_pairs(kind, data)
     changed = _changed(page, data)
     _describe(data, intercept=intercept, travels=travels)
     return Source(data, travels, changed)
@@ -151,6 +155,8 @@ def _fall_back(good_key: str, message: str):
 
 
 def _pasted() -> tuple[DataSet | None, bool]:
+    if PASTE not in st.session_state and KEPT in st.session_state:
+        st.session_state[PASTE] = st.session_state[KEPT]  # back from other data: as it was
     text = st.text_area(
         "paste x and y",
         key=PASTE,
@@ -160,9 +166,10 @@ def _pasted() -> tuple[DataSet | None, bool]:
         help="Two columns, x and y, one point a line, separated by commas, tabs or spaces. "
         "A header line is optional. Up to 100,000 points.",
     )
+    st.session_state[KEPT] = text
     if not text.strip():
         return None, True
-    data = read_pairs(text)
+    data = _read_pairs(text)
     return data, len(data) <= MAX_LINK_POINTS
 
 
@@ -180,7 +187,7 @@ def _uploaded() -> DataSet | None:
     if not raw.strip():
         raise DataError(f"The file {file.name} is empty.")
     what = f"The file {file.name}"
-    table = read_table(decode(raw, what), what)
+    table = _read_file(raw, what)
     numeric = numeric_columns(table) or table.names
     left, right = st.columns(2)
     x = left.selectbox("x column", table.names, table.names.index(numeric[0]), key=X_COLUMN)
@@ -188,7 +195,24 @@ def _uploaded() -> DataSet | None:
     y = right.selectbox("y column", table.names, table.names.index(y_default), key=Y_COLUMN)
     if x == y:
         raise DataError(f"x and y are both the column {x}: choose two different columns.")
-    return pick(table, x, y, name=file.name, what=what)
+    return _pick(table, x, y, file.name, what)
+
+
+# Reruns (every slider move) reuse what was read: up to 100,000 rows take a while in Python.
+# Kept in this process's memory only, keyed by the content itself; errors are not kept.
+@lru_cache(maxsize=4)
+def _read_pairs(text: str) -> DataSet:
+    return read_pairs(text)
+
+
+@lru_cache(maxsize=4)
+def _read_file(raw: bytes, what: str):
+    return read_table(decode(raw, what), what)
+
+
+@lru_cache(maxsize=4)
+def _pick(table, x: str, y: str, name: str, what: str) -> DataSet:
+    return pick(table, x, y, name=name, what=what)
 
 
 def _points_from_link(page: str) -> None:
@@ -219,6 +243,16 @@ def _keep_link(kind: str, data: DataSet | None, travels: bool) -> None:
         del st.query_params[POINTS]
 
 
+def _link_pairs(kind: str, data: DataSet | None) -> tuple[tuple[str, str], ...]:
+    """The data keys a link of this page needs (none for the generated line)."""
+    pairs = () if kind == DATA.default else ((DATA.key, kind),)
+    if kind == "anscombe":
+        pairs += ((SET.key, st.session_state.get(SET.key, SET.default)),)
+    if POINTS in st.query_params:
+        pairs += ((POINTS, st.query_params[POINTS]),)
+    return pairs
+
+
 def _changed(page: str, data: DataSet | None) -> bool:
     """Whether the data differ from the last run's (α and the start then take the new
     data's defaults; a link's own values are kept on its first run)."""
@@ -233,20 +267,18 @@ def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:
     if data is None:
         return
     x, y = data.x, data.y
-    st.caption(
-        ui.escape_markdown(
-            f"{len(data):,} points; {data.x_label} from {x.min():.4g} to "
-            f"{x.max():.4g}, {data.y_label} from {y.min():.4g} to {y.max():.4g}."
-        )
+    _note(
+        f"{len(data):,} points; {data.x_label} from {x.min():.4g} to "
+        f"{x.max():.4g}, {data.y_label} from {y.min():.4g} to {y.max():.4g}."
     )
     if not intercept:
-        st.caption(
+        _note(
             "This page fits a line through the origin, h = θ1·x, to these points: θ1* is the "
             "slope of the best line through (0, 0), not of the best line with an intercept "
             "(the two-parameter page fits that one)."
         )
     if not travels:
-        st.caption(
+        _note(
             f"These points can't travel in the page's link (only pasted data of up to "
             f"{MAX_LINK_POINTS} points does): share the data as CSV, or the Python script "
             "below, which carries it."
@@ -261,6 +293,11 @@ def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:
         )
 
 
+def _note(text: str) -> None:
+    """Small text in the body colour (st.caption's grey fails WCAG AA contrast here)."""
+    st.markdown(f":small[{ui.escape_markdown(text)}]")
+
+
 def data_csv(data: DataSet) -> str:
     """The points as a CSV file with a header, at full precision."""
     rows = "\n".join(f"{a!r},{b!r}" for a, b in zip(data.x.tolist(), data.y.tolist(), strict=True))
@@ -271,7 +308,7 @@ def data_csv(data: DataSet) -> str:
 def caption(source: Source, values: dict) -> str:
     """The page's last line: which data the run is on."""
     if source.data is not None:
-        return f"Data: {source.data.name}, m = {len(source.data):,} points."
+        return ui.escape_markdown(f"Data: {source.data.name}, m = {len(source.data):,} points.")
     text = f"Data: m = {values['m']} points"
     if "x_low" in values:
         text += f" on x from {values['x_low']:g} to {values['x_high']:g}"

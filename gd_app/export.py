@@ -231,7 +231,8 @@ def animation_panel(
 
 def _make_gif(hook: Hooks, params: dict, theme: str, speed: int, rows: int, progress) -> bytes:
     return animation.build_gif(
-        lambda step: hook.picture(step=step, theme=theme, **params).png,
+        # Each frame draws the run only up to its own iterate: the GIF reveals, like play.
+        lambda step: hook.picture(step=step, theme=theme, reveal=True, **params).png,
         rows,
         theme=theme,
         speed=speed,

@@ -51,6 +51,8 @@ class Playback:
     speed: int = SPEED.default  # frames per second the timer was set for
     shown: int | None = None  # the iterate drawn last
     frame: tuple | None = None  # (arguments, Picture) of the last frame drawn while playing
+    revealing: bool = False  # since ▶: draw nothing after the iterate shown (until the end)
+    by_button: bool = False  # the scrubber's last move came from ◀/▶, not the visitor's hand
 
     @property
     def advancing(self) -> bool:
@@ -86,6 +88,7 @@ def _toggle(page: str, last: int) -> None:
     if st.session_state.get(STEP.key, 0) >= last:
         st.session_state[STEP.key] = 0  # ▶ at the end starts again
     state.playing, state.holding, state.frame_end = True, None, None
+    state.revealing = True
     state.shown = st.session_state.get(STEP.key, 0)
 
 
@@ -93,6 +96,7 @@ def _move(page: str, delta: int, last: int) -> None:
     """One iterate back or forward from the one on screen, pausing play."""
     state = playback(page)
     target = min(max(st.session_state.get(STEP.key, 0) + delta, 0), last)
+    state.by_button = True
     if state.playing:
         state.holding = target  # see _hold
     else:
@@ -112,6 +116,7 @@ def player(
     theme: str,
     step_slider,
     show_picture,
+    predicting: bool = False,
 ) -> None:
     """Scrubber, play controls, figure and marked row, redrawn alone for each frame.
 
@@ -121,6 +126,12 @@ def player(
     ``step`` is shown under the figure (None: no marked row);
     ``step_slider(rows, page)`` and ``show_picture(picture)`` come from
     :mod:`gd_app.ui`.
+
+    Play reveals, it doesn't spoil: from ▶ until the last iterate (or until the
+    visitor moves the scrubber by hand) the picture draws the run only up to the
+    iterate shown (``draw(..., reveal=True)``); scrubbing by hand shows the whole
+    run with the iterate marked. ``predicting`` (prediction mode, not answered
+    yet) reveals at every iterate.
     """
     state = playback(page)
     themed = "theme" in inspect.signature(draw).parameters
@@ -139,7 +150,15 @@ def player(
         _controls(page, step, last, state)
         if state.playing != ticking or (state.playing and state.speed != speed_now):
             st.rerun(scope="app")  # start, stop or retime the fragment's timer
+        if not state.playing and step != state.shown and not state.by_button:
+            state.revealing = False  # moved by hand: today's whole picture, iterate marked
+        state.by_button = False
+        if step >= last and not state.playing:
+            state.revealing = False
+        reveal = (predicting or state.revealing) and step < last
         arguments = dict(params, step=step) | ({"theme": theme} if themed else {})
+        if reveal:
+            arguments["reveal"] = True
         if state.playing:
             if state.frame is None or state.frame[0] != arguments:
                 state.frame = (arguments, draw(**arguments))

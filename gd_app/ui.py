@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from gd_app import export, play
+from gd_app import export, outcomes, play, predict, teacher
 from gd_app.controls import MAX_FORMULA, SPEED, STEP, Control
 from gd_app.demos.common import Demo, Picture
 from gd_app.plotting.common import THEMES
@@ -63,7 +63,12 @@ def nearest_option(control: Control, raw: str | None):
 
 
 def _widget(control: Control):
-    common = dict(key=control.key, help=control.help or None, bind="query-params")
+    common = dict(
+        key=control.key,
+        help=control.help or None,
+        bind="query-params",
+        disabled=teacher.is_locked(control.key),  # a teacher's link: shown, can't be moved
+    )
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
     if control.kind == "select":  # the link carries the value as the slider spells it
@@ -110,9 +115,13 @@ def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
     values, alpha_note = {}, None
     with st.sidebar:
         for control in controls:
-            values[control.key] = _widget(control)
-            if control.key == "alpha":
+            if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+                values[control.key] = teacher.hidden_value(control)
+            else:
+                values[control.key] = _widget(control)
+            if control.key == "alpha" and not teacher.is_hidden("alpha"):
                 alpha_note = st.empty()
+    teacher.class_controls(page, controls, values)
     _report_refused_link_values(
         page, "controls", [(c, raw[c.key], values[c.key]) for c in controls]
     )
@@ -150,6 +159,11 @@ def _report_refused_link_values(page: str, part: str, checks: list) -> None:
         message = refused_link_value(control, raw, used)
         if message:
             st.warning(escape_markdown(message), icon=":material/link:")
+
+
+def report_refused(page: str, part: str, checks: list) -> None:
+    """Warn once per session about link values refused: ``checks`` of (control, raw, used)."""
+    _report_refused_link_values(page, part, checks)
 
 
 def _short(value: float) -> str:
@@ -256,7 +270,15 @@ def show_results(demo: Demo, draw, controls: Sidebar, column_config: dict, page:
 
     ``draw`` is the demo's picture function; it is called with the controls'
     values, the scrubber's ``step`` and the theme (cached, except while playing).
+
+    In prediction mode, until the question is answered, only the player (drawing
+    nothing past the iterate shown) and the table's row 0 are shown; the rest of
+    the page script is not run (see :mod:`gd_app.predict`).
     """
+    if predicting(page, controls.values):
+        show_player(len(demo.table), draw, controls.values, page, demo.table, column_config, True)
+        show_table(demo.table.iloc[:1], column_config)
+        st.stop()
     if demo.alpha_note and controls.alpha_note is not None:
         # Small text in the body colour: st.caption's grey on the sidebar's grey
         # fails WCAG AA contrast (3.8:1, axe-core's color-contrast rule).
@@ -275,8 +297,11 @@ def show_player(
     page: str,
     table: pd.DataFrame | None = None,
     column_config: dict | None = None,
+    hide_outcome: bool = False,
 ) -> None:
     """Scrubber, ▶/⏸ and step buttons, the figure, and (given ``table``) the marked row.
+
+    ``hide_outcome``: prediction mode before the answer; nothing past the iterate shown.
 
     For any page with a ``step`` scrubber: see :mod:`gd_app.play`.
     """
@@ -292,9 +317,17 @@ def show_player(
         theme=current_theme(),
         step_slider=step_slider,
         show_picture=show_picture,
+        predicting=hide_outcome,
     )
     speed = st.session_state.get(SPEED.key, SPEED.default)
     _report_refused_link_values(page, "speed", [(SPEED, raw_speed, speed)])
+
+
+def predicting(page: str, values: dict, kind: str = "outcome") -> bool:
+    """In prediction mode, ask about this run (or reveal the answer): True until answered."""
+    if not st.session_state.get(teacher.PREDICT_ON):
+        return False
+    return predict.ask(page, values, outcomes.question(page, values, kind)) is None
 
 
 def show_downloads(page: str, params: dict, *, rows: int) -> None:
@@ -382,8 +415,14 @@ def widget(control: Control, options: tuple = (), on_change=None):
 
     Call it inside ``with st.sidebar`` (or an expander there).
     """
+    if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+        return teacher.hidden_value(control, options)
     common = dict(
-        key=control.key, help=control.help or None, bind="query-params", on_change=on_change
+        key=control.key,
+        help=control.help or None,
+        bind="query-params",
+        on_change=on_change,
+        disabled=teacher.is_locked(control.key),
     )
     if control.kind == "choice":
         return st.selectbox(control.label, options, index=options.index(control.default), **common)
@@ -395,9 +434,19 @@ def widget(control: Control, options: tuple = (), on_change=None):
 
 
 def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict) -> None:
-    """Warn once per session about the link values of number and text ``controls`` refused."""
-    checked = [c for c in controls if c.kind in ("number", "slider", "text")]
+    """Warn once per session about the link values of ``controls`` refused (numbers, text,
+    toggles, and choices that list their options)."""
+    checked = [
+        c
+        for c in controls
+        if c.kind in ("number", "slider", "text", "toggle") or (c.kind == "choice" and c.options)
+    ]
     _report_refused_link_values(page, "controls", [(c, raw[c.key], values[c.key]) for c in checked])
+
+
+def class_controls(page: str, controls: tuple[Control, ...], values: dict) -> bool:
+    """The ``predict`` toggle and the "Share with a class" panel (see :mod:`gd_app.teacher`)."""
+    return teacher.class_controls(page, controls, values)
 
 
 def show_refusal(message: str, icon: str = ":material/block:") -> None:

@@ -151,6 +151,8 @@ class Batch:
 
     params: (n, B, p); values: (n, B); grads: (n, B, p); states: name -> (n, B, p);
     lengths: (B,) the rows each run really has; reasons, messages: per run.
+    With ``ends_only`` (``descend(…, keep="ends")``) n is 2: each run's start and last row,
+    and no states are recorded.
     """
 
     params: np.ndarray
@@ -160,6 +162,7 @@ class Batch:
     reasons: tuple[StopReason, ...]
     messages: tuple[str, ...]
     states: dict[str, np.ndarray] = field(default_factory=dict)
+    ends_only: bool = False
 
     @property
     def final(self) -> np.ndarray:
@@ -168,6 +171,8 @@ class Batch:
 
     def run(self, i: int) -> Trajectory:
         """Run i on its own."""
+        if self.ends_only:
+            raise ValueError("this batch kept only each run's start and last row")
         n = int(self.lengths[i])
         return Trajectory(
             params=self.params[:n, i],
@@ -194,10 +199,12 @@ def descend(
     stop: StopRule | Sequence[StopRule] = (),
     precision: float | None = None,
     name: str = "θ",
+    keep: str = "all",
 ) -> Trajectory | Batch:
     """Iterate θ(k+1) = θ(k) + update(g_k) from ``start``: see the module for every argument.
 
-    ``name`` is what messages call the parameter ("θ", or "x" for f(x)).
+    ``name`` is what messages call the parameter ("θ", or "x" for f(x)). ``keep="ends"``
+    keeps only the start and the last row of a batch's runs, no states (a map of many starts).
     """
     if max_steps < 0:
         raise ValueError("max_steps must be at least 0")
@@ -207,7 +214,7 @@ def descend(
         stops.append(step_below(precision))
     theta = np.array(start, dtype=float)
     if theta.ndim == 2:
-        return _descend_batch(objective, theta, rule, oracle, stops, max_steps, name)
+        return _descend_batch(objective, theta, rule, oracle, stops, max_steps, name, keep)
     theta = theta.reshape(-1)
     history = _History(rule)
     reason, message = StopReason.MAX_STEPS, f"took all {max_steps} steps it was allowed"
@@ -241,11 +248,18 @@ def descend(
 class _History:
     """The rows and recorded states of a run, kept as lists until the end."""
 
-    def __init__(self, rule: UpdateRule):
-        self.record = rule.record
+    def __init__(self, rule: UpdateRule, keep: str = "all"):
+        if keep not in ("all", "ends"):
+            raise ValueError(f"keep must be 'all' or 'ends', got {keep!r}")
+        self.ends = keep == "ends"
+        self.record = None if self.ends else rule.record  # a map of ends needs no states
         self.params, self.values, self.grads, self.states = [], [], [], []
 
     def add(self, row: Row, state) -> None:
+        if self.ends and len(self.params) == 2:  # the start and the latest row only
+            for rows in (self.params, self.values, self.grads, self.states):
+                if rows:
+                    rows.pop()
         self.params.append(row.theta)
         self.values.append(row.value)
         self.grads.append(row.grad)
@@ -266,11 +280,11 @@ class _History:
         )
 
 
-def _descend_batch(objective, theta, rule, oracle, stops, max_steps, name) -> Batch:
+def _descend_batch(objective, theta, rule, oracle, stops, max_steps, name, keep) -> Batch:
     """B runs at once (``theta`` (B, p)): the same stepping, stopping and recording as
     :func:`descend`, with each run's row frozen once it stops; faults are per run."""
     size = len(theta)
-    history = _History(rule)
+    history = _History(rule, keep)
     live = np.ones(size, dtype=bool)
     reasons = [StopReason.MAX_STEPS] * size
     messages = [f"took all {max_steps} steps it was allowed"] * size
@@ -292,7 +306,7 @@ def _descend_batch(objective, theta, rule, oracle, stops, max_steps, name) -> Ba
             history.add(row, state)
             if previous is not None:  # a stopped run keeps its recorded state
                 history.states[-1] = {
-                    key: np.where(live[:, None], column, previous[key])
+                    key: np.where(_rows(live, column), column, previous[key])
                     for key, column in history.states[-1].items()
                 }
             lengths[live] = k + 1
@@ -316,7 +330,14 @@ def _descend_batch(objective, theta, rule, oracle, stops, max_steps, name) -> Ba
             theta = theta_next
     params, values, grads, states = history.arrays(theta.shape[1], size)
     lengths.setflags(write=False)
-    return Batch(params, values, grads, lengths, tuple(reasons), tuple(messages), states)
+    return Batch(
+        params, values, grads, lengths, tuple(reasons), tuple(messages), states, history.ends
+    )
+
+
+def _rows(live: np.ndarray, column: np.ndarray) -> np.ndarray:
+    """``live`` (B,) shaped to pick rows of a recorded column (B,), (B, p), …"""
+    return live.reshape(-1, *([1] * (np.ndim(column) - 1)))
 
 
 def _rows_finite(value, grad) -> np.ndarray:
@@ -336,6 +357,8 @@ def _step(rule, oracle, k, grad, state, point, theta, where: str, name: str):
         used = grad if oracle is None else oracle(k, theta, grad)
         update, state = apply(rule, used, state, point)
         theta_next = theta + resolve(update)
+    except NumericalFault:  # a rule that stops the run says where and why itself
+        raise
     except ArithmeticError as error:
         raise NumericalFault(
             f"at {where}: the step from {name} = {_fmt(theta)} would have been too large: "

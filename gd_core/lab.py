@@ -15,10 +15,10 @@ from functools import lru_cache
 import numpy as np
 
 from gd_core import lab_analysis as analysis
-from gd_core import optimizers
+from gd_core import lab_records, optimizers
 from gd_core.descent import StopReason, Trajectory, descend, gradient_below
 from gd_core.errors import OutsideDomain
-from gd_core.lab_facts import View, judged, value_of
+from gd_core.lab_facts import View, hessian_at, judged, value_of
 from gd_core.surface import Surface, compile_surface
 from gd_core.verdict import Outcome
 
@@ -54,6 +54,8 @@ METHODS = {
     "adagrad": (optimizers.adagrad, ("alpha",)),
     "rmsprop": (optimizers.rmsprop, ("alpha", "rho")),
     "adam": (optimizers.adam, ("alpha", "beta1", "beta2")),
+    # rules that evaluate f themselves: built on an oracle of f (gd_core.lab_records.rule)
+    **{name: (None, lab_records.HYPER_NAMES[name]) for name in lab_records.LINE_SEARCH},
 }
 GRID = 150  # points per axis of the sampled f
 
@@ -84,8 +86,13 @@ class MethodRun:
     sentence: str  # one plain sentence about the run
     outcome: Outcome | None = None
     why: tuple[str, ...] = ()  # the key reason and the numbers behind the sentence
+    key_reason: str = ""  # the verdict engine's one plain sentence why
     tone: str = "warning"
     hyper: tuple = ()  # ((rule keyword, value), …) the run used
+    evals: np.ndarray = None  # (n, 3) cumulative evaluations of f, ∇f and H the rule used
+    notes: tuple[str, ...] = ()  # per row: what the step into it did differently ("" mostly)
+    trials: np.ndarray = None  # (T, 3): row the search led to, x, y of each trial point
+    hessians: np.ndarray = None  # newton: (n, 2, 2) H at each iterate (its local model)
 
     @property
     def n_steps(self) -> int:
@@ -176,8 +183,11 @@ def finish_job(
     )
 
 
-def rule_for(method: str, **hyper: float) -> optimizers.UpdateRule:
+def rule_for(method: str, surface: Surface | None = None, **hyper) -> optimizers.UpdateRule:
     factory, names = METHODS[method]
+    if method in lab_records.LINE_SEARCH:
+        oracle = lab_records.scalar_oracle(surface)
+        return lab_records.rule(method, oracle, **{name: hyper[name] for name in names})
     return factory(**{name: hyper[name] for name in names})
 
 
@@ -185,7 +195,7 @@ def race(
     surface: Surface, method: str, start: np.ndarray, *, max_steps: int, tol: float, **hyper
 ) -> MethodRun:
     """Run one method from ``start`` until |∇f| < tol, ``max_steps`` updates, or a fault."""
-    rule = rule_for(method, **hyper)
+    rule = rule_for(method, surface, **hyper)
     start = np.array(start, dtype=float)
     run = descend(
         _objective(surface),
@@ -195,11 +205,18 @@ def race(
         stop=gradient_below(tol),
         name="(x, y)",
     )
-    names, states = state_columns(run, rule, start)
+    params = run.params.reshape(-1, 2)
+    if method in lab_records.LINE_SEARCH:
+        names, states, extra = lab_records.columns(method, run, hyper)
+        if method == "newton":
+            extra["hessians"] = np.array([hessian_at(surface, p) for p in params]).reshape(-1, 2, 2)
+    else:
+        names, states = state_columns(run, rule, start)
+        extra = dict(evals=lab_records.first_order_evals(len(run.values)), trials=np.empty((0, 3)))
     return _judged(
         surface,
         method,
-        run.params.reshape(-1, 2),
+        params,
         run.values,
         run.grads.reshape(-1, 2),
         names,
@@ -207,6 +224,7 @@ def race(
         converged=run.reason is StopReason.GRADIENT,
         fault=run.message if run.reason is StopReason.FAULT else "",
         hyper=hyper,
+        **extra,
     )
 
 
@@ -235,7 +253,9 @@ def _point(theta: np.ndarray) -> str:
     return "(" + ", ".join(f"{v:.6g}" for v in theta.tolist()) + ")"
 
 
-def _judged(surface, method, params, values, grads, names, states, *, converged, fault, hyper):
+def _judged(
+    surface, method, params, values, grads, names, states, *, converged, fault, hyper, **extra
+):
     n = len(values)
     run = MethodRun(
         method=method,
@@ -250,6 +270,7 @@ def _judged(surface, method, params, values, grads, names, states, *, converged,
         verdict="",
         sentence="",
         hyper=tuple(sorted(hyper.items())),
+        **extra,
     )
     return judged(surface, run, known=known_minima(surface.canonical()))
 

@@ -54,7 +54,7 @@ def judged(surface: Surface, run, *, view: View | None = None, known: tuple = ()
     f = value_of(surface)
     point = lower = None
     if run.converged:
-        point = point2d.classify(_hessian(surface, run.params[-1]), run.params[-1], f)
+        point = point2d.classify(hessian_at(surface, run.params[-1]), run.params[-1], f)
         if view is not None and point.kind == point2d.MINIMUM:
             grid_x, grid_y = np.meshgrid(view.xs, view.ys)
             points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
@@ -93,6 +93,7 @@ def judged(surface: Surface, run, *, view: View | None = None, known: tuple = ()
             line for line in (verdict.key_reason, *verdict.details) if line not in verdict.headline
         ),
         tone=verdict.tone,
+        key_reason=verdict.key_reason,
     )
 
 
@@ -149,7 +150,7 @@ def _runs_off(f, run) -> str:
     )
 
 
-def _hessian(surface: Surface, point: np.ndarray) -> np.ndarray:
+def hessian_at(surface: Surface, point: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         try:
             return np.asarray(surface.hessian_at(*point.tolist()), dtype=float)

@@ -31,6 +31,11 @@ class Surface:
     value_and_gradient: Callable[[float, float], tuple[float, float, float]]  # math floats
     hessian_at: Callable[[float, float], np.ndarray]
     on_grid: Callable[[np.ndarray, np.ndarray], np.ndarray]  # f on numpy arrays
+    # Batches of points P with shape (B, 2), for runs from many starts at once: f (B,),
+    # ∇f (B, 2) and the Hessian (B, 2, 2); nan where a value is not real, inf on overflow.
+    values_at: Callable[[np.ndarray], np.ndarray] = None
+    gradients_at: Callable[[np.ndarray], np.ndarray] = None
+    hessians_at: Callable[[np.ndarray], np.ndarray] = None
 
     @property
     def constant_hessian(self) -> np.ndarray | None:
@@ -82,6 +87,8 @@ def surface_of(expr: sympy.Expr) -> Surface:
     triple = sympy.lambdify((x, y), (expr, *gradient), modules="math", cse=True)
     second = sympy.lambdify((x, y), hessian.tolist(), modules="math", cse=True)
     grid = sympy.lambdify((x, y), expr, modules="numpy")
+    batch_gradient = sympy.lambdify((x, y), list(gradient), modules="numpy", cse=True)
+    batch_hessian = sympy.lambdify((x, y), hessian.tolist(), modules="numpy", cse=True)
     _try(triple, "f(x, y)")
     _try(second, "the Hessian")
     return Surface(
@@ -91,7 +98,46 @@ def surface_of(expr: sympy.Expr) -> Surface:
         value_and_gradient=triple,
         hessian_at=lambda a, b: np.array(second(a, b), dtype=float),
         on_grid=lambda xs, ys: real_grid(grid, xs, ys),
+        values_at=lambda P: _batch(grid, P),
+        gradients_at=lambda P: _batch(batch_gradient, P, (2,)),
+        hessians_at=lambda P: _batch(batch_hessian, P, (2, 2)),
     )
+
+
+def _batch(function: Callable, P: np.ndarray, shape: tuple = ()) -> np.ndarray:
+    """function(x, y) at the rows of P (B, 2): shape (B,) + the shape of one value.
+
+    nan where an entry is not a real number (inf where it overflowed). A lambdified list of expressions
+    (∇f, the Hessian) is evaluated once; its constant entries are broadcast.
+    """
+    P = np.asarray(P, dtype=float)
+    xs, ys = P[:, 0], P[:, 1]
+    with np.errstate(all="ignore"):
+        try:
+            out = np.asarray(_broadcast(function(xs, ys), xs.shape))
+        except (ArithmeticError, ValueError, TypeError):
+            out = [_point_value(function, a, b, shape) for a, b in zip(xs, ys, strict=True)]
+            return np.array(out, dtype=float).reshape(len(xs), *shape)
+    out = np.moveaxis(out, -1, 0) if out.ndim > 1 else out  # entries first -> points first
+    if np.iscomplexobj(out):
+        out = np.where(out.imag == 0, out.real, np.nan)
+    return np.asarray(out, dtype=float)  # inf stays inf: the loop checks finiteness
+
+
+def _broadcast(value, shape: tuple):
+    if isinstance(value, list | tuple):
+        return [_broadcast(v, shape) for v in value]
+    return np.broadcast_to(np.asarray(value), shape)
+
+
+def _point_value(function: Callable, a: float, b: float, shape: tuple) -> np.ndarray:
+    """One point's value(s), nan where not a finite real number."""
+    try:
+        value = np.asarray(function(a, b), dtype=complex)
+    except (ArithmeticError, ValueError, TypeError):
+        return np.full(shape, np.nan)
+    real = np.where(value.imag == 0, value.real, np.nan)
+    return np.where(np.isfinite(real), real, np.nan)
 
 
 def _smooth(expr: sympy.Expr) -> sympy.Expr:

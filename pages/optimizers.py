@@ -3,7 +3,8 @@
 import streamlit as st
 
 from gd_app import ui
-from gd_app.controls import LAB_METHODS, LAB_PRESETS, OPTIMIZERS
+from gd_app.controls import FIRST_ORDER, LAB_METHODS, LAB_PRESETS, LINE_SEARCH, OPTIMIZERS
+from gd_app.demos import optimizer_maps as maps
 from gd_app.demos import optimizers as lab
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.lab import PRESETS
@@ -44,12 +45,18 @@ with st.sidebar:
     for key in ("f", "x0", "y0", "N", "tol"):
         values[key] = ui.widget(CONTROLS[key])
     values["methods"] = ui.widget(CONTROLS["methods"], LAB_METHODS)
-    for method in LAB_METHODS:
+    for method in FIRST_ORDER:
         with st.expander(f"{method}: {lab.RULES[method]}", expanded=False):
             for key, _ in lab.HYPER[method]:
                 values[key] = ui.widget(CONTROLS[key])
-    values["view3d"] = ui.widget(CONTROLS["view3d"])
+    with st.expander(f"line search: {', '.join(LINE_SEARCH)}", expanded=False):
+        for key in ("alpha0_ls", "c_ls", "rho_ls", "damped"):
+            values[key] = ui.widget(CONTROLS[key])
+    for key in ("view3d", "sweep", "basins"):
+        values[key] = ui.widget(CONTROLS[key])
+    values["basin_method"] = ui.widget(CONTROLS["basin_method"], LAB_METHODS)
 ui.check_link(PAGE, OPTIMIZERS, raw, values)
+ui.class_controls(PAGE, OPTIMIZERS, values)
 
 if not values["methods"]:
     st.warning(
@@ -68,6 +75,9 @@ f_tex, grad_tex, hessian_tex = demo.result.latex
 st.latex(f"f(x, y) = {f_tex}")
 st.latex(f"\\nabla f = {grad_tex} \\qquad H = {hessian_tex}")
 
+if ui.predicting(PAGE, values, "lowest"):  # prediction mode: the race only up to the iterate shown
+    ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE, hide_outcome=True)
+    st.stop()
 ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE)
 for note in demo.notes:
     st.caption(ui.escape_markdown(note))
@@ -86,6 +96,11 @@ st.dataframe(
         "grad_norm": ui.number("|∇f|", "%.6g", "Gradient norm at the last iterate."),
         "steps_to_tol": st.column_config.TextColumn(
             "steps to |∇f| < tol", help="Steps until |∇f| < tol (the method then stops)."
+        ),
+        "evals_to_tol": st.column_config.TextColumn(
+            "evaluations to reach tol",
+            help="The work until |∇f| < tol, the start included: f values (one per trial point "
+            "of a line search), gradients ∇f and Hessians H. The first-order rules use no f.",
         ),
         "verdict": st.column_config.TextColumn(
             "verdict", help="What this method's own history shows; the sentences below say why."
@@ -133,10 +148,29 @@ if demo.theory_table is not None:
         width="stretch",
     )
 
+for key, title in (("sweep", "Learning-rate sweep"), ("basins", "Basin map")):
+    if values[key]:
+        st.header(title)
+        try:
+            view = (maps.sweep if key == "sweep" else maps.basins)(
+                **values, theme=ui.current_theme()
+            )
+        except OverBudget as error:
+            st.warning(ui.escape_markdown(f"The {title.lower()} {error}"), icon=":material/timer:")
+        else:
+            if view.picture is not None:
+                ui.show_picture(view.picture)
+            st.caption(ui.escape_markdown(view.caption))
+
 st.header("Every iterate")
 for tab, table in zip(st.tabs(list(demo.histories)), demo.histories.values(), strict=True):
     with tab:
-        state = {name: ui.number(name, "%.6g", lab.state_help(name)) for name in table.columns[7:]}
+        state = {
+            name: st.column_config.TextColumn(lab.state_label(name), help=lab.state_help(name))
+            if name == "note"
+            else ui.number(lab.state_label(name), "%.6g", lab.state_help(name))
+            for name in table.columns[7:]
+        }
         ui.show_table(
             table,
             {

@@ -319,3 +319,23 @@ def test_upload_limit_is_in_the_config_and_the_code():
 
     settings_ = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert settings_["server"]["maxUploadSize"] == 5 == MAX_BYTES // 1024 // 1024
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_read_or_refused_with_a_data_error(text):
+    try:
+        data = read_pairs(text)
+    except DataError as error:
+        assert str(error)
+    else:
+        assert len(data) >= 2 and np.all(np.isfinite(data.x)) and np.all(np.isfinite(data.y))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_are_read_or_refused_with_a_data_error(raw):
+    try:
+        read_table(decode(raw))
+    except DataError as error:
+        assert str(error)

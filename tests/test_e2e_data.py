@@ -67,8 +67,7 @@ def test_upload_a_csv_file_then_paste_text_and_share_it(server, page):
     uploaded = pick(read_table(decode(CSV.encode())), "flipper (mm)", "mass (g)", name="birds.csv")
     assert_result_block(page, on_data(uploaded))
     assert "points" not in query(page)
-    captions = " ".join(page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
-    assert "can't travel in the page's link" in captions
+    assert "can't travel in the page's link" in page.locator('[data-testid="stMain"]').inner_text()
     _, alt = figure(page)
     assert "points of birds.csv" in alt
 
@@ -131,3 +130,24 @@ def shoot(page, name: str, width: int) -> None:
     figure(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/two_parameters?data=penguins",
+        "/one_parameter?data=anscombe&set=III",
+        "/two_parameters?data=paste",
+        "/one_parameter?data=upload",
+    ],
+)
+def test_data_sections_have_no_serious_accessibility_violation(server, page, link):
+    from test_a11y import AXE, BLOCKING, axe_violations
+    from test_e2e import _need
+
+    _need(AXE.exists(), f"axe-core is not installed (no {AXE}; run `npm ci --prefix .ci/axe`)")
+    open_page(page, server.url + link, ready=READY)
+    _, violations = axe_violations(page)
+    blocking = [(v["id"], v["impact"]) for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, blocking
+    assert not [v for v in violations if v["id"] == "heading-order"]

@@ -163,6 +163,10 @@ EXPORTS = [
     {},
     {"f": PRESETS["saddle"][0], "x0": 1.0, "y0": 0.001, "N": 300},
     {"f": "0.3*x**2 + 1.7*y**2 + 0.01*x*y + sin(x)/7", "N": 400, "methods": ("adam", "gd")},
+    {"x0": -1.2, "y0": 1.0, "methods": ("gd", "gd_ls", "newton", "bfgs")},
+    {"f": "x**2 + 3*x*y + y**2 - x", "x0": 0.3, "y0": -0.2, "N": 12, "methods": ("newton",)},
+    {"f": PRESETS["saddle"][0], "x0": 0.0, "y0": 0.5, "N": 4, "methods": ("bfgs", "newton")},
+    {"f": PRESETS["Himmelblau"][0], "x0": 0.0, "y0": 0.0, "damped": False, "methods": ("newton",)},
 ]
 
 
@@ -172,8 +176,11 @@ def test_history_csv_and_script_agree_to_1e_12(change, tmp_path):
     frame = pd.read_csv(io.StringIO(lab.history_csv(**params)))
     runs = lab.optimizers(**params).histories
     assert list(frame["method"].unique()) == list(runs)
+    notes = frame.pop("note").astype(object).fillna("")
     for method, table in runs.items():
         part = frame[frame["method"] == method].reset_index(drop=True)
+        if "note" in table:
+            assert list(notes[frame["method"] == method]) == list(table.pop("note"))
         np.testing.assert_array_equal(part[table.columns].to_numpy(), table.to_numpy())
     path = tmp_path / "optimizer_lab.py"
     path.write_text(lab.script(**params))
@@ -182,6 +189,7 @@ def test_history_csv_and_script_agree_to_1e_12(change, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     printed = pd.read_csv(io.StringIO(done.stdout))
+    assert list(printed.pop("note").astype(object).fillna("")) == list(notes)
     assert list(printed.columns) == list(frame.columns)
     assert list(printed["method"]) == list(frame["method"])
     numeric = frame.columns.drop("method")
@@ -204,3 +212,53 @@ def test_export_figure_gives_the_screens_pixels():
     )
     assert a.shape == b.shape
     assert (np.abs(a - b).max(axis=2) > 0).mean() < 1e-3  # drawing order of antialiased edges
+
+
+# ---------------------------------------------------------------- line search, sweep, basins
+def test_line_search_methods_race_with_their_counts_and_notes():
+    at = run(methods=["gd", "gd_ls", "newton", "bfgs"], x0="-1.2", y0="1")
+    assert not at.exception, [e.message for e in at.exception]
+    table = summary(at)
+    assert list(table["method"]) == ["gd", "gd_ls", "newton", "bfgs"]
+    newton = table[table["method"] == "newton"].iloc[0]
+    runs = {
+        run.method: run
+        for run in lab.result(
+            **{**DEFAULTS, "x0": -1.2, "y0": 1.0, "methods": ("gd", "gd_ls", "newton", "bfgs")}
+        ).runs
+    }
+    f, g, h = runs["newton"].evals[runs["newton"].steps_to_tol]
+    assert newton["evals_to_tol"] == f"{f} f, {g} ∇f, {h} H"
+    assert table[table["method"] == "gd"].iloc[0]["evals_to_tol"] == "not reached"
+    histories = {
+        name: d.value
+        for name, d in zip(["gd", "gd_ls", "newton", "bfgs"], at.dataframe[1:], strict=True)
+    }
+    assert {"alpha", "trials", "f_evals", "g_evals", "note"} <= set(histories["bfgs"].columns)
+    assert "h_evals" in histories["newton"] and "tau" in histories["newton"]
+    assert histories["newton"]["alpha"].iloc[1] == 1.0
+
+
+def test_line_search_link_values_are_bounded_and_refusals_name_the_key():
+    at = run(alpha0_ls="1000", rho_ls="0.99", basin_method="sgd", damped="maybe")
+    warnings = [plain(w.value) for w in at.warning]
+    for key in ("alpha0_ls", "rho_ls", "basin_method", "damped"):
+        assert any(f"{key}=" in w and "not allowed" in w for w in warnings), (key, warnings)
+    assert at.number_input(key="alpha0_ls").value == 1.0
+    assert at.selectbox(key="basin_method").value == "gd"
+
+
+def test_bowl_theory_says_pure_newton_ends_in_one_step():
+    at = run(preset="bowl", methods=["gd", "newton"], damped="false")
+    assert any("Pure Newton" in m.value and "one step" in m.value for m in at.markdown)
+    assert summary(at).set_index("method").loc["newton", "steps_to_tol"] == "1"
+
+
+def test_sweep_and_basin_toggles_add_their_figures():
+    at = run(preset="Himmelblau", x0="0", y0="0", N="200", sweep="true", basins="true")
+    assert not at.exception, [e.message for e in at.exception]
+    alts = [image.proto.imgs[0].alt for image in at.get("image")]
+    assert len(alts) == 3
+    assert alts[1].startswith("Final f against the learning rate")
+    assert alts[2].startswith("Basin map of gd")
+    assert sum("of the minimum" in part for part in alts[2].split(";")) == 4

@@ -53,7 +53,7 @@ def test_home_links_every_demo():
     at = run("streamlit_app.py")
     assert not at.exception
     links = sorted(e.proto.page for e in at.get("page_link"))
-    assert links == ["one_parameter", "optimizers", "symbolic", "two_parameters"]
+    assert links == ["lessons", "one_parameter", "optimizers", "symbolic", "two_parameters"]
 
 
 def test_one_parameter_table_is_the_seed_theta1_values():
@@ -284,7 +284,7 @@ def test_a_long_derivative_is_shortened_with_the_full_form_on_request():
     lines = [plain(m.value) for m in at.get("latex")] if at.get("latex") else []
     lines = lines or [m.body for m in at.markdown if m.body.startswith("$$")]
     assert any("too long for one line" in line for line in lines)
-    assert any("full f″(x)" in expander.label for expander in at.expander)
+    assert any("full f″(x)" in e.label for e in at.main.expander)
     assert len(at.code) >= 1 and "atan" in at.code[-1].value
 
 

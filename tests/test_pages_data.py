@@ -105,7 +105,7 @@ def test_one_parameter_page_fits_through_the_origin_and_says_so():
     x, y = bundled.penguins().x, bundled.penguins().y
     through_origin = float(x @ y / (x @ x))
     assert float(at.metric[0].help.split(": ")[1]) == pytest.approx(through_origin, rel=1e-5)
-    assert any("line through the origin, h = θ1·x" in plain(c.value) for c in at.caption)
+    assert any("line through the origin, h = θ1·x" in plain(c.value) for c in at.markdown)
     slider = at.select_slider(key="alpha")
     crit = 2 / np.mean(x**2)
     assert float(slider.options[0]) < 0.01 * crit and float(slider.options[-1]) >= 1.3 * crit
@@ -147,7 +147,7 @@ def test_more_than_200_pasted_points_stay_out_of_the_link_and_say_so():
     at = paste(run(TWO, data="paste"), text)
     assert_healthy(at)
     assert "points" not in at.query_params
-    assert any("can't travel in the page's link" in plain(c.value) for c in at.caption)
+    assert any("can't travel in the page's link" in plain(c.value) for c in at.markdown)
     assert any(b.proto.label == "Data (CSV)" for b in at.get("download_button"))
 
 
@@ -212,7 +212,7 @@ def test_an_upload_runs_on_the_columns_chosen_by_name():
     mass, flipper = np.array([3750.0, 3800, 3250, 3450]), np.array([181.0, 186, 195, 193])
     np.testing.assert_allclose(best_fit(at), lstsq(mass, flipper), rtol=1e-5)
     assert "points" not in at.query_params
-    assert any("can't travel in the page's link" in plain(c.value) for c in at.caption)
+    assert any("can't travel in the page's link" in plain(c.value) for c in at.markdown)
     at.selectbox(key="y_column").set_value("species").run()
     assert_healthy(at)
     assert "line 2, column 1 (species): 'A' is not a number" in errors(at)[0]
@@ -236,3 +236,71 @@ def test_a_bad_upload_says_why_and_the_page_keeps_working(raw, message):
     assert len(shown) == 1 and message in shown[0], shown
     pd.testing.assert_frame_equal(table(at), default_table(ONE))
     assert_works_afterwards(at)
+
+
+def test_hostile_names_are_shown_as_text_not_maths_or_markdown():
+    header = "$\\frac{1}{$ (**g**),$x^$ [link](http://a.b) " + "w" * 200
+    at = paste(run(TWO, data="paste"), f"{header}\n1,2\n2,3\n3,5\n")
+    assert_healthy(at)
+    assert not errors(at)
+    image = at.get("image")[0]
+    assert image.proto.imgs[0].alt
+    at.selectbox(key="data").set_value("upload").run()
+    upload(at, "**$x$**.csv", b"a,b\n1,2\n2,3\n")
+    assert_healthy(at)
+    assert "\\*\\*\\$x\\$\\*\\*" in at.caption[-1].value
+
+
+def test_pasted_text_is_kept_while_other_data_is_shown():
+    at = paste(run(TWO, data="paste"), GOOD)
+    pasted = table(at)
+    at.selectbox(key="data").set_value("penguins").run()
+    assert_healthy(at)
+    at.selectbox(key="data").set_value("paste").run()
+    assert_healthy(at)
+    assert at.text_area(key="paste_text").value == GOOD
+    assert at.query_params.get("points")
+    assert len(table(at)) == len(pasted)
+    np.testing.assert_allclose(best_fit(at), lstsq(GOOD_X, GOOD_Y), rtol=1e-5)
+
+
+def test_mini_batches_and_schedules_run_on_real_data():
+    at = run(TWO, data="penguins", batch="50", schedule="cosine", N="60", standardize="true")
+    assert_healthy(at)
+    assert not at.warning
+    frame = table(at)
+    assert {"batch_grad_theta0_std", "alpha"} <= set(frame.columns) and len(frame) == 60
+    at = run(TWO, data="penguins", batch="343")
+    assert_healthy(at)
+    assert any("batch" in plain(w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "query, wanted",
+    [
+        ({"data": "penguins"}, "data=penguins"),
+        ({"data": "anscombe", "set": "III"}, "data=anscombe&set=III"),
+    ],
+)
+def test_the_class_link_carries_the_data(query, wanted):
+    at = run(TWO, **query)
+    assert_healthy(at)
+    shared = [c.value for c in at.sidebar.code]
+    assert shared and wanted in shared[0], shared
+
+
+def test_the_class_link_carries_pasted_points():
+    at = paste(run(ONE, data="paste"), GOOD)
+    shared = at.sidebar.code[0].value
+    assert f"points={at.query_params['points']}" in shared and "data=paste" in shared
+
+
+def test_prediction_mode_asks_and_reveals_on_real_data():
+    at = run(TWO, data="penguins", predict="true", alpha="0.0001")
+    assert not at.exception
+    at.radio(key="prediction").set_value("diverges").run()
+    at.button(key="commit_prediction").click().run()
+    assert_healthy(at)
+    assert any("That's right" in plain(s.value) for s in at.success), [
+        plain(w.value) for w in at.warning
+    ]

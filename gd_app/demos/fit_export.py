@@ -230,7 +230,7 @@ for row in range(n):
 """
 
 
-def one_parameter_figure(*, step: int = 0, theme: str = "light", **params):
+def one_parameter_figure(*, step: int = 0, theme: str = "light", reveal: bool = False, **params):
     """The one-figure route (PNG at any dpi, SVG, GIF frames) of the one-parameter page.
 
     ``theme`` is Streamlit's, "light" or "dark".
@@ -240,14 +240,16 @@ def one_parameter_figure(*, step: int = 0, theme: str = "light", **params):
     from gd_app.plotting.fit import one_parameter_figure as draw
 
     run = _one_run(**params)
-    return draw(run, highlight=highlighted_row(step, run.trajectory), theme=theme)
+    highlight = highlighted_row(step, run.trajectory)
+    return draw(run, highlight=highlight, theme=theme, upto=highlight if reveal else None)
 
 
-def two_parameters_figure(*, step: int = 0, theme: str = "light", **params):
+def two_parameters_figure(*, step: int = 0, theme: str = "light", reveal: bool = False, **params):
     """The one-figure route of the two-parameter page (see :func:`one_parameter_figure`)."""
     from gd_app.demos.common import highlighted_row
     from gd_app.demos.fit_two import _two_run
     from gd_app.plotting.fit_two import two_parameter_figure as draw
 
     run = _two_run(**params)
-    return draw(run, highlight=highlighted_row(step, run.trajectory), theme=theme)
+    highlight = highlighted_row(step, run.trajectory)
+    return draw(run, highlight=highlight, theme=theme, upto=highlight if reveal else None)

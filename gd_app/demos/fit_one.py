@@ -49,10 +49,30 @@ def one_parameter(**params) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def one_parameter_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
-    """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted."""
+def one_parameter_picture(
+    *, step: int = 0, theme: str = "light", reveal: bool = False, **params
+) -> Picture:
+    """The figure for :func:`one_parameter`'s ``params``, iterate ``step`` highlighted; with
+    ``reveal`` (play, prediction mode, GIF frames) nothing after ``step`` is drawn."""
     run = _one_run(**params)
     data, trajectory = run.data, run.trajectory
+    highlight = highlighted_row(step, trajectory)
+    if reveal:
+        alt = (
+            f"Left: {points_text(data, 'y = 0.5x')} with the fit lines of iterates 0 to "
+            f"{highlight}. Right: the parabola J(θ1) with the iterates from θ1 = "
+            f"{params['theta1']:g} up to iterate {highlight}, θ1 = "
+            f"{trajectory.params[highlight, 0]:.3g}; nothing after it is drawn."
+        )
+        png, width = workers.draw(
+            fit_png,
+            plotting.one_parameter_png,
+            run,
+            highlight=highlight,
+            theme=theme,
+            upto=highlight,
+        )
+        return Picture(png=png, alt=alt, width=width)
     final, theta1 = trajectory.final[0], params["theta1"]
     target = (
         "the true θ1 is 0.5"

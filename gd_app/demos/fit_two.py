@@ -149,13 +149,34 @@ def two_parameters(**params) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def two_parameters_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
-    """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted."""
+def two_parameters_picture(
+    *, step: int = 0, theme: str = "light", reveal: bool = False, **params
+) -> Picture:
+    """The figure for :func:`two_parameters`'s ``params``, iterate ``step`` highlighted; with
+    ``reveal`` (play, prediction mode, GIF frames) nothing after ``step`` is drawn."""
     run = _two_run(**params)
     data, trajectory = run.data, run.trajectory
     truth = (
         f"y = {data.theta_true[0]:g} + {data.theta_true[1]:g}x" if data.theta_true else "no line"
     )
+    if reveal:
+        highlight = highlighted_row(step, trajectory)
+        at = trajectory.params[highlight]
+        alt = (
+            f"Left: {points_text(data, truth)} with the fit lines of iterates 0 to {highlight}. "
+            "Right: a colour map of the full-batch cost with the Hessian's two eigenvectors at "
+            f"θ*; arrows step from the start up to iterate {highlight} at ({at[0]:.3g}, "
+            f"{at[1]:.3g}); nothing after it is drawn."
+        )
+        png, width = workers.draw(
+            fit_png,
+            plotting_two.two_parameter_png,
+            run,
+            highlight=highlight,
+            theme=theme,
+            upto=highlight,
+        )
+        return Picture(png=png, alt=alt, width=width)
     line = (
         np.asarray(run.scaling.to_original(trajectory.final)) if run.scaling else trajectory.final
     )

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gd_app.controls import LAB_METHODS
+from gd_app.controls import LAB_METHODS, LINE_SEARCH
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
 from gd_app.demos.optimizers_export import csv_text, script_text
 from gd_app.plotting import optimizers as plotting
@@ -39,6 +39,9 @@ HYPER = {
     "adagrad": (("lr_adagrad", "alpha"),),
     "rmsprop": (("lr_rmsprop", "alpha"), ("rho_rmsprop", "rho")),
     "adam": (("lr_adam", "alpha"), ("beta1_adam", "beta1"), ("beta2_adam", "beta2")),
+    "gd_ls": (("alpha0_ls", "alpha0"), ("c_ls", "c"), ("rho_ls", "rho")),
+    "newton": (("damped", "damped"), ("c_ls", "c"), ("rho_ls", "rho")),
+    "bfgs": (("c_ls", "c"), ("rho_ls", "rho")),
 }
 RULES = {
     "gd": "θ ← θ − α·g",
@@ -47,6 +50,9 @@ RULES = {
     "adagrad": "s ← s + g²; θ ← θ − α·g/(√s + 1e-10)",
     "rmsprop": "s ← ρ·s + (1 − ρ)·g²; θ ← θ − α·g/(√s + 1e-8)",
     "adam": "m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; θ ← θ − α·m̂/(√v̂ + 1e-8)",
+    "gd_ls": "p = −g; θ ← θ + α·p, α from α0 halved until f falls enough",
+    "newton": "H·p = −g; θ ← θ + α·p (α = 1 undamped)",
+    "bfgs": "p = −B·g; θ ← θ + α·p; B from the steps and gradient changes",
 }
 STATE_HELP = {
     "v": "velocity v after the step into this row",
@@ -54,6 +60,25 @@ STATE_HELP = {
     "m": "Adam's first moment m (running mean of g)",
     "mhat": "bias-corrected m̂ = m/(1 − β1ᵗ) used by the step into this row",
     "vhat": "bias-corrected v̂ = v/(1 − β2ᵗ) used by the step into this row",
+    "p": "search direction p of the step into this row (θ ← θ + α·p)",
+    "alpha": "The α the line search accepted for the step into this row (1: the full step).",
+    "trials": "Trial points the line search evaluated f at in the step into this row.",
+    "tau": "τ when H was not positive definite and H + τI was used (τ = 1e-3 − λmin(H)).",
+    "yTs": "yᵀs of the step into this row: B is updated only when it is above 1e-10.",
+    "f_evals": "Evaluations of f so far (the start's included): one per trial point.",
+    "g_evals": "Evaluations of ∇f so far (the start's included): one per step.",
+    "h_evals": "Evaluations of the Hessian H so far: one per Newton step.",
+    "note": "What the step into this row did differently.",
+}
+STATE_LABELS = {
+    "alpha": "accepted α",
+    "trials": "trial points",
+    "tau": "τ",
+    "yTs": "yᵀs",
+    "f_evals": "f evaluations",
+    "g_evals": "∇f evaluations",
+    "h_evals": "H evaluations",
+    "note": "note",
 }
 
 
@@ -152,10 +177,23 @@ def summary_table(lab: LabResult) -> pd.DataFrame:
                 f=run.values[-1],
                 grad_norm=math.hypot(*run.grads[-1]),
                 steps_to_tol="not reached" if run.steps_to_tol is None else str(run.steps_to_tol),
+                evals_to_tol=evaluations_to_tol(run),
                 verdict=run.verdict,
             )
         )
     return pd.DataFrame(rows)
+
+
+def evaluations_to_tol(run: MethodRun) -> str:
+    """What the rule evaluated until |∇f| < tol, the start included: "12 f, 9 ∇f, 8 H"."""
+    if run.steps_to_tol is None:
+        return "not reached"
+    f, g, h = (int(v) for v in run.evals[run.steps_to_tol])
+    parts = [f"{f} f"] if f else []
+    parts.append(f"{g} ∇f")
+    if h:
+        parts.append(f"{h} H")
+    return ", ".join(parts)
 
 
 def history_table(run: MethodRun) -> pd.DataFrame:
@@ -170,11 +208,22 @@ def history_table(run: MethodRun) -> pd.DataFrame:
     }
     for j, name in enumerate(run.state_names):
         columns[name] = run.states[:, j]
+    if run.method in LINE_SEARCH:
+        for j, name in enumerate(("f_evals", "g_evals", "h_evals")):
+            if name != "h_evals" or run.method == "newton":
+                columns[name] = run.evals[:, j]
+        columns["note"] = list(run.notes)
     return pd.DataFrame(columns)
 
 
 def state_help(name: str) -> str:
+    if name in STATE_HELP:
+        return STATE_HELP[name]
     return STATE_HELP[name.rsplit("_", 1)[0]] + f" ({name[-1]} component)."
+
+
+def state_label(name: str) -> str:
+    return STATE_LABELS.get(name, name)
 
 
 def _notes(lab: LabResult) -> tuple[str, ...]:
@@ -218,6 +267,9 @@ def theory_lines(lab: LabResult, params: dict) -> tuple[str, ...]:
         f"The best heavy-ball pair: $\\alpha^* = 4/(\\sqrt{{\\lambda_{{max}}}} + "
         f"\\sqrt{{\\lambda_{{min}}}})^2 = {_fmt(theory.alpha_star)}$ and "
         f"$\\beta^* = ((\\sqrt\\kappa - 1)/(\\sqrt\\kappa + 1))^2 = {_fmt(theory.beta_star)}$.",
+        "Pure Newton (damped off) ends in one step from any start: f equals its own "
+        "quadratic model $f + g^T d + \\tfrac12 d^T H d$, so the step $p = -H^{-1} g$ lands "
+        "on the minimum.",
     )
 
 
@@ -275,17 +327,43 @@ def _alt(lab: LabResult, step: int) -> str:
 
 
 @cache_by_name(maxsize=3)  # a drawn Figure and its ~10 MB background each
-def _scrubber(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple, theme: str):
-    return plotting.Scrubber(_lab(dict(f=f, x0=x0, y0=y0, N=N, tol=tol, spec=spec)), theme)
+def _scrubber(
+    *,
+    f: str,
+    x0: float,
+    y0: float,
+    N: int,
+    tol: float,
+    spec: tuple,
+    theme: str,
+    paths: bool = True,
+):
+    lab = _lab(dict(f=f, x0=x0, y0=y0, N=N, tol=tol, spec=spec))
+    return plotting.Scrubber(lab, theme, paths=paths)
 
 
 @cache_by_name(maxsize=PICTURES)
-def optimizers_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
-    """The 2D figure, iterate ``step`` of every method marked."""
+def optimizers_picture(
+    *, step: int = 0, theme: str = "light", reveal: bool = False, **params
+) -> Picture:
+    """The 2D figure, iterate ``step`` of every method marked; with ``reveal`` (play,
+    prediction mode, GIF frames) the paths only up to ``step``."""
     lab = result(**params)
     with workers.LOCK:  # matplotlib in the server: one drawing at a time
-        png, width = _scrubber(**run_key(params), theme=theme).png(step)
-    return Picture(png=png, alt=_alt(lab, step), width=width)
+        scrubber = _scrubber(**run_key(params), theme=theme, paths=not reveal)
+        png, width = scrubber.png(step, upto=step if reveal else None)
+    alt = _alt(lab, step) if not reveal else _revealed_alt(lab, step)
+    return Picture(png=png, alt=alt, width=width)
+
+
+def _revealed_alt(lab: LabResult, step: int) -> str:
+    x_lo, x_hi, y_lo, y_hi = lab.window
+    return (
+        f"Left: contour map of f on x in [{x_lo:.3g}, {x_hi:.3g}], y in [{y_lo:.3g}, "
+        f"{y_hi:.3g}] with the start as a black square and each method's path up to iterate "
+        f"{step}, where rings mark it; nothing after iterate {step} is drawn. Right: "
+        f"{plotting.value_label(lab)} against iteration, up to iterate {step}."
+    )
 
 
 @cache_by_name(maxsize=PICTURES)
@@ -300,9 +378,9 @@ def surface_picture(*, step: int = 0, theme: str = "light", **params) -> Picture
     return Picture(png=png, alt=alt, width=width)
 
 
-def figure(*, step: int, theme: str = "light", **params) -> Figure:
-    """The one-figure route (PNG, SVG, GIF frames): the same drawing as the screen."""
-    return plotting.whole_figure(result(**params), step, theme)
+def figure(*, step: int, theme: str = "light", reveal: bool = False, **params) -> Figure:
+    """The one-figure route (PNG, SVG): the same drawing as the screen."""
+    return plotting.whole_figure(result(**params), step, theme, step if reveal else None)
 
 
 # ---------------------------------------------------------------------- export hooks

@@ -26,7 +26,18 @@ COLUMNS = (
     "mhat_y",
     "vhat_x",
     "vhat_y",
+    "p_x",
+    "p_y",
+    "alpha",
+    "trials",
+    "tau",
+    "yTs",
+    "f_evals",
+    "g_evals",
+    "h_evals",
+    "note",
 )
+SEARCH = ("gd_ls", "newton", "bfgs")
 
 
 def frame(lab: LabResult) -> pd.DataFrame:
@@ -45,6 +56,10 @@ def frame(lab: LabResult) -> pd.DataFrame:
         }
         for j, name in enumerate(run.state_names):
             columns[name] = run.states[:, j]
+        if run.method in SEARCH:
+            columns.update(f_evals=run.evals[:, 0], g_evals=run.evals[:, 1], note=list(run.notes))
+            if run.method == "newton":
+                columns["h_evals"] = run.evals[:, 2]
         parts.append(pd.DataFrame(columns))
     return pd.concat(parts, ignore_index=True).reindex(columns=list(COLUMNS))
 
@@ -56,7 +71,8 @@ def csv_text(lab: LabResult) -> str:
 _TEMPLATE = '''"""Optimizer lab, exported from the gradient-descent explorer.
 
 Every method below runs from (X0, Y0) on f(x, y) until |grad f| < TOL or N - 1 steps,
-with torch.optim's update rules, and the history is printed as CSV (the app's columns).
+with torch.optim's update rules (gd_ls, newton and bfgs: the line-search rules in
+search_run), and the history is printed as CSV (the app's columns).
 
     python {name} > history.csv        # needs numpy and sympy
 
@@ -80,6 +96,7 @@ f = sympy.sympify(F, locals={{"x": x, "y": y}})  # safe: runs in the downloaded 
 value_and_gradient = sympy.lambdify(
     (x, y), (f, sympy.diff(f, x), sympy.diff(f, y)), modules="math", cse=True
 )
+hessian_at = sympy.lambdify((x, y), sympy.hessian(f, (x, y)).tolist(), modules="math", cse=True)
 COLUMNS = {columns!r}
 STATES = {{
     "gd": (),
@@ -161,6 +178,96 @@ def run(method, h):
     return rows
 
 
+def value_at(theta):
+    """f at a trial point; a value that is not a finite real number stops the run."""
+    value = float(value_and_gradient(*theta.tolist())[0])
+    if not math.isfinite(value):
+        raise ArithmeticError("not finite")
+    return value
+
+
+def search_run(method, h):
+    """The line-search rules, g = grad f, H = its Hessian:
+    gd_ls: p = -g, trial alpha from alpha0;
+    newton: H p = -g; undamped theta <- theta + p; damped: H + tau*I when H has no Cholesky
+        factorisation (tau = 1e-3 - lambda_min(H)), then trial alpha from 1;
+    bfgs: p = -B g (B = I at first), trial alpha from 1; s = theta_new - theta,
+        y = g_new - g; if y.s > 1e-10: B <- (I - r s y^T) B (I - r y s^T) + r s s^T, r = 1/y.s.
+    Armijo: while f(theta + alpha p) > f(theta) + c alpha g.p: alpha <- rho alpha (60 times at most).
+    Counts: f(theta0) and grad f(theta0) one each, one f per trial point, one grad f per step,
+    one Hessian per Newton step.
+    """
+    theta = np.array([X0, Y0], dtype=float)
+    B = np.eye(2)
+    damped = method != "newton" or bool(h["damped"])
+    n_f, n_g, n_h = 1, 1, 0
+    alpha = trials = tau = yts = math.nan
+    p = np.full(2, math.nan)
+    note = ""
+    rows = []
+    try:
+        value, grad = evaluate(theta)
+        for k in range(N):
+            row = dict(method=method, iteration=k, x=theta[0], y=theta[1], f=value)
+            row.update(df_dx=grad[0], df_dy=grad[1], grad_norm=np.hypot(grad[0], grad[1]))
+            row.update(p_x=p[0], p_y=p[1], alpha=alpha, trials=trials)
+            row.update(f_evals=n_f, g_evals=n_g, note=note)
+            if method == "newton":
+                row.update(tau=tau, h_evals=n_h)
+            if method == "bfgs":
+                row.update(yTs=yts)
+            rows.append(row)
+            if math.hypot(grad[0], grad[1]) < TOL or k == N - 1:
+                break
+            tau = yts = math.nan
+            note = ""
+            if method == "gd_ls":
+                p, alpha = -grad, h["alpha0"]
+            elif method == "newton":
+                H = np.array(hessian_at(*theta.tolist()), dtype=float)
+                n_h += 1
+                if damped:
+                    try:
+                        np.linalg.cholesky(H)
+                    except np.linalg.LinAlgError:
+                        tau = 1e-3 - np.linalg.eigvalsh(H)[0]
+                        H = H + tau * np.eye(2)
+                        note = "H not positive definite so H + τI used with τ = %.4g = 1e-3 − λmin(H)" % tau
+                p, alpha = np.linalg.solve(H, -grad), 1.0
+            else:
+                p, alpha = -(B @ grad), 1.0
+            if damped:
+                slope = grad @ p
+                for trials in range(1, 62):
+                    new = theta + alpha * p
+                    value_new = value_at(new)
+                    n_f += 1
+                    if not value_new > value + h["c"] * alpha * slope:
+                        break
+                    if trials == 61:
+                        raise ArithmeticError("no point low enough after 60 reductions of alpha")
+                    alpha = h["rho"] * alpha
+            else:
+                trials, new = 0, theta + p
+            if not all(math.isfinite(v) for v in new.tolist()):
+                raise ArithmeticError("not finite")
+            value, grad_new = evaluate(new)
+            n_g += 1
+            if method == "bfgs":
+                s, yv = new - theta, grad_new - grad
+                yts = yv @ s
+                if yts > 1e-10:
+                    r = 1.0 / yts
+                    eye = np.eye(2)
+                    B = (eye - r * np.outer(s, yv)) @ B @ (eye - r * np.outer(yv, s)) + r * np.outer(s, s)
+                else:
+                    note = "yᵀs = %.3g ≤ 1e-10 so B not updated" % yts
+            theta, grad = new, grad_new
+    except (ArithmeticError, ValueError, TypeError) as error:
+        print(f"{{method}} stopped after {{len(rows) - 1}} steps: {{error}}", file=sys.stderr)
+    return rows
+
+
 def cell(value):
     if isinstance(value, str):
         return value
@@ -172,7 +279,7 @@ def cell(value):
 print(",".join(COLUMNS))
 with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
     for method, h in METHODS.items():
-        for row in run(method, h):
+        for row in (search_run if method in ("gd_ls", "newton", "bfgs") else run)(method, h):
             print(",".join(cell(row.get(c, math.nan)) for c in COLUMNS))
 '''
 

@@ -139,10 +139,24 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
 
 
 @cache_by_name(maxsize=PICTURES)
-def symbolic_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
-    """The figure for :func:`symbolic`'s ``params``, iterate ``step`` highlighted."""
+def symbolic_picture(
+    *, step: int = 0, theme: str = "light", reveal: bool = False, **params
+) -> Picture:
+    """The figure for :func:`symbolic`'s ``params``, iterate ``step`` highlighted; with
+    ``reveal`` (play, prediction mode, GIF frames) nothing after ``step`` is drawn."""
     run = _symbolic_run(**params)
     trajectory = run.trajectory
+    highlight = highlighted_row(step, trajectory)
+    if reveal:
+        alt = (
+            f"Left: the graph of f(x) = {run.text} with the iterates from x = {params['x0']:g} "
+            f"up to iterate {highlight}, x = {trajectory.params[highlight, 0]:.4g}; nothing "
+            "after it is drawn. Right: the slope |f′(x)| at those iterations on a log scale."
+        )
+        png, width = workers.draw(
+            plotting.symbolic_png, run, highlight=highlight, theme=theme, upto=highlight
+        )
+        return Picture(png=png, alt=alt, width=width)
     kind = run.endpoint.kind if run.endpoint is not None else "numerical fault"
     alt = (
         f"Left: the graph of f(x) = {run.text} with {len(trajectory.values)} iterates walking "
@@ -155,11 +169,12 @@ def symbolic_picture(*, step: int = 0, theme: str = "light", **params) -> Pictur
     return Picture(png=png, alt=alt, width=width)
 
 
-def figure(*, step: int = 0, theme: str = "light", **params):
-    """The one figure for these ``params`` (export hook: PNG, SVG and GIF frames)."""
+def figure(*, step: int = 0, theme: str = "light", reveal: bool = False, **params):
+    """The one figure for these ``params`` (export hook: PNG, SVG)."""
     run = _symbolic_run(**params)
+    highlight = highlighted_row(step, run.trajectory)
     return plotting.symbolic_figure(
-        run, highlight=highlighted_row(step, run.trajectory), theme=theme
+        run, highlight=highlight, theme=theme, upto=highlight if reveal else None
     )
 
 

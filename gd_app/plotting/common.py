@@ -309,3 +309,9 @@ def highlight_handle() -> Line2D:
 
 def ring(ax, x, y, **kwargs):
     ax.plot(x, y, "o", mfc="none", mec=VERMILLION, ms=14, mew=2, **kwargs)
+
+
+def revealed(rows: int, upto: int | None) -> int:
+    """How many iterates a picture draws: all ``rows``, or those up to iterate ``upto``
+    (while playing, and in prediction mode: nothing after the iterate on screen)."""
+    return rows if upto is None else min(max(int(upto), 0), rows - 1) + 1

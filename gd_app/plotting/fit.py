@@ -37,6 +37,7 @@ from gd_app.plotting.common import (
     marker,
     new_figure,
     padded,
+    revealed,
     ring,
 )
 from gd_core.linear import LeastSquares, LineData
@@ -130,14 +131,15 @@ def unit(label: str) -> str:
 
 def parameter_units(data: LineData) -> tuple[str, str]:
     """The units of θ0 (y's) and θ1 (y's per x's), as " (g)" and " (g/mm)", or ""."""
-    y, x = unit(data.y_label), unit(data.x_label)
+    y, x = (unit(label).replace("$", r"\$") for label in (data.y_label, data.x_label))
     slope = f"{y}/{x}" if y and x else (f"{y} per unit of x" if y else (f"1/{x}" if x else ""))
     return (f" ({y})" if y else "", f" ({slope})" if slope else "")
 
 
 def axis_label(label: str) -> str:
-    """``x`` and ``y`` in maths italics; a data set's own names (with units) as written."""
-    return rf"${label}$" if label in ("x", "y") else label
+    """``x`` and ``y`` in maths italics; a data set's own names (with units) as written,
+    never read as maths ($ escaped)."""
+    return rf"${label}$" if label in ("x", "y") else label.replace("$", r"\$")
 
 
 def _data_panel_static(ax, data: LineData, view: View):
@@ -161,10 +163,17 @@ def _data_panel_static(ax, data: LineData, view: View):
 
 
 def _data_panel_dynamic(
-    ax, data: LineData, params: np.ndarray, view: View, highlight: int, *, intercept: bool
+    ax,
+    data: LineData,
+    params: np.ndarray,
+    view: View,
+    highlight: int,
+    *,
+    intercept: bool,
+    complete: bool = True,
 ):
     """Every iterate's fit line (``params`` in the units of x) in one LineCollection, the
-    last in orange."""
+    last in orange (only when ``params`` is the ``complete`` run, not a revealed part)."""
     ends = _x_ends(data)
     ax.set_xlim(*padded(*ends))
     ax.set_ylim(*view.data_y)
@@ -179,7 +188,8 @@ def _data_panel_dynamic(
         ),
         autolim=False,  # the limits are fixed; measuring 1,000 paths costs ~100 ms
     )
-    ax.plot(*lines[-1].T, lw=2.5, c=ORANGE)
+    if complete:
+        ax.plot(*lines[-1].T, lw=2.5, c=ORANGE)
     ax.plot(*lines[highlight].T, lw=2, ls="--", c=VERMILLION)
 
 
@@ -248,19 +258,24 @@ def _one_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     legend_below(right, handles, ncol=2)
 
 
-def _one_dynamic(fig, run, view, highlight):
+def _one_dynamic(fig, run, view, highlight, upto=None):
     data, problem, trajectory = run.data, run.problem, run.trajectory
+    n = revealed(run.rows, upto)
+    complete = n == run.rows
     left, right = axes(fig, ONE_RECTS, bare=True)
     if "schedule" in view.mode:
         alpha_inset(left, run, highlight, 2.0 / float(problem.hessian[0, 0]))
-    _data_panel_dynamic(left, data, trajectory.params, view, highlight, intercept=False)
-    theta1, cost = trajectory.params[:, 0], trajectory.values
+    _data_panel_dynamic(
+        left, data, trajectory.params[:n], view, highlight, intercept=False, complete=complete
+    )
+    theta1, cost = trajectory.params[:n, 0], trajectory.values[:n]
     right.set_xlim(*view.theta1)
     right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
     if "batch" in view.mode:  # the noisy path, in order, over the full-batch cost
         right.plot(theta1, cost, "-", c=BLUE, lw=0.8, alpha=0.5, zorder=2)
     right.scatter(theta1, cost, s=40, lw=0, c=BLUE, zorder=3)
-    right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=11, zorder=5)
+    if complete:
+        right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=11, zorder=5)
     ring(right, theta1[highlight], cost[highlight], zorder=6)
     # The targets go on top, so a run that reaches them does not hide them.
     true = data.theta_true[1] if data.theta_true is not None else None
@@ -270,12 +285,15 @@ def _one_dynamic(fig, run, view, highlight):
         right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
 
 
-def one_parameter_figure(run, *, highlight: int, theme: str = "light") -> Figure:
-    """Seed 000, first demo: data with fit lines; J(θ1) with the iterates on it."""
+def one_parameter_figure(
+    run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> Figure:
+    """Seed 000, first demo: data with fit lines; J(θ1) with the iterates on it (those up to
+    iterate ``upto`` only, when given)."""
     view = one_parameter_view(run)
     fig = new_figure(ONE_SIZE)
     _one_static(fig, run.data, run.problem, view)
-    _one_dynamic(fig, run, view, highlight)
+    _one_dynamic(fig, run, view, highlight, upto)
     return apply_theme(fig, theme)
 
 
@@ -289,10 +307,12 @@ def static_pixels(draw, size, data: LineData, problem: LeastSquares, view: View,
     return background(apply_theme(fig, theme))
 
 
-def one_parameter_png(run, *, highlight: int, theme: str = "light") -> Rendered:
+def one_parameter_png(
+    run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> Rendered:
     """The same picture as :func:`one_parameter_figure`, static layer from the cache."""
     view = one_parameter_view(run)
     with dynamic_figure(ONE_SIZE) as fig:
-        _one_dynamic(fig, run, view, highlight)
+        _one_dynamic(fig, run, view, highlight, upto)
         static = static_pixels(_one_static, ONE_SIZE, run.data, run.problem, view, theme)
         return draw_over(static, apply_theme(fig, theme))

@@ -30,6 +30,7 @@ from gd_app.plotting.common import (
     legend_below,
     marker,
     new_figure,
+    revealed,
     ring,
 )
 from gd_app.plotting.fit import (
@@ -242,12 +243,14 @@ def _fan(ax, run, highlight: int) -> None:
     )
 
 
-def _two_dynamic(fig, run, view, highlight):
+def _two_dynamic(fig, run, view, highlight, upto=None):
     left, right = axes(fig, TWO_RECTS, bare=True)
     trajectory, problem = run.trajectory, run.problem
-    params = trajectory.params
+    n = revealed(run.rows, upto)
+    complete = n == run.rows
+    params = trajectory.params[:n]
     lines = run.scaling.to_original(params) if run.scaling else params
-    _data_panel_dynamic(left, run.data, lines, view, highlight, intercept=True)
+    _data_panel_dynamic(left, run.data, lines, view, highlight, intercept=True, complete=complete)
     if "schedule" in view.mode:
         alpha_inset(left, run, highlight, 2.0 / float(np.linalg.eigvalsh(problem.hessian)[-1]))
     right.set_xlim(*view.theta0)
@@ -259,7 +262,8 @@ def _two_dynamic(fig, run, view, highlight):
     if "batch" in view.mode and highlight > 0:
         _fan(right, run, highlight)
     right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=8)
-    right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=8)
+    if complete:
+        right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=8)
     ring(right, *params[highlight], zorder=9)
     # The targets go on top, as rings that show on dark and light colours alike.
     if run.data.theta_true is not None:
@@ -269,19 +273,24 @@ def _two_dynamic(fig, run, view, highlight):
     right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
 
 
-def two_parameter_figure(run, *, highlight: int, theme: str = "light") -> Figure:
-    """Seed 000, second demo: data with fit lines; J(θ0, θ1) as a colour map with steps."""
+def two_parameter_figure(
+    run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> Figure:
+    """Seed 000, second demo: data with fit lines; J(θ0, θ1) as a colour map with steps
+    (those up to iterate ``upto`` only, when given)."""
     view = two_parameter_view(run)
     fig = new_figure(TWO_SIZE)
     _two_static(fig, run.data, run.problem, view)
-    _two_dynamic(fig, run, view, highlight)
+    _two_dynamic(fig, run, view, highlight, upto)
     return apply_theme(fig, theme)
 
 
-def two_parameter_png(run, *, highlight: int, theme: str = "light") -> Rendered:
+def two_parameter_png(
+    run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> Rendered:
     """The same picture as :func:`two_parameter_figure`, static layer from the cache."""
     view = two_parameter_view(run)
     with dynamic_figure(TWO_SIZE) as fig:
-        _two_dynamic(fig, run, view, highlight)
+        _two_dynamic(fig, run, view, highlight, upto)
         static = static_pixels(_two_static, TWO_SIZE, run.data, run.problem, view, theme)
         return draw_over(static, apply_theme(fig, theme))

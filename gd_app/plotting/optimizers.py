@@ -13,7 +13,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
-from gd_app.plotting.common import Rendered, apply_theme, encode, foreground, new_figure
+from gd_app.plotting import optimizer_overlays as overlays
+from gd_app.plotting.common import (
+    Rendered,
+    apply_theme,
+    encode,
+    foreground,
+    new_figure,
+    revealed,
+)
 from gd_core.lab import LabResult
 
 # Okabe–Ito, one per method, with a line style each so paths differ in grey print too.
@@ -24,6 +32,11 @@ STYLE = {
     "adagrad": ("#009E73", ":", "^"),
     "rmsprop": ("#D55E00", (0, (5, 1.5, 1, 1.5, 1, 1.5)), "v"),
     "adam": ("#56B4E9", (0, (8, 2)), "P"),
+    # beyond Okabe–Ito's eight (black and yellow mark the start and minima): Paul Tol's
+    # colour-blind-safe indigo, wine and olive, each with a line style and marker of its own
+    "gd_ls": ("#332288", (0, (3, 1, 1, 1)), "X"),
+    "newton": ("#882255", "-", "h"),
+    "bfgs": ("#999933", (0, (1, 1)), "p"),
 }
 SIZE = (11.0, 5.6)
 RECTS = ((0.065, 0.25, 0.40, 0.68), (0.575, 0.25, 0.405, 0.68))
@@ -118,8 +131,9 @@ def _value_limits(result: LabResult) -> tuple[float, float]:
     return (low / 3, high * 3)
 
 
-def static_figure(result: LabResult) -> Figure:
-    """Contours, the paths, the start and known minima; f per iteration; the legend."""
+def static_figure(result: LabResult, *, paths: bool = True) -> Figure:
+    """Contours, the paths (unless not ``paths``: see :func:`path_artists`), the start and
+    known minima; f per iteration; the legend."""
     fig = new_figure(SIZE)
     fig.set_dpi(DPI)
     race, values = _axes(fig, result, bare=False)
@@ -145,7 +159,7 @@ def static_figure(result: LabResult) -> Figure:
     handles = []
     for run in result.runs:
         c, ls, mark = STYLE[run.method]
-        if len(run.params):
+        if len(run.params) and paths:
             race.plot(run.params[:, 0], run.params[:, 1], ls=ls, c=c, lw=1.6, zorder=3)
             race.plot(*run.params[-1], marker=mark, c=c, ms=6, mec="k", mew=0.5, zorder=4)
             iterations = np.arange(len(run.values))
@@ -182,6 +196,12 @@ def static_figure(result: LabResult) -> Figure:
             label="highlighted iterate",
         )
     )
+    if any(len(run.trials) for run in result.runs):
+        handles.append(
+            Line2D([], [], ls=":", c="0.35", marker=".", ms=7, alpha=0.7, label="trial points")
+        )
+    if any(run.hessians is not None for run in result.runs):
+        handles.append(Line2D([], [], c=overlays.MODEL, lw=1, label="Newton's local model"))
     race.set_xlabel("x")
     race.set_ylabel("y")
     scale = "log-spaced" if log_spaced else "evenly spaced"
@@ -193,7 +213,7 @@ def static_figure(result: LabResult) -> Figure:
     fig.legend(
         handles=handles,
         loc="lower center",
-        ncol=min(len(handles), 6),
+        ncol=min(len(handles), 6 if len(handles) <= 12 else 7),
         frameon=False,
         fontsize="medium",
         bbox_to_anchor=(0.5, 0.0),
@@ -209,26 +229,46 @@ class Scrubber:
     sessions scrubbing the same run take turns.
     """
 
-    def __init__(self, result: LabResult, theme: str = "light") -> None:
+    def __init__(self, result: LabResult, theme: str = "light", *, paths: bool = True) -> None:
         self.result = result
         self.theme = theme
-        self.fig = apply_theme(static_figure(result), theme)
+        self.fig = apply_theme(static_figure(result, paths=paths), theme)
         self.fig.canvas.draw()
         self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self.lock = threading.Lock()
 
-    def png(self, step: int) -> Rendered:
+    def png(self, step: int, upto: int | None = None) -> Rendered:
+        """Iterate ``step`` marked; given ``upto`` (a Scrubber made without ``paths``), the
+        paths drawn only up to that iterate."""
         race, values = self.fig.axes[:2]
         canvas = self.fig.canvas
         with self.lock:
             canvas.restore_region(self.background)
-            artists = add_markers(race, values, self.result, step, fg=foreground(self.theme))
+            artists = [] if upto is None else path_artists(race, values, self.result, upto)
+            artists += add_markers(race, values, self.result, step, fg=foreground(self.theme))
             for artist in artists:
                 artist.axes.draw_artist(artist)
             rgba = np.asarray(canvas.buffer_rgba()).copy()
             for artist in artists:
                 artist.remove()
         return Rendered(encode(rgba), rgba.shape[1])
+
+
+def path_artists(race, values, result: LabResult, upto: int) -> list:
+    """Every method's path and f curve up to iterate ``upto``, its end marker once reached."""
+    artists = []
+    for run in result.runs:
+        if not len(run.params):
+            continue
+        c, ls, mark = STYLE[run.method]
+        n = revealed(len(run.params), upto)
+        artists += race.plot(run.params[:n, 0], run.params[:n, 1], ls=ls, c=c, lw=1.6, zorder=3)
+        if n == len(run.params):
+            artists += race.plot(
+                *run.params[-1], marker=mark, c=c, ms=6, mec="k", mew=0.5, zorder=4
+            )
+        artists += values.plot(np.arange(n), curve(result, run.values[:n]), ls=ls, c=c, lw=1.6)
+    return artists
 
 
 def add_markers(race, values, result: LabResult, step: int, fg: str = "k") -> list:
@@ -245,13 +285,21 @@ def add_markers(race, values, result: LabResult, step: int, fg: str = "k") -> li
         y = curve(result, run.values[k : k + 1])[0]
         if np.isfinite(y):
             artists += values.plot(k, y, "o", mfc="none", mec=c, ms=11, mew=2.2)
+        if len(run.trials) and k == step:
+            artists += overlays.trial_points(race, run, k, c)
+        if run.hessians is not None and k == step:
+            artists += overlays.local_model(race, run, k, result.window)
     return artists
 
 
-def whole_figure(result: LabResult, step: int, theme: str = "light") -> Figure:
-    """Both layers in one Figure (the export route)."""
-    fig = apply_theme(static_figure(result), theme)
+def whole_figure(
+    result: LabResult, step: int, theme: str = "light", upto: int | None = None
+) -> Figure:
+    """Both layers in one Figure (the export route); given ``upto``, paths up to there only."""
+    fig = apply_theme(static_figure(result, paths=upto is None), theme)
     race, values = fig.axes[:2]
+    if upto is not None:
+        path_artists(race, values, result, upto)
     add_markers(race, values, result, step, fg=foreground(theme))
     return fig
 

@@ -18,6 +18,7 @@ from gd_app.plotting.common import (
     new_figure,
     padded,
     render,
+    revealed,
     ring,
 )
 from gd_core.symbolic import SymbolicRun
@@ -48,29 +49,39 @@ def end_label(run: SymbolicRun) -> tuple[str, str]:
     return FAULT_LABEL if run.endpoint is None else END_LABELS[run.endpoint.kind]
 
 
-def symbolic_png(run: SymbolicRun, *, highlight: int, theme: str = "light") -> Rendered:
+def symbolic_png(
+    run: SymbolicRun, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> Rendered:
     """:func:`symbolic_figure` as a PNG (a drawing worker's job)."""
-    return render(symbolic_figure(run, highlight=highlight, theme=theme))
+    return render(symbolic_figure(run, highlight=highlight, theme=theme, upto=upto))
 
 
-def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -> Figure:
+def symbolic_figure(
+    run: SymbolicRun, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> Figure:
     """Seed 004: f(x) with the iterates walking down it, the end point's kind; |f′| per step.
 
-    ``theme`` is Streamlit's, "light" or "dark" (see :func:`apply_theme`).
+    ``theme`` is Streamlit's, "light" or "dark" (see :func:`apply_theme`). Given ``upto``,
+    only the iterates up to that one are drawn, and nothing about the end point.
     """
     trajectory = run.trajectory
+    n = revealed(len(trajectory.values), upto)
+    complete = n == len(trajectory.values)
     fig = new_figure(SYMBOLIC_SIZE)
     left, right = (fig.add_axes(rect) for rect in SYMBOLIC_RECTS)
-    xs, values = trajectory.params[:, 0], trajectory.values
+    xs, values = trajectory.params[:n, 0], trajectory.values[:n]
     grid, curve = run.curve_x, run.curve_y
     lo, hi = float(grid[0]), float(grid[-1])
     left.plot(grid, curve, "k", label=r"$f(x)$")
     left.plot(xs, values, "-", c=VERMILLION, lw=0.8, alpha=0.7, label="path of the steps")
     left.scatter(xs, values, s=30, lw=0, c=BLUE, label="iterates", zorder=3)
     left.plot(xs[0], values[0], "s", c=GREEN, ms=8, label="initial guess", zorder=4)
-    label, shape = end_label(run)
-    left.plot(xs[-1], values[-1], shape, c=ORANGE, mec="k", mew=0.6, ms=12, label=label, zorder=5)
-    point = run.endpoint
+    if complete:
+        label, shape = end_label(run)
+        left.plot(
+            xs[-1], values[-1], shape, c=ORANGE, mec="k", mew=0.6, ms=12, label=label, zorder=5
+        )
+    point = run.endpoint if complete else None
     if point is not None and point.kind in CRITICAL_LABELS and math.isfinite(point.where):
         if lo <= point.where <= hi:
             left.axvline(
@@ -93,7 +104,7 @@ def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -
     left.set_title("f(x) and the iterates")
     left.legend(loc="best", fontsize="small")
 
-    slope = np.abs(trajectory.grads[:, 0])
+    slope = np.abs(trajectory.grads[:n, 0])
     iterations = np.arange(len(slope))
     # Slopes past 1e200 only confirm a divergence the verdict reports; matplotlib's log
     # ticks overflow when an axis reaches towards 1e300.
@@ -116,7 +127,7 @@ def symbolic_figure(run: SymbolicRun, *, highlight: int, theme: str = "light") -
         right.set_xticks([])
         right.set_yticks([], minor=True)
         right.set_yticks([])
-    crossed = [k for k, kind in enumerate(run.crossings) if kind and positive[k]]
+    crossed = [k for k, kind in enumerate(run.crossings[:n]) if kind and positive[k]]
     if crossed:
         few = len(crossed) <= MARKED_CROSSINGS  # many rings would bury the line
         right.plot(

@@ -132,18 +132,9 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
     if reached:
         outcome = Outcome.OVERSHOOT_SETTLE if overshot else Outcome.DIRECT
         return outcome, _settle_reason(facts, steps, overshot)
-    if not overshot or _far(facts, steps) or not trend(steps, tail(steps)) < 1 - STEADY:
+    if not overshot or not trend(steps, tail(steps)) < 1 - STEADY:
         return Outcome.CREEP, _creep_reason(facts, steps)
     return Outcome.OVERSHOOT_SETTLE, _settle_reason(facts, steps, overshot)
-
-
-def _far(facts: Facts, steps: StepFacts) -> bool:
-    """Still more than CLOSE of the way from θ* (or of f − f*) that it started."""
-    if facts.minimizer is not None:
-        return bool(steps.distance[-1] > CLOSE * steps.distance[0])
-    if facts.min_value is not None:
-        return facts.values[-1] - facts.min_value > CLOSE * (facts.values[0] - facts.min_value)
-    return False
 
 
 def _steep_grew(facts: Facts, steps: StepFacts) -> bool:

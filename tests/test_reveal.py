@@ -1,0 +1,120 @@
+"""Play reveals, it doesn't spoil: a revealed picture at iterate k draws no iterate after k."""
+
+import numpy as np
+import pytest
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.lines import Line2D
+from matplotlib.quiver import Quiver
+
+from gd_app import export
+from gd_app.controls import OPTIMIZERS, SYMBOLIC, TWO_PARAMETERS, defaults
+from gd_app.demos import optimizers as lab
+from gd_app.demos.fit_one import _one_run
+from gd_app.demos.fit_two import _two_run
+from gd_app.demos.symbolic import _symbolic_run
+from gd_app.plotting import fit, fit_two, optimizers, symbolic
+
+TARGETS = ("*", "P")  # the true θ and the best fit θ*: fixed marks, not iterates
+
+
+def drawn_points(ax) -> np.ndarray:
+    """Every (x, y) any line or scatter of ``ax`` draws, as rows (not the target marks)."""
+    points = []
+    for artist in ax.get_children():
+        if isinstance(artist, Line2D) and artist.get_marker() not in TARGETS:
+            x, y = artist.get_data()
+            points.append(np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]).astype(float))
+        elif isinstance(artist, PathCollection):
+            points.append(np.asarray(artist.get_offsets(), dtype=float))
+    return np.vstack([p for p in points if len(p)]) if points else np.empty((0, 2))
+
+
+def is_one_of(points: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    return np.array([np.any(np.all(np.isclose(p, allowed), axis=1)) for p in points])
+
+
+ONE = dict(N=12, alpha=3.0, theta1=0.0)  # overshoots: iterates on both sides of the minimum
+
+
+@pytest.mark.parametrize("k", [0, 3, 7])
+def test_one_parameter_cost_panel_shows_no_iterate_after_k(k):
+    run = _one_run(**ONE)
+    fig = fit.one_parameter_figure(run, highlight=k, upto=k)
+    cost_panel = fig.axes[-1]  # the dynamic layer's cost axes
+    iterates = np.column_stack([run.trajectory.params[:, 0], run.trajectory.values])
+    points = drawn_points(cost_panel)
+    assert is_one_of(points, iterates[: k + 1]).all(), "a point that is not iterate 0 … k"
+    assert is_one_of(iterates[: k + 1], points).all(), "every iterate up to k is drawn"
+    lines = [c for c in fig.axes[-2].collections if isinstance(c, LineCollection)]
+    assert len(lines[0].get_segments()) == k + 1  # fit lines of iterates 0 … k
+
+
+def test_one_parameter_whole_run_when_scrubbing_by_hand():
+    run = _one_run(**ONE)
+    fig = fit.one_parameter_figure(run, highlight=3)
+    iterates = np.column_stack([run.trajectory.params[:, 0], run.trajectory.values])
+    assert is_one_of(iterates, drawn_points(fig.axes[-1])).all()
+
+
+def test_revealed_at_the_last_iterate_is_the_whole_picture():
+    run = _one_run(**ONE)
+    last = run.rows - 1
+    whole = fit.one_parameter_png(run, highlight=last)
+    assert fit.one_parameter_png(run, highlight=last, upto=last) == whole
+
+
+@pytest.mark.parametrize("k", [0, 4])
+def test_two_parameter_arrows_and_points_stop_at_k(k):
+    values = defaults(TWO_PARAMETERS) | {"alpha": 1.8, "N": 10}
+    values = {key: values[key] for key in values if key not in ("batch", "schedule", "decay")}
+    run = _two_run(**values)
+    fig = fit_two.two_parameter_figure(run, highlight=k, upto=k)
+    cost_map = fig.axes[-1]
+    arrows = [c for c in cost_map.get_children() if isinstance(c, Quiver)]
+    assert sum(len(a.U) for a in arrows) == k
+    params = run.trajectory.params
+    scatter = [c for c in cost_map.collections if isinstance(c, PathCollection)]
+    points = np.vstack([np.asarray(c.get_offsets()) for c in scatter])
+    assert is_one_of(points, params[: k + 1]).all() and len(points) == k + 1
+
+
+def test_symbolic_draws_iterates_up_to_k_only():
+    values = defaults(SYMBOLIC) | {"f": "x**2", "alpha": 0.9, "x0": 3.0}
+    run = _symbolic_run(**values)
+    k = 2
+    fig = symbolic.symbolic_figure(run, highlight=k, upto=k)
+    left = fig.axes[0]
+    iterates = np.column_stack([run.trajectory.params[:, 0], run.trajectory.values])
+    points = drawn_points(left)
+    assert not is_one_of(points, iterates[k + 1 :]).any()
+    assert is_one_of(iterates[: k + 1], points).all()
+    legend = [t.get_text() for t in left.get_legend().get_texts()]
+    assert symbolic.end_label(run)[0] not in legend  # the end point's kind is not told
+    whole = symbolic.symbolic_figure(run, highlight=k)
+    assert symbolic.end_label(run)[0] in [
+        t.get_text() for t in whole.axes[0].get_legend().get_texts()
+    ]
+
+
+def test_lab_paths_stop_at_k():
+    values = defaults(OPTIMIZERS) | {"N": 40, "methods": ["gd", "adam"]}
+    result = lab.result(**values)
+    k = 5
+    fig = optimizers.whole_figure(result, k, upto=k)
+    race = fig.axes[0]
+    for run in result.runs:
+        assert not is_one_of(drawn_points(race), run.params[k + 1 :]).any(), run.method
+        assert is_one_of(run.params[: k + 1], drawn_points(race)).all(), run.method
+
+
+def test_gif_frames_reveal(monkeypatch):
+    calls = []
+
+    class Hook:
+        def picture(self, **kwargs):
+            calls.append(kwargs)
+            return type("P", (), {"png": fit.one_parameter_png(_one_run(**ONE), highlight=0).png})
+
+    monkeypatch.setattr(export.animation, "build_gif", lambda picture, rows, **kw: picture(1))
+    export._make_gif(Hook(), ONE, "light", 4, 12, lambda *a: None)
+    assert calls and all(c.get("reveal") is True for c in calls)
