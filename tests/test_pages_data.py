@@ -267,7 +267,7 @@ def test_pasted_text_is_kept_while_other_data_is_shown():
 def test_mini_batches_and_schedules_run_on_real_data():
     at = run(TWO, data="penguins", batch="50", schedule="cosine", N="60", standardize="true")
     assert_healthy(at)
-    assert not at.warning
+    assert not [w for w in at.warning if w.icon != ":material/warning:"]  # only the verdict
     frame = table(at)
     assert {"batch_grad_theta0_std", "alpha"} <= set(frame.columns) and len(frame) == 60
     at = run(TWO, data="penguins", batch="343")

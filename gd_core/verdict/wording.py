@@ -9,7 +9,7 @@ import numpy as np
 
 from gd_core.verdict import point1d as p1
 from gd_core.verdict.model import KINDS, Ending, Facts, Outcome, tail
-from gd_core.verdict.rates import g
+from gd_core.verdict.rates import distinct, g
 from gd_core.verdict.sentences import endpoint_sentence, lower_sentence, place
 from gd_core.verdict.steps import StepFacts
 
@@ -94,9 +94,10 @@ def _where(facts: Facts, steps: StepFacts) -> str:
         d = steps.distance[-1]
         if d <= facts.floor:
             return f"it ended at {words.target}, to rounding"
+        ended, began = distinct(d, steps.distance[0])
         return (
-            f"it ended {g(d, 3)} from {words.target} (it started {g(steps.distance[0], 3)} "
-            f"away), with {f} = {g(facts.values[-1], 4)}"
+            f"it ended {ended} from {words.target} (it started {began} away), with "
+            f"{f} = {g(facts.values[-1], 4)}"
         )
     point = facts.endpoint
     end = place(facts.params[-1])
