@@ -5,7 +5,7 @@ SymPy expression from a whitelisted syntax tree; only that trusted expression
 and its derivatives are handed to ``lambdify``.
 
 All SymPy work on a visitor's text happens in :func:`analyse`, which the server
-runs through :func:`gd_core.budget.run` (:func:`run_symbolic`): parse,
+runs in a budget worker (``gd_app.demos.symbolic.run_symbolic``): parse,
 derivatives, lambdify, the descent loop and the end-point analysis, under a hard
 time and memory budget. It returns a :class:`SymbolicRun` of plain numbers,
 arrays and strings; no SymPy object or compiled function leaves the worker.
@@ -19,10 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from gd_core import budget
 from gd_core.descent import StopReason, Trajectory, descend
 from gd_core.errors import ExpressionError, OutsideDomain
-from gd_core.expr import MAX_LENGTH, X, parse_expression
+from gd_core.expr import X, parse_expression
 from gd_core.optimizers import gradient_descent
 from gd_core.verdict import Facts, Verdict, judge
 from gd_core.verdict import point1d as endpoint
@@ -267,20 +266,6 @@ def _runs_off(point, reason: StopReason) -> str:
     return (
         f"f′ keeps its sign at every point checked to the {side}, as far as "
         f"x = {g(point.probe_to, 6)}."
-    )
-
-
-def run_symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
-    """:func:`analyse` in a budget worker; raises ExpressionError, OutsideDomain or OverBudget."""
-    if not isinstance(f, str) or len(f) > MAX_LENGTH:  # cheap, and keeps big text off the pipe
-        parse_expression(f)
-    return budget.run(
-        analyse,
-        f,
-        x0=float(x0),
-        alpha=float(alpha),
-        precision=float(precision),
-        max_iter=int(max_iter),
     )
 
 

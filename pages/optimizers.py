@@ -16,7 +16,9 @@ st.markdown(
     "Six update rules start from the same point on $f(x, y)$ and race downhill. Each uses the "
     "gradient $g = \\nabla f$ differently: plain steps, momentum that remembers past steps, or "
     "step sizes scaled per coordinate by past squared gradients. The rules are exactly "
-    "`torch.optim`'s, so the numbers match the library. Hover over a control for its rule."
+    "`torch.optim`'s, so the numbers match the library. Three more look at f itself: gradient "
+    "descent with a line search (`gd_ls`), Newton's method with the Hessian $H$ (`newton`) and "
+    "BFGS, which learns $H^{-1}$ from its steps (`bfgs`). Hover over a control for its rule."
 )
 
 CONTROLS = {c.key: c for c in OPTIMIZERS}

@@ -304,3 +304,19 @@ def test_prediction_mode_asks_and_reveals_on_real_data():
     assert any("That's right" in plain(s.value) for s in at.success), [
         plain(w.value) for w in at.warning
     ]
+
+
+@pytest.mark.parametrize(
+    "page, key, value",
+    [
+        (ONE, "alpha", "0.5"),
+        (TWO, "alpha", "9"),
+        (TWO, "theta0_start", "90000"),
+        (ONE, "theta1", "-500"),
+    ],
+)
+def test_link_values_outside_the_datas_ranges_are_refused_naming_the_key(page, key, value):
+    at = run(page, data="penguins", **{key: value})
+    assert_healthy(at)
+    shown = [plain(w.value) for w in at.warning]
+    assert any(f"The link sets {key}={value}, which is not allowed" in w for w in shown), shown

@@ -8,9 +8,7 @@ script exports in :mod:`gd_app.demos.fit_export`.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
-from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,6 +18,7 @@ from gd_app.demos.common import (
     fmt,
     verdict_fields,
 )
+from gd_app.fit_run import PROBLEMS, FitRun, fit_png, on_first_copy  # noqa: F401 - re-exported
 from gd_app.plotting import fit as plotting
 from gd_app.tables import StepVerdicts, fit_history
 from gd_core.conditioning import distances
@@ -33,7 +32,7 @@ from gd_core.linear import (
     fit_line,
     line_data,
 )
-from gd_core.minibatch import MAX_SHUFFLED, MiniBatches, minibatches, shuffled_points
+from gd_core.minibatch import MAX_SHUFFLED, minibatches, shuffled_points
 from gd_core.schedules import step_sizes
 from gd_core.verdict import Facts, Verdict, judge
 from gd_core.verdict.judge import Limit, Words, ending_of
@@ -42,7 +41,7 @@ from gd_core.verdict.sentences import statuses
 
 
 # ---------------------------------------------------------------- problems and runs
-@lru_cache(maxsize=8)  # a data set holds up to 2 x 100,000 floats (1.6 MB)
+@lru_cache(maxsize=PROBLEMS)  # a data set holds up to 2 x 100,000 floats (1.6 MB)
 def _problem(m, theta_true, noise, seed, intercept, x_low, x_high, standardize, source=None):
     """The data set, its scaling and least-squares statistics: the one O(m) pass, cached.
 
@@ -57,57 +56,6 @@ def _problem(m, theta_true, noise, seed, intercept, x_low, x_high, standardize, 
     scaling = Standardization.of(data.x) if standardize else None
     X = design_matrix(scaling.apply(data.x) if scaling else data.x, intercept=intercept)
     return data, scaling, LeastSquares.from_data(X, data.y)
-
-
-@dataclass(frozen=True, eq=False)
-class FitRun:
-    """One run and everything it was run on; the table and the picture both read it."""
-
-    data: LineData
-    scaling: Standardization | None  # set when the descent runs on standardized x
-    problem: LeastSquares
-    trajectory: Trajectory
-    alphas: np.ndarray  # (N − 1,) the schedule's α_k
-    schedule: str
-    batches: MiniBatches | None
-    intercept: bool
-    problem_key: tuple  # the arguments of _problem: which data set this run is on
-
-    def design(self) -> np.ndarray:
-        x = self.scaling.apply(self.data.x) if self.scaling else self.data.x
-        return design_matrix(x, intercept=self.intercept)
-
-    @property
-    def rows(self) -> int:
-        return len(self.trajectory.values)
-
-    @cached_property
-    def errors(self) -> np.ndarray:
-        return self.trajectory.params - self.problem.solution
-
-    @cached_property
-    def row_alphas(self) -> np.ndarray:
-        """(n,) the α of the step into each row; row 0 nan."""
-        return np.concatenate([[np.nan], self.alphas[: self.rows - 1]])
-
-    @cached_property
-    def batch_grads(self) -> np.ndarray | None:
-        """(n, p) the mini-batch gradient of the step into each row; row 0 nan."""
-        if self.batches is None:
-            return None
-        n, params = self.rows, self.trajectory.params
-        grads = np.full_like(params, np.nan)
-        with np.errstate(all="ignore"):  # finite where the run recorded the row
-            grads[1:] = (
-                np.einsum("kij,kj->ki", self.batches.hessians[: n - 1], params[:-1])
-                - self.batches.rhs[: n - 1]
-            )
-        return grads
-
-    @property
-    def plain(self) -> bool:
-        """Full batch at a constant α: the textbook case the learning-rate theory describes."""
-        return self.batches is None and self.schedule == "constant"
 
 
 def fit_run(
@@ -156,30 +104,6 @@ def fit_run(
     return FitRun(
         data, scaling, problem, trajectory, alphas, schedule, batches, intercept, problem_key
     )
-
-
-_FIRST_COPIES: OrderedDict[tuple, tuple] = OrderedDict()  # as many data sets as _problem
-
-
-def on_first_copy(run: FitRun) -> FitRun:
-    """``run`` on this process's first copy of its data set.
-
-    The static layers' caches key on the data set by identity (it is 1.6 MB of
-    points); a run pickled to a drawing worker arrives with a new copy each time.
-    """
-    first = _FIRST_COPIES.setdefault(run.problem_key, (run.data, run.scaling, run.problem))
-    _FIRST_COPIES.move_to_end(run.problem_key)
-    while len(_FIRST_COPIES) > _problem.cache_info().maxsize:
-        _FIRST_COPIES.popitem(last=False)
-    data, scaling, problem = first
-    if data is run.data:
-        return run
-    return replace(run, data=data, scaling=scaling, problem=problem)
-
-
-def fit_png(draw, run: FitRun, **kwargs):
-    """``draw(run, **kwargs)`` on the first copy of run's data set: a drawing worker's job."""
-    return draw(on_first_copy(run), **kwargs)
 
 
 def refusals(values: dict) -> tuple[dict, tuple[str, ...]]:

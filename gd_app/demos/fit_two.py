@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gd_app import runtime
 from gd_app.demos.common import (
     PICTURES,
     Demo,
@@ -23,7 +24,6 @@ from gd_app.demos.fit import (
     points_text,
 )
 from gd_app.plotting import fit_two as plotting_two
-from gd_app.plotting import workers
 from gd_core.conditioning import (
     contraction,
     curvature,
@@ -168,7 +168,7 @@ def two_parameters_picture(
             f"θ*; arrows step from the start up to iterate {highlight} at ({at[0]:.3g}, "
             f"{at[1]:.3g}); nothing after it is drawn."
         )
-        png, width = workers.draw(
+        png, width = runtime.draw(
             fit_png,
             plotting_two.two_parameter_png,
             run,
@@ -199,7 +199,7 @@ def two_parameters_picture(
         alt += f" Thin arrows fan out from iterate {highlight - 1}: the per-example steps whose mean is step {highlight}."
     if run.schedule != "constant":
         alt += " An inset plots the learning rate α_k of each step."
-    png, width = workers.draw(
+    png, width = runtime.draw(
         fit_png, plotting_two.two_parameter_png, run, highlight=highlight, theme=theme
     )
     return Picture(png=png, alt=alt, width=width)

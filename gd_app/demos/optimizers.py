@@ -21,13 +21,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from gd_app import runtime
 from gd_app.controls import LAB_METHODS, LINE_SEARCH
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
 from gd_app.demos.optimizers_export import csv_text, script_text
 from gd_app.plotting import optimizers as plotting
-from gd_app.plotting import workers
 from gd_app.plotting.common import render
-from gd_core import budget
 from gd_core.errors import ExpressionError, OutsideDomain
 from gd_core.lab import LabResult, MethodRun, finish_job, method_job
 
@@ -107,7 +106,9 @@ def run_key(params: dict) -> dict:
 def _method_run(*, f: str, method: str, hyper: tuple, x0: float, y0: float, N: int, tol: float):
     """One method's run, or the refusal (ExpressionError, OutsideDomain), so it isn't redone."""
     try:
-        return budget.run(method_job, f, method=method, hyper=hyper, x0=x0, y0=y0, N=N, tol=tol)
+        return runtime.budgeted(
+            method_job, f, method=method, hyper=hyper, x0=x0, y0=y0, N=N, tol=tol
+        )
     except (ExpressionError, OutsideDomain) as refusal:
         return refusal
 
@@ -121,7 +122,7 @@ def _result(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple):
         if isinstance(run, Exception):
             return run
         runs.append(run)
-    return budget.run(finish_job, f, x0=x0, y0=y0, runs=tuple(runs), methods=spec)
+    return runtime.budgeted(finish_job, f, x0=x0, y0=y0, runs=tuple(runs), methods=spec)
 
 
 def _lab(key: dict) -> LabResult:
@@ -349,7 +350,7 @@ def optimizers_picture(
     """The 2D figure, iterate ``step`` of every method marked; with ``reveal`` (play,
     prediction mode, GIF frames) the paths only up to ``step``."""
     lab = result(**params)
-    with workers.LOCK:  # matplotlib in the server: one drawing at a time
+    with runtime.LOCK:  # matplotlib in the server: one drawing at a time
         scrubber = _scrubber(**run_key(params), theme=theme, paths=not reveal)
         png, width = scrubber.png(step, upto=step if reveal else None)
     alt = _alt(lab, step) if not reveal else _revealed_alt(lab, step)
@@ -369,7 +370,7 @@ def _revealed_alt(lab: LabResult, step: int) -> str:
 @cache_by_name(maxsize=PICTURES)
 def surface_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     lab = result(**params)
-    with workers.LOCK:
+    with runtime.LOCK:
         png, width = render(plotting.surface_figure(lab, step, theme))
     alt = (
         "A 3D surface of f over the contour window with every method's path drawn on it in "

@@ -10,6 +10,7 @@ import io
 import math
 import re
 
+from gd_app import runtime
 from gd_app.demos.common import (
     PICTURES,
     Demo,
@@ -21,15 +22,13 @@ from gd_app.demos.common import (
     verdict_fields,
 )
 from gd_app.plotting import symbolic as plotting
-from gd_app.plotting import workers
 from gd_app.tables import symbolic_history
-from gd_core import budget
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
-from gd_core.symbolic import Formula, SymbolicRun, run_symbolic
+from gd_core.expr import MAX_LENGTH, parse_expression
+from gd_core.symbolic import Formula, SymbolicRun, analyse
 from gd_core.verdict.sentences import statuses
 
 TOO_SLOW = "f(x) took too long to analyse, try a simpler form"
-budget.warm_up()  # start the workers when the app loads, not when the first f(x) comes in
 LONG_LATEX = 70  # characters a formula shows that fit on one line of the page
 _EXPECTED = (ExpressionError, OutsideDomain, OverBudget)
 
@@ -41,6 +40,21 @@ def _local_alpha_note(curvature: float, x0: float) -> str:
     if curvature < 2e-300:
         return f"At x0 = {x0:g}, f″ is nearly 0 ({curvature:.3g}): local α_crit is huge."
     return f"At x0 = {x0:g}: local α_crit = 2/f″(x0) = {2 / curvature:.3g}"
+
+
+def run_symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
+    """:func:`gd_core.symbolic.analyse` in a budget worker; raises ExpressionError,
+    OutsideDomain or OverBudget."""
+    if not isinstance(f, str) or len(f) > MAX_LENGTH:  # cheap, and keeps big text off the pipe
+        parse_expression(f)
+    return runtime.budgeted(
+        analyse,
+        f,
+        x0=float(x0),
+        alpha=float(alpha),
+        precision=float(precision),
+        max_iter=int(max_iter),
+    )
 
 
 # One cache for the run, and for a refused formula or start (they are facts of the text):
@@ -153,7 +167,7 @@ def symbolic_picture(
             f"up to iterate {highlight}, x = {trajectory.params[highlight, 0]:.4g}; nothing "
             "after it is drawn. Right: the slope |f′(x)| at those iterations on a log scale."
         )
-        png, width = workers.draw(
+        png, width = runtime.draw(
             plotting.symbolic_png, run, highlight=highlight, theme=theme, upto=highlight
         )
         return Picture(png=png, alt=alt, width=width)
@@ -163,7 +177,7 @@ def symbolic_picture(
         f"from x = {params['x0']:g} to x = {trajectory.final[0]:.4g}, marked as: {kind}. "
         "Right: the slope |f′(x)| at each iteration on a log scale."
     )
-    png, width = workers.draw(
+    png, width = runtime.draw(
         plotting.symbolic_png, run, highlight=highlighted_row(step, trajectory), theme=theme
     )
     return Picture(png=png, alt=alt, width=width)
