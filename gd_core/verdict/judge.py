@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
-from gd_core.verdict import point1d as p1
-from gd_core.verdict import point2d as p2
+import gd_core.verdict.point1d as p1
+import gd_core.verdict.point2d as p2
 from gd_core.verdict.model import (
     CLOSE,
     KINDS,

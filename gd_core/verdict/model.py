@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import gd_core.verdict.point1d as p1
+import gd_core.verdict.point2d as p2
 from gd_core.descent import StopReason
-from gd_core.verdict import point1d as p1
-from gd_core.verdict import point2d as p2
 from gd_core.verdict.steps import StepFacts
 
 

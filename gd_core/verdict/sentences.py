@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from gd_core.verdict import point1d as p1
-from gd_core.verdict import point2d as p2
+import gd_core.verdict.point1d as p1
+import gd_core.verdict.point2d as p2
 from gd_core.verdict.rates import g
 
 _DERIVATIVE_NAMES = {2: "f″", 3: "f‴"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gd_core.verdict import point1d as p1
+import gd_core.verdict.point1d as p1
 from gd_core.verdict.model import KINDS, Ending, Facts, Outcome, tail
 from gd_core.verdict.rates import distinct, g
 from gd_core.verdict.sentences import endpoint_sentence, lower_sentence, place
