@@ -169,7 +169,7 @@ for tab, table in zip(st.tabs(list(demo.histories)), demo.histories.values(), st
     with tab:
         state = {
             name: st.column_config.TextColumn(lab.state_label(name), help=lab.state_help(name))
-            if name == "note"
+            if name in ("note", "trial_points")
             else ui.number(lab.state_label(name), "%.6g", lab.state_help(name))
             for name in table.columns[7:]
         }

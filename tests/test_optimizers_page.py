@@ -176,11 +176,12 @@ def test_history_csv_and_script_agree_to_1e_12(change, tmp_path):
     frame = pd.read_csv(io.StringIO(lab.history_csv(**params)))
     runs = lab.optimizers(**params).histories
     assert list(frame["method"].unique()) == list(runs)
-    notes = frame.pop("note").astype(object).fillna("")
+    texts = {name: frame.pop(name).astype(object).fillna("") for name in ("note", "trial_points")}
     for method, table in runs.items():
         part = frame[frame["method"] == method].reset_index(drop=True)
-        if "note" in table:
-            assert list(notes[frame["method"] == method]) == list(table.pop("note"))
+        for name, column in texts.items():
+            if name in table:
+                assert list(column[frame["method"] == method]) == list(table.pop(name))
         np.testing.assert_array_equal(part[table.columns].to_numpy(), table.to_numpy())
     path = tmp_path / "optimizer_lab.py"
     path.write_text(lab.script(**params))
@@ -189,7 +190,8 @@ def test_history_csv_and_script_agree_to_1e_12(change, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     printed = pd.read_csv(io.StringIO(done.stdout))
-    assert list(printed.pop("note").astype(object).fillna("")) == list(notes)
+    for name, column in texts.items():
+        assert list(printed.pop(name).astype(object).fillna("")) == list(column)
     assert list(printed.columns) == list(frame.columns)
     assert list(printed["method"]) == list(frame["method"])
     numeric = frame.columns.drop("method")

@@ -24,9 +24,11 @@ def trial_points(race, run, k: int, c: str) -> list:
 def model_point(hessian: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray | None, str]:
     """(d*, kind): the model's stationary point H·d = −g and whether it is a minimum, a saddle
     or a maximum of the model (from H's eigenvalues); (None, why) when H is singular."""
+    if not np.all(np.isfinite(hessian)):
+        return None, "the model can't be drawn (H is not finite)"
     low, high = np.linalg.eigvalsh((hessian + hessian.T) / 2)
     scale = max(abs(low), abs(high), 1e-300)
-    if not np.all(np.isfinite(hessian)) or min(abs(low), abs(high)) <= 1e-12 * scale:
+    if min(abs(low), abs(high)) <= 1e-12 * scale:
         return None, "the model has no single stationary point (H is singular)"
     step = np.linalg.solve(hessian, -grad)
     if low > 0:
