@@ -319,14 +319,16 @@ def current_theme() -> str:
 
 
 def show_verdicts(demo: Demo) -> None:
-    if demo.rates:
-        st.info(escape_markdown(demo.rates), icon=":material/straighten:")
+    """The verdict's one plain sentence in its tone, the numbers behind it under "Why?"."""
     show, icon = {
         "success": (st.success, ":material/check_circle:"),
         "warning": (st.warning, ":material/warning:"),
         "error": (st.error, ":material/error:"),
     }[demo.tone]
     show(escape_markdown(demo.verdict), icon=icon)
+    if demo.why:
+        with st.expander("Why? The numbers behind it"):
+            st.markdown("\n".join(f"- {escape_markdown(line)}" for line in demo.why))
     for note in demo.notes:
         st.caption(escape_markdown(note))
 

@@ -116,6 +116,13 @@ st.markdown(
         f"- **{method}**: {ui.escape_markdown(sentence)}" for method, sentence in demo.sentences
     )
 )
+with st.expander("Why? The numbers behind each verdict"):
+    st.markdown(
+        "\n".join(
+            f"- **{method}**: " + " ".join(ui.escape_markdown(line) for line in why)
+            for method, why in demo.whys
+        )
+    )
 
 st.header("Theory for a quadratic f")
 for line in demo.theory:

@@ -119,7 +119,9 @@ def test_saddle_says_why_there_is_no_limit_and_uses_symlog():
     assert any("indefinite" in m.value for m in at.markdown)
     assert "symlog" in at.get("image")[0].proto.imgs[0].alt
     verdicts = set(summary(at)["verdict"])
-    assert "ran off (f keeps falling that way)" in verdicts
+    assert "runs off" in verdicts
+    # x² − y² has no minimum: no verdict may promise one
+    assert verdicts <= {"runs off", "stopped at a saddle", "diverges"}, verdicts
 
 
 def test_scrubber_past_a_methods_end_keeps_its_last_iterate_marked():

@@ -148,6 +148,7 @@ class LabDemo:
     summary: pd.DataFrame
     histories: dict  # method -> DataFrame
     sentences: tuple[tuple[str, str], ...]  # (method, what its run did)
+    whys: tuple[tuple[str, tuple[str, ...]], ...]  # (method, the numbers behind its sentence)
     theory: tuple[str, ...]  # markdown lines; () when f is not quadratic
     theory_table: pd.DataFrame | None
     notes: tuple[str, ...]
@@ -161,6 +162,7 @@ def optimizers(**params) -> LabDemo:
         summary=summary_table(lab),
         histories={run.method: history_table(run) for run in lab.runs},
         sentences=tuple((run.method, run.sentence) for run in lab.runs),
+        whys=tuple((run.method, run.why) for run in lab.runs),
         theory=theory_lines(lab, params),
         theory_table=theory_table(lab, params),
         notes=_notes(lab),
