@@ -102,7 +102,10 @@ def _judge_fit(run, alpha: float) -> Judgement:
     crit, calm = rates.critical, rates.monotone_limit
     kappa = rates.eigenvalues[-1] / rates.eigenvalues[0]
     against = f"α = {alpha:.3g} against α_crit = 2/λmax = {crit:.3g}"
-    signs = np.sign(run.errors)
+    # Overshoot is along the Hessian's eigenvectors (the bowl's axes), not θ's coordinates.
+    _, axes = np.linalg.eigh(np.atleast_2d(run.problem.hessian))
+    with np.errstate(all="ignore"):
+        signs = np.sign(run.errors @ axes)
     overshot = bool(np.any(signs[1:] * signs[:-1] < 0))
     fault = run.trajectory.reason is StopReason.FAULT
     reached = steps_observed(run.errors) is not None
