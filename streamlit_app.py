@@ -4,6 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from gd_app import runtime
+
 
 def home() -> None:
     st.title("Understanding gradient descent")
@@ -77,4 +79,5 @@ LAB = st.Page(
 # A local favicon: a material icon here would make every browser fetch it from Google.
 # No page_title: each page's own title names its browser tab.
 st.set_page_config(page_icon=str(Path(__file__).parent / "gd_app" / "favicon.png"), layout="wide")
+runtime.start()  # the worker pools, in the background (a no-op once they run)
 st.navigation([HOME, ONE, TWO, SYMBOLIC, LAB, LESSONS]).run()

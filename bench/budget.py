@@ -30,9 +30,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from hostile import HOSTILE, SLOW_SYMPY, burn  # noqa: E402
 
-from gd_core import budget  # noqa: E402
+from gd_app import runtime as budget  # noqa: E402
+from gd_app.demos.symbolic import run_symbolic  # noqa: E402
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget  # noqa: E402
-from gd_core.symbolic import run_symbolic  # noqa: E402
 
 RUN = dict(x0=1.0, alpha=0.1, precision=1e-4, max_iter=100)
 
@@ -89,7 +89,7 @@ def other_sessions(tiny: bool) -> None:
         def keep_slow(stop=stop, refused=refused) -> None:
             while not stop.is_set():
                 try:
-                    budget.run(burn)
+                    budget.budgeted(burn)
                 except OverBudget:
                     refused[0] += 1
 
@@ -118,7 +118,7 @@ def main() -> None:
         f"budget: {budget.TIME_LIMIT:g} s wall clock, {budget.MEMORY_LIMIT >> 20} MB address "
         f"space, up to {budget.MAX_WORKERS} workers, {budget.SPARES} warm spares"
     )
-    budget.warm_up(wait=True)  # the first start imports SymPy once, in the fork server
+    budget.wait_ready(budget.BUDGET, budget.SPARES)  # the first start imports SymPy once
     hostile_corpus(args.tiny)
     other_sessions(args.tiny)
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PIDS: dict[str, int] = {}  # base URL -> the pid of its ``streamlit run`` (for bench/memory.py)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -68,6 +69,7 @@ def streamlit_server(script: str = "streamlit_app.py", log: Path | None = None) 
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
+    PIDS[url] = process.pid
     try:
         deadline = time.monotonic() + 60
         while not _healthy(url):

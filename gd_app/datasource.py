@@ -13,9 +13,9 @@ from functools import lru_cache
 
 import streamlit as st
 
-from gd_app import ui
 from gd_app.controls import DATA, SET, Control
 from gd_app.data_ranges import data_controls, hidden_values
+from gd_app.text import escape_markdown
 from gd_core import bundled
 from gd_core.data import (
     MAX_BYTES,
@@ -35,6 +35,8 @@ from gd_core.data import (
 POINTS = "points"  # the link key of pasted points
 PASTE, UPLOAD = "paste_text", "upload_file"  # widget keys, not in the link
 X_COLUMN, Y_COLUMN = "x_column", "y_column"
+KEPT = "_data_paste_kept"  # the pasted text, while other data is shown
+LINK = "_data_link_{}"  # session: the data's link keys on a page, for the class link
 DEPENDENT = ("alpha", "theta1", "theta0_start", "theta1_start")  # ranges from the data
 WHAT = {
     "line": "points on a generated line",
@@ -135,6 +137,7 @@ def choose(page: str, *, intercept: bool) -> Source:
                 icon=":material/content_paste:" if kind == "paste" else ":material/upload_file:",
             )
     _keep_link(kind, data, travels)
+    st.session_state[LINK.format(page)] = _link_pairs(kind, data)
     changed = _changed(page, data)
     _describe(data, intercept=intercept, travels=travels)
     return Source(data, travels, changed)
@@ -147,11 +150,13 @@ def _fall_back(good_key: str, message: str):
         if data is not None
         else "Until good data is given, the page runs on the generated line."
     )
-    st.error(ui.escape_markdown(f"{message} {still}"), icon=":material/block:")
+    st.error(escape_markdown(f"{message} {still}"), icon=":material/block:")
     return data
 
 
 def _pasted() -> tuple[DataSet | None, bool]:
+    if PASTE not in st.session_state and KEPT in st.session_state:
+        st.session_state[PASTE] = st.session_state[KEPT]  # back from other data: as it was
     text = st.text_area(
         "paste x and y",
         key=PASTE,
@@ -161,6 +166,7 @@ def _pasted() -> tuple[DataSet | None, bool]:
         help="Two columns, x and y, one point a line, separated by commas, tabs or spaces. "
         "A header line is optional. Up to 100,000 points.",
     )
+    st.session_state[KEPT] = text
     if not text.strip():
         return None, True
     data = _read_pairs(text)
@@ -221,7 +227,7 @@ def _points_from_link(page: str) -> None:
     try:
         data = decode_points(raw, key=POINTS)
     except DataError as error:
-        st.warning(ui.escape_markdown(str(error)), icon=":material/link:")
+        st.warning(escape_markdown(str(error)), icon=":material/link:")
         del st.query_params[POINTS]
         return
     st.session_state[PASTE] = as_text(data)
@@ -235,6 +241,16 @@ def _keep_link(kind: str, data: DataSet | None, travels: bool) -> None:
             st.query_params[POINTS] = encoded
     elif POINTS in st.query_params:
         del st.query_params[POINTS]
+
+
+def _link_pairs(kind: str, data: DataSet | None) -> tuple[tuple[str, str], ...]:
+    """The data keys a link of this page needs (none for the generated line)."""
+    pairs = () if kind == DATA.default else ((DATA.key, kind),)
+    if kind == "anscombe":
+        pairs += ((SET.key, st.session_state.get(SET.key, SET.default)),)
+    if POINTS in st.query_params:
+        pairs += ((POINTS, st.query_params[POINTS]),)
+    return pairs
 
 
 def _changed(page: str, data: DataSet | None) -> bool:
@@ -279,7 +295,7 @@ def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:
 
 def _note(text: str) -> None:
     """Small text in the body colour (st.caption's grey fails WCAG AA contrast here)."""
-    st.markdown(f":small[{ui.escape_markdown(text)}]")
+    st.markdown(f":small[{escape_markdown(text)}]")
 
 
 def data_csv(data: DataSet) -> str:
@@ -292,7 +308,7 @@ def data_csv(data: DataSet) -> str:
 def caption(source: Source, values: dict) -> str:
     """The page's last line: which data the run is on."""
     if source.data is not None:
-        return f"Data: {source.data.name}, m = {len(source.data):,} points."
+        return escape_markdown(f"Data: {source.data.name}, m = {len(source.data):,} points.")
     text = f"Data: m = {values['m']} points"
     if "x_low" in values:
         text += f" on x from {values['x_low']:g} to {values['x_high']:g}"

@@ -20,10 +20,9 @@ from typing import Any
 
 import streamlit as st
 
-from gd_app import animation
+from gd_app import animation, runtime
 from gd_app.controls import SPEED
 from gd_app.demos.common import hashable
-from gd_app.plotting import workers
 from gd_app.plotting.common import apply_theme
 
 PNG_DPI = 300
@@ -105,7 +104,7 @@ def _short(value: Any) -> str:
 def figure_file(hook: Hooks, fmt: str, *, step: int, theme: str, params: dict) -> bytes:
     """The one-figure route as PNG (PNG_DPI) or SVG, with the figure's own colours."""
     hook.picture(step=step, theme=theme, **params)  # the run, computed (and cached) unlocked
-    with workers.LOCK:  # matplotlib in the server: one drawing at a time
+    with runtime.LOCK:  # matplotlib in the server: one drawing at a time
         # The hook draws in ``theme``; recolouring again is a no-op, and covers a hook
         # that does not (yet) draw themes itself.
         fig = apply_theme(hook.figure(step=step, theme=theme, **params), theme)

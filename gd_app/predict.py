@@ -70,7 +70,7 @@ def reveal(question: Question, answer: str) -> None:
         + ("That's right. " if right else f"Not quite: the answer is '{question.answer}'. ")
         + f"Why: {question.reason}"
     )
-    from gd_app.ui import escape_markdown
+    from gd_app.text import escape_markdown
 
     (st.success if right else st.warning)(
         escape_markdown(text),

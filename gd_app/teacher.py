@@ -99,7 +99,7 @@ def spell(value, control: Control | None = None) -> str | list[str]:
         return [str(v) for v in value]
     if isinstance(value, float):
         if control is not None and control.kind == "select":
-            from gd_app.ui import spelling  # the select slider's own spelling
+            from gd_app.text import spelling  # the select slider's own spelling
 
             return spelling(control)(value)
         text = f"{value:.10g}"
@@ -175,7 +175,7 @@ def class_controls(page: str, controls: tuple[Control, ...], values: dict) -> bo
     flag = f"_link_checked_{page}_class"
     if flag not in st.session_state:
         st.session_state[flag] = True
-        from gd_app.ui import escape_markdown
+        from gd_app.text import escape_markdown
 
         for part, key in rules.unknown:
             st.warning(
@@ -219,6 +219,8 @@ def share_panel(page: str, controls: tuple[Control, ...], values: dict, predict:
         )
         ask = st.checkbox("students predict first", value=predict, key=f"_share_predict_{page}")
         query = share_query(controls, values, hide=hide, lock=lock, predict=ask)
+        data = urlencode(st.session_state.get(f"_data_link_{page}", ()))  # gd_app.datasource
+        query = "&".join(part for part in (data, query) if part)
         base = st.context.url or f"/{page}"
         st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
         st.markdown(":small[Copy it with the button at the code box's right.]")

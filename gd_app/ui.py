@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -16,13 +14,7 @@ from gd_app import export, outcomes, play, predict, teacher
 from gd_app.controls import MAX_FORMULA, SPEED, STEP, Control
 from gd_app.demos.common import Demo, Picture
 from gd_app.plotting.common import THEMES
-
-
-def escape_markdown(text: str) -> str:
-    """Text shown in st.error/st.warning/…, read literally: no markdown, LaTeX, icon codes
-    (``:material/…:``) or line structure from whatever a visitor put in it."""
-    one_line = " ".join(text.split())
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|$<>~:=])", r"\\\1", one_line)
+from gd_app.text import decade, escape_markdown, spelling  # noqa: F401 - pages use ui.escape_markdown
 
 
 def run_through_navigation() -> None:
@@ -43,12 +35,6 @@ def run_through_navigation() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-def decade(value: float) -> str:
-    """A power of ten as a select slider shows it and a link spells it: 1e-4, 1e-12, 1."""
-    exponent = round(math.log10(value))
-    return "1" if exponent == 0 else f"1e{exponent}"
 
 
 def nearest_option(control: Control, raw: str | None):
@@ -164,18 +150,6 @@ def _report_refused_link_values(page: str, part: str, checks: list) -> None:
 def report_refused(page: str, part: str, checks: list) -> None:
     """Warn once per session about link values refused: ``checks`` of (control, raw, used)."""
     _report_refused_link_values(page, part, checks)
-
-
-def _short(value: float) -> str:
-    """Plain digits, as a person types them in a link: 0.00001, 0.7, 3."""
-    return np.format_float_positional(value, trim="-")
-
-
-def spelling(control: Control):
-    """How a select slider shows its options, and so how a link spells them: powers of ten
-    as 1e-4 (the precision), any other numbers in plain digits (0.7)."""
-    decades = all(math.isclose(v, 10.0 ** round(math.log10(v))) for v in control.options)
-    return decade if decades else _short
 
 
 def refused_link_value(control: Control, raw: str | None, used) -> str | None:
@@ -345,14 +319,16 @@ def current_theme() -> str:
 
 
 def show_verdicts(demo: Demo) -> None:
-    if demo.rates:
-        st.info(escape_markdown(demo.rates), icon=":material/straighten:")
+    """The verdict's one plain sentence in its tone, the numbers behind it under "Why?"."""
     show, icon = {
         "success": (st.success, ":material/check_circle:"),
         "warning": (st.warning, ":material/warning:"),
         "error": (st.error, ":material/error:"),
     }[demo.tone]
     show(escape_markdown(demo.verdict), icon=icon)
+    if demo.why:
+        with st.expander("Why? The numbers behind it"):
+            st.markdown("\n".join(f"- {escape_markdown(line)}" for line in demo.why))
     for note in demo.notes:
         st.caption(escape_markdown(note))
 

@@ -28,6 +28,7 @@ MAX_BYTES = 5 * 1024 * 1024  # an upload, or a paste, of at most 5 MB
 MAX_ROWS = 100_000
 MAX_MAGNITUDE = 1e12
 MAX_LINK_POINTS = 200
+MAX_LABEL = 60  # characters of a column name kept as an axis label
 MAX_LINK_CHARS = 8_000  # an encoded `points` value; 200 points need far fewer
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
@@ -197,6 +198,7 @@ def column(table: Table, name: str, *, missing: tuple[str, ...] = (), what: str 
 def dataset(x, y, *, name: str, x_label: str = "x", y_label: str = "y") -> DataSet:
     """A checked DataSet: finite, at most 1e12 in size, at least 2 distinct x values."""
     x, y = np.array(x, dtype=float), np.array(y, dtype=float)
+    x_label, y_label = (_label(label) for label in (x_label, y_label))
     if x.shape != y.shape or x.ndim != 1:
         raise DataError("x and y need the same number of values.")
     if len(x) > MAX_ROWS:
@@ -219,6 +221,12 @@ def dataset(x, y, *, name: str, x_label: str = "x", y_label: str = "y") -> DataS
             "no single best line goes through them."
         )
     return DataSet(x=x, y=y, name=name, x_label=x_label, y_label=y_label)
+
+
+def _label(text: str) -> str:
+    """A column name as an axis label: one line, at most MAX_LABEL characters."""
+    text = " ".join(str(text).split()) or "?"
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
 def pick(

@@ -1,4 +1,4 @@
-"""Imported once by the budget's fork server (see ``budget.PRELOAD``): the lab's modules, and
+"""Imported once by the budget's fork server (``gd_app.runtime.BUDGET_PRELOAD``): the lab's modules, and
 SymPy's lazily imported printers (lambdify, cse, LaTeX) warmed on a trusted f(x, y), so a
 fresh worker doesn't spend a third of a second of the visitor's budget importing them."""
 

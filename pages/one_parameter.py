@@ -9,7 +9,8 @@ ui.run_through_navigation()
 st.title("Fitting one parameter")
 st.markdown(
     "The hypothesis is a line through the origin, $h_\\theta(x) = \\theta_1 x$, fitted to points on "
-    "$y = 0.5x$. Each step moves $\\theta_1$ downhill on the cost $J(\\theta_1)$ by "
+    "$y = 0.5x$, or to the data chosen below. Each step moves $\\theta_1$ downhill on the cost "
+    "$J(\\theta_1)$ by "
     "$\\alpha\\,\\partial J/\\partial\\theta_1$. Move the sliders in the sidebar: a large "
     "learning rate $\\alpha$ overshoots, and above $\\alpha_{crit}$ the steps run away. "
     "Mini-batches and learning-rate schedules are at the bottom of the sidebar."

@@ -1,4 +1,4 @@
-"""Module-level jobs for tests/test_budget.py (a job is pickled by name, so it lives in a module)."""
+"""Module-level jobs for tests/test_budget.py and test_workers.py (a job is pickled by name, so it lives in a module)."""
 
 import os
 import time
@@ -10,6 +10,13 @@ def add(a, b=0):
 
 def pid():
     return os.getpid()
+
+
+def imported(module):
+    """Whether ``module`` is loaded in this process."""
+    import sys
+
+    return module in sys.modules
 
 
 def sleep(seconds):

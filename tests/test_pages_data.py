@@ -136,7 +136,8 @@ def test_a_link_with_pasted_points_reproduces_the_table_exactly():
     assert at.select_slider(key="alpha").value != "0.02"  # new data: its own default α
     again = run(TWO, **link)
     assert_healthy(again)
-    assert not errors(again) and not again.warning, [plain(w.value) for w in again.warning]
+    refusals = [w for w in again.warning if w.icon != ":material/warning:"]  # not the verdict
+    assert not errors(again) and not refusals, [plain(w.value) for w in refusals]
     pd.testing.assert_frame_equal(table(again), table(at), check_exact=True)
     np.testing.assert_allclose(best_fit(again), lstsq(x, y), rtol=1e-5)
 
@@ -235,3 +236,87 @@ def test_a_bad_upload_says_why_and_the_page_keeps_working(raw, message):
     assert len(shown) == 1 and message in shown[0], shown
     pd.testing.assert_frame_equal(table(at), default_table(ONE))
     assert_works_afterwards(at)
+
+
+def test_hostile_names_are_shown_as_text_not_maths_or_markdown():
+    header = "$\\frac{1}{$ (**g**),$x^$ [link](http://a.b) " + "w" * 200
+    at = paste(run(TWO, data="paste"), f"{header}\n1,2\n2,3\n3,5\n")
+    assert_healthy(at)
+    assert not errors(at)
+    image = at.get("image")[0]
+    assert image.proto.imgs[0].alt
+    at.selectbox(key="data").set_value("upload").run()
+    upload(at, "**$x$**.csv", b"a,b\n1,2\n2,3\n")
+    assert_healthy(at)
+    assert "\\*\\*\\$x\\$\\*\\*" in at.caption[-1].value
+
+
+def test_pasted_text_is_kept_while_other_data_is_shown():
+    at = paste(run(TWO, data="paste"), GOOD)
+    pasted = table(at)
+    at.selectbox(key="data").set_value("penguins").run()
+    assert_healthy(at)
+    at.selectbox(key="data").set_value("paste").run()
+    assert_healthy(at)
+    assert at.text_area(key="paste_text").value == GOOD
+    assert at.query_params.get("points")
+    assert len(table(at)) == len(pasted)
+    np.testing.assert_allclose(best_fit(at), lstsq(GOOD_X, GOOD_Y), rtol=1e-5)
+
+
+def test_mini_batches_and_schedules_run_on_real_data():
+    at = run(TWO, data="penguins", batch="50", schedule="cosine", N="60", standardize="true")
+    assert_healthy(at)
+    assert not [w for w in at.warning if w.icon != ":material/warning:"]  # only the verdict
+    frame = table(at)
+    assert {"batch_grad_theta0_std", "alpha"} <= set(frame.columns) and len(frame) == 60
+    at = run(TWO, data="penguins", batch="343")
+    assert_healthy(at)
+    assert any("batch" in plain(w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "query, wanted",
+    [
+        ({"data": "penguins"}, "data=penguins"),
+        ({"data": "anscombe", "set": "III"}, "data=anscombe&set=III"),
+    ],
+)
+def test_the_class_link_carries_the_data(query, wanted):
+    at = run(TWO, **query)
+    assert_healthy(at)
+    shared = [c.value for c in at.sidebar.code]
+    assert shared and wanted in shared[0], shared
+
+
+def test_the_class_link_carries_pasted_points():
+    at = paste(run(ONE, data="paste"), GOOD)
+    shared = at.sidebar.code[0].value
+    assert f"points={at.query_params['points']}" in shared and "data=paste" in shared
+
+
+def test_prediction_mode_asks_and_reveals_on_real_data():
+    at = run(TWO, data="penguins", predict="true", alpha="0.0001")
+    assert not at.exception
+    at.radio(key="prediction").set_value("diverges").run()
+    at.button(key="commit_prediction").click().run()
+    assert_healthy(at)
+    assert any("That's right" in plain(s.value) for s in at.success), [
+        plain(w.value) for w in at.warning
+    ]
+
+
+@pytest.mark.parametrize(
+    "page, key, value",
+    [
+        (ONE, "alpha", "0.5"),
+        (TWO, "alpha", "9"),
+        (TWO, "theta0_start", "90000"),
+        (ONE, "theta1", "-500"),
+    ],
+)
+def test_link_values_outside_the_datas_ranges_are_refused_naming_the_key(page, key, value):
+    at = run(page, data="penguins", **{key: value})
+    assert_healthy(at)
+    shown = [plain(w.value) for w in at.warning]
+    assert any(f"The link sets {key}={value}, which is not allowed" in w for w in shown), shown

@@ -1,4 +1,4 @@
-"""gd_app.plotting.workers: pictures drawn in worker processes, as the server would draw them.
+"""gd_app.runtime.draw: pictures drawn in worker processes, as the server would draw them.
 
 Asserted: the same bytes as drawing in this process, the static layer drawn once per
 worker for every run on a data set, a dead worker neither loses a picture nor stays
@@ -9,29 +9,34 @@ matplotlib never draws on two threads of one process at once. No timing is asser
 import os
 import threading
 
+import psutil
 import pytest
 
-from gd_app import demos
+from gd_app import demos, runtime
 from gd_app.controls import ONE_PARAMETER, TWO_PARAMETERS, defaults
 from gd_app.demos import fit_one, fit_two
 from gd_app.demos.fit import fit_png
-from gd_app.plotting import fit, workers
+from gd_app.plotting import fit
 from gd_app.plotting import fit_two as plotting_two
-from gd_core import budget
 from gd_core.errors import OverBudget
 from tests import budget_jobs, drawing_jobs
 
 
+class OnePool:
+    """A drawing pool of one worker, so that every job meets the same worker's caches."""
+
+    def __init__(self):
+        self.pool = runtime.drawing_pool(1)
+
+    def draw(self, job, args, kwargs):
+        return runtime.draw_on(self.pool, job, args, kwargs)
+
+
 @pytest.fixture
 def pool():
-    """A pool of one worker, so that every job meets the same worker's caches."""
-    pool = workers._Pool(1)
+    pool = OnePool()
     yield pool
-    while True:
-        try:
-            pool._idle.get_nowait().kill()
-        except Exception:  # noqa: BLE001 - empty
-            break
+    pool.pool.close()
 
 
 def one_run(alpha):
@@ -83,25 +88,27 @@ def test_a_dead_worker_loses_no_picture_and_is_replaced(pool):
 
 def test_a_jobs_exception_reaches_the_caller_and_the_worker_goes_on(pool):
     before = pool.draw(drawing_jobs.pid, (), {})
-    with pytest.raises(workers.DrawingError, match="ValueError: a bug in a drawing job"):
+    with pytest.raises(runtime.DrawingError, match="ValueError: a bug in a drawing job"):
         pool.draw(drawing_jobs.fail, (), {})
     assert pool.draw(drawing_jobs.pid, (), {}) == before
 
 
 def test_the_budget_killing_an_over_budget_job_leaves_the_drawing_workers_alone(pool, monkeypatch):
-    monkeypatch.setattr(budget, "TIME_LIMIT", 2.0)
+    monkeypatch.setattr(runtime, "TIME_LIMIT", 2.0)
     drawer = pool.draw(drawing_jobs.pid, (), {})
     with pytest.raises(OverBudget):
-        budget.run(budget_jobs.spin)
+        runtime.budgeted(budget_jobs.spin)
     assert pool.draw(drawing_jobs.pid, (), {}) == drawer
 
 
 def test_the_pages_pictures_come_from_the_workers_equal_to_the_server(monkeypatch):
-    assert workers._POOL is not None, "the suite runs with drawing workers"
+    assert runtime.DRAWING.size, "the suite runs with drawing workers"
     jobs = []
-    real = workers._POOL.draw
+    real = runtime.draw_on
     monkeypatch.setattr(
-        workers._POOL, "draw", lambda job, args, kwargs: jobs.append(job) or real(job, args, kwargs)
+        runtime,
+        "draw_on",
+        lambda pool, job, args, kwargs: jobs.append(job) or real(pool, job, args, kwargs),
     )
     params = {**defaults(ONE_PARAMETER), "alpha": 0.77}
     run = fit_one._one_run(**params)
@@ -110,30 +117,24 @@ def test_the_pages_pictures_come_from_the_workers_equal_to_the_server(monkeypatc
     assert picture.png == fit.one_parameter_png(run, highlight=2, theme="light").png
 
 
-class _DyingContext:
-    """Starts workers that exit before they report ready."""
-
-    def __init__(self, real):
-        self.real = real
-
-    def Pipe(self):  # noqa: N802 - multiprocessing's name
-        return self.real.Pipe()
-
-    def Process(self, *, target, args, **kwargs):  # noqa: N802
-        return self.real.Process(target=drawing_jobs.exit_at_once, args=args, **kwargs)
-
-
 def test_a_worker_that_dies_starting_frees_its_slot_and_the_picture_is_drawn_here(
     pool, monkeypatch
 ):
-    monkeypatch.setattr(
-        budget, "process_context", lambda: _DyingContext(budget._POOL._get_context())
-    )
+    monkeypatch.setattr(pool.pool, "target", ("tests.drawing_jobs:exit_at_once", ()))
     run = one_run(0.45)
     for _ in range(2):  # the second would wait forever on a slot the first never gave back
         picture = pool.draw(fit_png, (fit.one_parameter_png, run), dict(highlight=1, theme="light"))
         assert picture == fit.one_parameter_png(run, highlight=1, theme="light")
-        assert pool._started == 0
+        assert pool.pool._live == 0
+
+
+def test_drawing_workers_start_without_sympy_from_their_own_fork_server(pool):
+    """The drawing preload holds matplotlib and the figures, not SymPy (nor Streamlit)."""
+    assert not pool.draw(budget_jobs.imported, ("sympy",), {})
+    assert not pool.draw(budget_jobs.imported, ("streamlit",), {})
+    assert pool.draw(budget_jobs.imported, ("matplotlib",), {})
+    worker = psutil.Process(pool.draw(drawing_jobs.pid, (), {}))
+    assert worker.ppid() == pool.pool.server._process.pid != os.getpid()
 
 
 def test_a_job_waiting_for_a_busy_worker_gets_a_new_one_when_that_worker_dies(pool):
@@ -146,7 +147,7 @@ def test_a_job_waiting_for_a_busy_worker_gets_a_new_one_when_that_worker_dies(po
 
     first = threading.Thread(target=ask, args=("first", 3.0))
     first.start()
-    while pool._idle.qsize():  # until the first job holds the only worker
+    while pool.pool.idle():  # until the first job holds the only worker
         threading.Event().wait(0.01)
     second = threading.Thread(target=ask, args=("second",))
     second.start()  # waits: the pool's one worker is busy
@@ -164,7 +165,7 @@ def test_drawing_in_the_server_is_one_thread_at_a_time():
 
     def draw(i):
         try:
-            workers._in_server(drawing_jobs.mathtext_png, (i,), {})
+            runtime.in_server(drawing_jobs.mathtext_png, (i,), {})
         except Exception as error:  # noqa: BLE001
             errors.append(error)
 

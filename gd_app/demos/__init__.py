@@ -5,9 +5,6 @@ from gd_app.demos.fit import refusals
 from gd_app.demos.fit_one import one_parameter, one_parameter_picture
 from gd_app.demos.fit_two import two_parameters, two_parameters_picture
 from gd_app.demos.symbolic import symbolic, symbolic_picture
-from gd_app.plotting import workers
-
-workers.warm_up()  # start the drawing workers when the app loads, not at the first picture
 
 __all__ = [
     "Demo",

@@ -8,9 +8,7 @@ script exports in :mod:`gd_app.demos.fit_export`.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
-from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,12 +16,12 @@ from gd_app.demos.common import (
     Demo,
     Metric,
     fmt,
-    run_summary,
+    verdict_fields,
 )
+from gd_app.fit_run import PROBLEMS, FitRun, fit_png, on_first_copy  # noqa: F401 - re-exported
 from gd_app.plotting import fit as plotting
-from gd_app.tables import StepVerdicts, fit_history, step_verdicts
-from gd_core.analysis import AT_MINIMUM, distinct, learning_rates, rate_verdict
-from gd_core.conditioning import RAISED, cost_statuses, distances
+from gd_app.tables import StepVerdicts, fit_history
+from gd_core.conditioning import distances
 from gd_core.data import DataSet
 from gd_core.descent import StopReason, Trajectory
 from gd_core.linear import (
@@ -34,12 +32,16 @@ from gd_core.linear import (
     fit_line,
     line_data,
 )
-from gd_core.minibatch import MAX_SHUFFLED, MiniBatches, minibatches, shuffled_points
+from gd_core.minibatch import MAX_SHUFFLED, minibatches, shuffled_points
 from gd_core.schedules import step_sizes
+from gd_core.verdict import Facts, Verdict, judge
+from gd_core.verdict.judge import Limit, Words, ending_of
+from gd_core.verdict.rates import LearningRates, distinct, factor, learning_rates
+from gd_core.verdict.sentences import statuses
 
 
 # ---------------------------------------------------------------- problems and runs
-@lru_cache(maxsize=8)  # a data set holds up to 2 x 100,000 floats (1.6 MB)
+@lru_cache(maxsize=PROBLEMS)  # a data set holds up to 2 x 100,000 floats (1.6 MB)
 def _problem(m, theta_true, noise, seed, intercept, x_low, x_high, standardize, source=None):
     """The data set, its scaling and least-squares statistics: the one O(m) pass, cached.
 
@@ -54,57 +56,6 @@ def _problem(m, theta_true, noise, seed, intercept, x_low, x_high, standardize, 
     scaling = Standardization.of(data.x) if standardize else None
     X = design_matrix(scaling.apply(data.x) if scaling else data.x, intercept=intercept)
     return data, scaling, LeastSquares.from_data(X, data.y)
-
-
-@dataclass(frozen=True, eq=False)
-class FitRun:
-    """One run and everything it was run on; the table and the picture both read it."""
-
-    data: LineData
-    scaling: Standardization | None  # set when the descent runs on standardized x
-    problem: LeastSquares
-    trajectory: Trajectory
-    alphas: np.ndarray  # (N − 1,) the schedule's α_k
-    schedule: str
-    batches: MiniBatches | None
-    intercept: bool
-    problem_key: tuple  # the arguments of _problem: which data set this run is on
-
-    def design(self) -> np.ndarray:
-        x = self.scaling.apply(self.data.x) if self.scaling else self.data.x
-        return design_matrix(x, intercept=self.intercept)
-
-    @property
-    def rows(self) -> int:
-        return len(self.trajectory.values)
-
-    @cached_property
-    def errors(self) -> np.ndarray:
-        return self.trajectory.params - self.problem.solution
-
-    @cached_property
-    def row_alphas(self) -> np.ndarray:
-        """(n,) the α of the step into each row; row 0 nan."""
-        return np.concatenate([[np.nan], self.alphas[: self.rows - 1]])
-
-    @cached_property
-    def batch_grads(self) -> np.ndarray | None:
-        """(n, p) the mini-batch gradient of the step into each row; row 0 nan."""
-        if self.batches is None:
-            return None
-        n, params = self.rows, self.trajectory.params
-        grads = np.full_like(params, np.nan)
-        with np.errstate(all="ignore"):  # finite where the run recorded the row
-            grads[1:] = (
-                np.einsum("kij,kj->ki", self.batches.hessians[: n - 1], params[:-1])
-                - self.batches.rhs[: n - 1]
-            )
-        return grads
-
-    @property
-    def plain(self) -> bool:
-        """Full batch at a constant α: the textbook case the learning-rate theory describes."""
-        return self.batches is None and self.schedule == "constant"
 
 
 def fit_run(
@@ -155,30 +106,6 @@ def fit_run(
     )
 
 
-_FIRST_COPIES: OrderedDict[tuple, tuple] = OrderedDict()  # as many data sets as _problem
-
-
-def on_first_copy(run: FitRun) -> FitRun:
-    """``run`` on this process's first copy of its data set.
-
-    The static layers' caches key on the data set by identity (it is 1.6 MB of
-    points); a run pickled to a drawing worker arrives with a new copy each time.
-    """
-    first = _FIRST_COPIES.setdefault(run.problem_key, (run.data, run.scaling, run.problem))
-    _FIRST_COPIES.move_to_end(run.problem_key)
-    while len(_FIRST_COPIES) > _problem.cache_info().maxsize:
-        _FIRST_COPIES.popitem(last=False)
-    data, scaling, problem = first
-    if data is run.data:
-        return run
-    return replace(run, data=data, scaling=scaling, problem=problem)
-
-
-def fit_png(draw, run: FitRun, **kwargs):
-    """``draw(run, **kwargs)`` on the first copy of run's data set: a drawing worker's job."""
-    return draw(on_first_copy(run), **kwargs)
-
-
 def refusals(values: dict) -> tuple[dict, tuple[str, ...]]:
     """The controls' values with combinations the widgets can't refuse replaced, and why."""
     values, messages = dict(values), []
@@ -208,32 +135,49 @@ def refusals(values: dict) -> tuple[dict, tuple[str, ...]]:
 
 
 # ---------------------------------------------------------------- sentences
-def verdicts_of(run: FitRun) -> StepVerdicts:
-    """Distance statuses for the textbook case, else what each step did to the full-batch J."""
-    verdicts = step_verdicts(run.errors, floor=run.problem.resolution)
+FIT_WORDS = Words(f="J", target="the best fit θ*")
+
+
+def verdict_of(run: FitRun, alpha: float) -> Verdict:
+    """The engine's verdict on a fit run: θ* and the Hessian are known exactly, and α_crit is
+    exact theory for full-batch steps at a constant α (a schedule or mini-batches are judged
+    from the history alone)."""
+    problem, trajectory = run.problem, run.trajectory
+    rates = learning_rates(problem.hessian)
+    _, vectors = np.linalg.eigh(problem.hessian)
+    limit = None
     if run.plain:
-        return verdicts
-    excess = run.trajectory.values - run.problem.min_cost
-    statuses = cost_statuses(excess, distances(run.errors), floor=run.problem.resolution)
-    return StepVerdicts(verdicts.ratios, tuple(statuses))
-
-
-def _cost_verdict(run: FitRun, verdicts: StepVerdicts) -> tuple[str, str]:
-    trajectory = run.trajectory
-    steps = [s for s in verdicts.statuses[1:] if s != AT_MINIMUM]
-    rose = steps.count(RAISED)
-    fell = sum(s == "lowered J" for s in steps)
-    text = (
-        f"The full-batch cost J fell on {fell} and rose on {rose} of {len(steps)} steps: from "
-        f"{fmt(trajectory.values[0])} to {fmt(trajectory.values[-1])} (least possible "
-        f"{fmt(run.problem.min_cost)}). "
+        limit = Limit(alpha, rates.critical, "α_crit", exact=True, eigenvalues=rates.eigenvalues)
+    return judge(
+        Facts(
+            trajectory.params,
+            trajectory.values,
+            trajectory.grads,
+            ending_of(trajectory.reason),
+            trajectory.message,
+            words=FIT_WORDS,
+            minimizer=problem.solution,
+            min_value=problem.min_cost,
+            eigenvectors=vectors,
+            floor=rounding_floor(problem, rates),
+            limit=limit,
+        )
     )
-    if AT_MINIMUM in verdicts.statuses:
-        text += f"From iteration {verdicts.statuses.index(AT_MINIMUM) - 1} on it was at θ*, to rounding. "
-    if trajectory.reason is StopReason.FAULT:
-        return f"{text}The run hit a numerical fault {trajectory.message}.", "error"
-    tone = "warning" if trajectory.values[-1] > trajectory.values[0] else "success"
-    return f"{text}It {trajectory.message}.", tone
+
+
+def rounding_floor(problem: LeastSquares, rates: LearningRates) -> float:
+    """Within this of θ* movement is rounding: the resolution of θ*, times κ (the slow
+    direction lets rounding noise build up by about κ before it is corrected)."""
+    return problem.resolution * max(1.0, rates.condition)
+
+
+def verdicts_of(run: FitRun, verdict: Verdict) -> StepVerdicts:
+    """The table's ratio |θ(k) − θ*| / |θ(k−1) − θ*| and status, from the verdict's facts."""
+    distance = verdict.steps.distance
+    ratios = np.full(len(distance), np.nan)
+    with np.errstate(all="ignore"):
+        ratios[1:] = distance[1:] / distance[:-1]
+    return StepVerdicts(ratios, statuses(verdict.steps, f="J", target="θ*"))
 
 
 def schedule_line(run: FitRun, critical: float) -> str:
@@ -315,23 +259,39 @@ def noise_line(run: FitRun) -> str:
     )
 
 
-def _alpha_note(rates, alpha: float) -> str:
+def _alpha_note(rates: LearningRates, alpha: float) -> str:
+    """The sidebar's limits, by the verdicts' own definitions, told apart where they round
+    alike (at κ ≈ 10⁴, α_opt and α_crit both read 0.0197 at 3 digits)."""
     best = "one step" if len(rates.eigenvalues) == 1 else "fastest"
-    critical = distinct(rates.critical, alpha)[0]
+    critical, calm, optimal, _ = distinct(
+        rates.critical, rates.monotone_limit, rates.optimal, alpha
+    )
+    return f"α_crit = {critical} (diverges above) · no overshoot up to {calm} · {best} at {optimal}"
+
+
+def _theory_line(rates: LearningRates, alpha: float) -> str:
+    """The numbers behind the verdict for full-batch steps at a constant α."""
+    critical, calm, optimal, shown_alpha = distinct(
+        rates.critical, rates.monotone_limit, rates.optimal, alpha
+    )
+    rho = factor(rates.contraction(alpha))
+    if len(rates.eigenvalues) == 1:
+        (lam,) = rates.eigenvalues
+        return (
+            f"The cost's curvature is λ = {lam:.4g}, so α_crit = 2/λ = {critical}; up to "
+            f"1/λ = {calm} no step overshoots, and α = 1/λ lands on θ* in one step. At "
+            f"α = {shown_alpha} each step multiplies the error θ1 − θ* by 1 − αλ, of size "
+            f"ρ = |1 − αλ| = {rho}."
+        )
     return (
-        f"α_crit = {critical} (diverges above) · no overshoot up to "
-        f"{rates.monotone_limit:.3g} · {best} at {rates.optimal:.3g}"
+        f"α_crit = 2/λmax = {critical}; no step overshoots up to 1/λmax = {calm}; fastest at "
+        f"α_opt = 2/(λmin + λmax) = {optimal}."
     )
 
 
-def _rates_line(run: FitRun, alpha: float, rates) -> str:
+def _rates_line(run: FitRun, alpha: float, rates: LearningRates) -> str:
     if run.plain:
-        line = rate_verdict(rates, alpha=alpha)
-        if len(rates.eigenvalues) == 1:
-            return (
-                f"{line}. One step lands exactly on the minimum at α = 1/λ = {rates.optimal:.3g}."
-            )
-        return f"{line}. Fastest at α_opt = 2/(λmin + λmax) = {rates.optimal:.3g}."
+        return _theory_line(rates, alpha)
     if run.schedule != "constant":
         line = schedule_line(run, rates.critical)
     else:
@@ -402,7 +362,6 @@ def fit_demo(
 ) -> Demo:
     problem, trajectory = run.problem, run.trajectory
     rates = learning_rates(problem.hessian)
-    verdicts = verdicts_of(run)
     shown = (
         tuple(
             Metric(
@@ -422,16 +381,8 @@ def fit_demo(
         )
         + metrics
     )
-    if run.plain:
-        summary = run_summary(verdicts, trajectory)
-    else:
-        verdict, tone = _cost_verdict(run, verdicts)
-        summary = dict(
-            verdict=verdict,
-            tone=tone,
-            stop=trajectory.message,
-            fault=trajectory.reason is StopReason.FAULT,
-        )
+    verdict = verdict_of(run, alpha)
+    verdicts = verdicts_of(run, verdict)
     table = fit_history(
         trajectory,
         verdicts,
@@ -444,8 +395,7 @@ def fit_demo(
     return Demo(
         table=table,
         metrics=shown,
-        **summary,
-        rates=" ".join(filter(None, (_rates_line(run, alpha, rates), rates_extra))),
+        **verdict_fields(verdict, trajectory, _rates_line(run, alpha, rates), rates_extra),
         alpha_note=_alpha_note(rates, alpha),
         notes=extra
         + notes

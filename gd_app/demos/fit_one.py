@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from gd_app import runtime
 from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highlighted_row
 from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run, lines_text, points_text
 from gd_app.plotting import fit as plotting
-from gd_app.plotting import workers
 from gd_core.data import DataSet
 
 
@@ -64,7 +64,7 @@ def one_parameter_picture(
             f"{params['theta1']:g} up to iterate {highlight}, θ1 = "
             f"{trajectory.params[highlight, 0]:.3g}; nothing after it is drawn."
         )
-        png, width = workers.draw(
+        png, width = runtime.draw(
             fit_png,
             plotting.one_parameter_png,
             run,
@@ -90,7 +90,7 @@ def one_parameter_picture(
             if run.schedule != "constant"
             else ""
         )
-    png, width = workers.draw(
+    png, width = runtime.draw(
         fit_png,
         plotting.one_parameter_png,
         run,

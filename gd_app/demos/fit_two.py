@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gd_app import runtime
 from gd_app.demos.common import (
     PICTURES,
     Demo,
@@ -23,7 +24,6 @@ from gd_app.demos.fit import (
     points_text,
 )
 from gd_app.plotting import fit_two as plotting_two
-from gd_app.plotting import workers
 from gd_core.conditioning import (
     contraction,
     curvature,
@@ -32,6 +32,7 @@ from gd_core.conditioning import (
     steps_observed,
 )
 from gd_core.data import DataSet
+from gd_core.verdict.rates import factor
 
 
 @cache_by_name(maxsize=16)
@@ -92,17 +93,17 @@ def conditioning(run: FitRun, alpha: float) -> tuple[tuple[Metric, ...], str]:
     count = Metric(
         "steps to within 1e-6",
         observed,
-        f"First iteration with |θ − θ*| ≤ 1e-6; the bound from ρ = max|1 − αλ| = {rho:.4g} is "
+        f"First iteration with |θ − θ*| ≤ 1e-6; the bound from ρ = max|1 − αλ| = {factor(rho)} is "
         f"{bound_text} (full batch, constant α).",
     )
     if bound is None:
         promise = (
-            f"ρ = max|1 − αλ| = {rho:.4g} ≥ 1: at this α no number of full-batch steps is "
+            f"ρ = max|1 − αλ| = {factor(rho)} ≥ 1: at this α no number of full-batch steps is "
             "guaranteed to come within 1e-6 of θ*."
         )
     else:
         promise = (
-            f"ρ = max|1 − αλ| = {rho:.4g}, so full-batch steps at a constant α come within "
+            f"ρ = max|1 − αλ| = {factor(rho)}, so full-batch steps at a constant α come within "
             f"1e-6 of θ* after at most {plural(bound, 'step')}."
         )
     tail = (
@@ -167,7 +168,7 @@ def two_parameters_picture(
             f"θ*; arrows step from the start up to iterate {highlight} at ({at[0]:.3g}, "
             f"{at[1]:.3g}); nothing after it is drawn."
         )
-        png, width = workers.draw(
+        png, width = runtime.draw(
             fit_png,
             plotting_two.two_parameter_png,
             run,
@@ -198,7 +199,7 @@ def two_parameters_picture(
         alt += f" Thin arrows fan out from iterate {highlight - 1}: the per-example steps whose mean is step {highlight}."
     if run.schedule != "constant":
         alt += " An inset plots the learning rate α_k of each step."
-    png, width = workers.draw(
+    png, width = runtime.draw(
         fit_png, plotting_two.two_parameter_png, run, highlight=highlight, theme=theme
     )
     return Picture(png=png, alt=alt, width=width)

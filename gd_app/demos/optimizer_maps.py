@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd_app import runtime
 from gd_app.controls import FIRST_ORDER
 from gd_app.demos import optimizers as lab
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
 from gd_app.plotting import optimizer_maps as plotting
-from gd_app.plotting import workers
 from gd_app.plotting.common import render
-from gd_core import budget, lab_maps
+from gd_core import lab_maps
 
 
 @dataclass(frozen=True)
@@ -29,18 +29,19 @@ def _hyper(method: str, params: dict) -> tuple:
 
 
 @cache_by_name(maxsize=16)
-def _sweep(*, f: str, method: str, hyper: tuple, x0: float, y0: float, N: int, tol: float):
-    return budget.run(lab_maps.sweep_job, f, method=method, hyper=hyper, x0=x0, y0=y0, N=N, tol=tol)
+def _sweeps(*, f: str, methods: tuple, x0: float, y0: float, N: int, tol: float):
+    return runtime.budgeted(lab_maps.sweep_job, f, methods=methods, x0=x0, y0=y0, N=N, tol=tol)
 
 
-PARTS = 4  # the basin map is made in this many budgeted jobs of grid/PARTS rows each
+PARTS = 10  # the basin map is made in this many budgeted jobs of grid/PARTS rows each (small:
+# each stays far inside the time budget on a busy machine)
 
 
 @cache_by_name(maxsize=8 * PARTS)
 def _basin_part(
     *, f: str, method: str, hyper: tuple, window: tuple, minima: tuple, N: int, tol: float, rows
 ):
-    return budget.run(
+    return runtime.budgeted(
         lab_maps.basin_job,
         f,
         method=method,
@@ -92,7 +93,7 @@ def sweep(*, theme: str = "light", **params) -> MapView:
         N=int(params["N"]),
         tol=float(params["tol"]),
     )
-    sweeps = tuple(_sweep(method=m, hyper=_hyper(m, params), **key) for m in methods)
+    sweeps = _sweeps(methods=tuple((m, _hyper(m, params)) for m in methods), **key)
     runs = {run.method: run for run in result.runs}
     current = {
         m: (
@@ -103,7 +104,7 @@ def sweep(*, theme: str = "light", **params) -> MapView:
         for m in methods
     }
     limits = sweep_limits(result)
-    with workers.LOCK:
+    with runtime.LOCK:
         png, width = render(
             plotting.sweep_figure(result, sweeps, current, limits, key["N"] - 1, theme)
         )
@@ -138,7 +139,7 @@ def basins(*, theme: str = "light", **params) -> MapView:
         tol=float(params["tol"]),
     )
     start = (float(params["x0"]), float(params["y0"]))
-    with workers.LOCK:
+    with runtime.LOCK:
         png, width = render(plotting.basin_figure(bmap, result, start, theme))
     n = len(bmap.xs)
     shares = "; ".join(f"{text}: {count:,} of {n * n:,}" for text, count in plotting.counts(bmap))

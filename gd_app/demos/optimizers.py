@@ -21,13 +21,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from gd_app import runtime
 from gd_app.controls import LAB_METHODS, LINE_SEARCH
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
-from gd_app.demos.optimizers_export import csv_text, script_text
+from gd_app.demos.optimizers_export import csv_text, script_text, trial_points_text
+from gd_app.plotting import optimizer_overlays as overlays
 from gd_app.plotting import optimizers as plotting
-from gd_app.plotting import workers
 from gd_app.plotting.common import render
-from gd_core import budget
 from gd_core.errors import ExpressionError, OutsideDomain
 from gd_core.lab import LabResult, MethodRun, finish_job, method_job
 
@@ -69,6 +69,8 @@ STATE_HELP = {
     "g_evals": "Evaluations of ∇f so far (the start's included): one per step.",
     "h_evals": "Evaluations of the Hessian H so far: one per Newton step.",
     "note": "What the step into this row did differently.",
+    "trial_points": "The points the line search tried in the step into this row, in order; "
+    "the last is this row's iterate.",
 }
 STATE_LABELS = {
     "alpha": "accepted α",
@@ -79,6 +81,7 @@ STATE_LABELS = {
     "g_evals": "∇f evaluations",
     "h_evals": "H evaluations",
     "note": "note",
+    "trial_points": "trial points (x, y)",
 }
 
 
@@ -107,7 +110,9 @@ def run_key(params: dict) -> dict:
 def _method_run(*, f: str, method: str, hyper: tuple, x0: float, y0: float, N: int, tol: float):
     """One method's run, or the refusal (ExpressionError, OutsideDomain), so it isn't redone."""
     try:
-        return budget.run(method_job, f, method=method, hyper=hyper, x0=x0, y0=y0, N=N, tol=tol)
+        return runtime.budgeted(
+            method_job, f, method=method, hyper=hyper, x0=x0, y0=y0, N=N, tol=tol
+        )
     except (ExpressionError, OutsideDomain) as refusal:
         return refusal
 
@@ -121,7 +126,7 @@ def _result(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple):
         if isinstance(run, Exception):
             return run
         runs.append(run)
-    return budget.run(finish_job, f, x0=x0, y0=y0, runs=tuple(runs), methods=spec)
+    return runtime.budgeted(finish_job, f, x0=x0, y0=y0, runs=tuple(runs), methods=spec)
 
 
 def _lab(key: dict) -> LabResult:
@@ -143,6 +148,7 @@ class LabDemo:
     summary: pd.DataFrame
     histories: dict  # method -> DataFrame
     sentences: tuple[tuple[str, str], ...]  # (method, what its run did)
+    whys: tuple[tuple[str, tuple[str, ...]], ...]  # (method, the numbers behind its sentence)
     theory: tuple[str, ...]  # markdown lines; () when f is not quadratic
     theory_table: pd.DataFrame | None
     notes: tuple[str, ...]
@@ -156,6 +162,7 @@ def optimizers(**params) -> LabDemo:
         summary=summary_table(lab),
         histories={run.method: history_table(run) for run in lab.runs},
         sentences=tuple((run.method, run.sentence) for run in lab.runs),
+        whys=tuple((run.method, run.why) for run in lab.runs),
         theory=theory_lines(lab, params),
         theory_table=theory_table(lab, params),
         notes=_notes(lab),
@@ -210,6 +217,7 @@ def history_table(run: MethodRun) -> pd.DataFrame:
         for j, name in enumerate(("f_evals", "g_evals", "h_evals")):
             if name != "h_evals" or run.method == "newton":
                 columns[name] = run.evals[:, j]
+        columns["trial_points"] = trial_points_text(run)
         columns["note"] = list(run.notes)
     return pd.DataFrame(columns)
 
@@ -320,8 +328,31 @@ def _alt(lab: LabResult, step: int) -> str:
     return (
         f"Left: contour map of f on x in [{x_lo:.3g}, {x_hi:.3g}], y in [{y_lo:.3g}, "
         f"{y_hi:.3g}] with the start as a black square and {minima}. Paths: {paths}. Rings mark "
-        f"iterate {step} of every method. Right: {plotting.value_label(lab)} against iteration."
+        f"iterate {step} of every method.{_overlay_alt(lab, step)} Right: "
+        f"{plotting.value_label(lab)} against iteration."
     )
+
+
+def _overlay_alt(lab: LabResult, step: int) -> str:
+    """What the line-search rules add at the highlighted step, in words."""
+    parts = []
+    for run in lab.runs:
+        k = min(step, len(run.values) - 1)
+        if k != step:
+            continue
+        tried = int(np.count_nonzero(run.trials[:, 0] == k)) if len(run.trials) else 0
+        if tried:
+            parts.append(
+                f" Faint dots: the {tried} trial point{'s' if tried > 1 else ''} of {run.method}'s "
+                f"line search that led to iterate {k}."
+            )
+        if run.hessians is not None and np.all(np.isfinite(run.hessians[k])):
+            point, kind = overlays.model_point(run.hessians[k], run.grads[k])
+            where = "" if point is None else f", with an arrow to its stationary point, a {kind}"
+            parts.append(
+                f" Dashed: contours of Newton's local quadratic model at iterate {k}{where}."
+            )
+    return "".join(parts)
 
 
 @cache_by_name(maxsize=3)  # a drawn Figure and its ~10 MB background each
@@ -347,7 +378,7 @@ def optimizers_picture(
     """The 2D figure, iterate ``step`` of every method marked; with ``reveal`` (play,
     prediction mode, GIF frames) the paths only up to ``step``."""
     lab = result(**params)
-    with workers.LOCK:  # matplotlib in the server: one drawing at a time
+    with runtime.LOCK:  # matplotlib in the server: one drawing at a time
         scrubber = _scrubber(**run_key(params), theme=theme, paths=not reveal)
         png, width = scrubber.png(step, upto=step if reveal else None)
     alt = _alt(lab, step) if not reveal else _revealed_alt(lab, step)
@@ -367,7 +398,7 @@ def _revealed_alt(lab: LabResult, step: int) -> str:
 @cache_by_name(maxsize=PICTURES)
 def surface_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     lab = result(**params)
-    with workers.LOCK:
+    with runtime.LOCK:
         png, width = render(plotting.surface_figure(lab, step, theme))
     alt = (
         "A 3D surface of f over the contour window with every method's path drawn on it in "

@@ -10,6 +10,7 @@ import io
 import math
 import re
 
+from gd_app import runtime
 from gd_app.demos.common import (
     PICTURES,
     Demo,
@@ -18,18 +19,16 @@ from gd_app.demos.common import (
     cache_by_name,
     fmt,
     highlighted_row,
+    verdict_fields,
 )
 from gd_app.plotting import symbolic as plotting
-from gd_app.plotting import workers
 from gd_app.tables import symbolic_history
-from gd_core import budget
-from gd_core.descent import StopReason
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
-from gd_core.symbolic import Formula, SymbolicRun, run_symbolic
-from gd_core.symbolic_verdict import is_minimum, run_verdict, step_facts
+from gd_core.expr import MAX_LENGTH, parse_expression
+from gd_core.symbolic import Formula, SymbolicRun, analyse
+from gd_core.verdict.sentences import statuses
 
 TOO_SLOW = "f(x) took too long to analyse, try a simpler form"
-budget.warm_up()  # start the workers when the app loads, not when the first f(x) comes in
 LONG_LATEX = 70  # characters a formula shows that fit on one line of the page
 _EXPECTED = (ExpressionError, OutsideDomain, OverBudget)
 
@@ -41,6 +40,21 @@ def _local_alpha_note(curvature: float, x0: float) -> str:
     if curvature < 2e-300:
         return f"At x0 = {x0:g}, f″ is nearly 0 ({curvature:.3g}): local α_crit is huge."
     return f"At x0 = {x0:g}: local α_crit = 2/f″(x0) = {2 / curvature:.3g}"
+
+
+def run_symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int):
+    """:func:`gd_core.symbolic.analyse` in a budget worker; raises ExpressionError,
+    OutsideDomain or OverBudget."""
+    if not isinstance(f, str) or len(f) > MAX_LENGTH:  # cheap, and keeps big text off the pipe
+        parse_expression(f)
+    return runtime.budgeted(
+        analyse,
+        f,
+        x0=float(x0),
+        alpha=float(alpha),
+        precision=float(precision),
+        max_iter=int(max_iter),
+    )
 
 
 # One cache for the run, and for a refused formula or start (they are facts of the text):
@@ -107,12 +121,11 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
 
 def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
     """The table, metrics and sentences of one run (plain data: no SymPy, no worker)."""
-    trajectory = run.trajectory
-    facts = step_facts(trajectory, run.crossings)
-    verdict, tone = run_verdict(trajectory, run.endpoint, facts, precision)
-    found = is_minimum(run.endpoint) and trajectory.reason is StopReason.PRECISION
+    trajectory, verdict = run.trajectory, run.verdict
+    found = verdict.tone == "success"
+    rows = statuses(verdict.steps, crossed=run.crossings)
     return Demo(
-        table=symbolic_history(trajectory, facts, run.curvature),
+        table=symbolic_history(trajectory, verdict.steps.step_ratio, rows, run.curvature),
         metrics=(
             Metric(
                 "minimum found at x" if found else "where it stopped, x",
@@ -128,10 +141,7 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
             ),
             Metric("steps taken", str(trajectory.n_steps)),
         ),
-        verdict=verdict,
-        tone=tone,
-        stop=trajectory.message,
-        fault=trajectory.reason is StopReason.FAULT,
+        **verdict_fields(verdict, trajectory),
         alpha_note=_local_alpha_note(run.curvature[0], x0),
         latex=shown_formulas(run.formulas),
         details=tuple(
@@ -157,7 +167,7 @@ def symbolic_picture(
             f"up to iterate {highlight}, x = {trajectory.params[highlight, 0]:.4g}; nothing "
             "after it is drawn. Right: the slope |f′(x)| at those iterations on a log scale."
         )
-        png, width = workers.draw(
+        png, width = runtime.draw(
             plotting.symbolic_png, run, highlight=highlight, theme=theme, upto=highlight
         )
         return Picture(png=png, alt=alt, width=width)
@@ -167,7 +177,7 @@ def symbolic_picture(
         f"from x = {params['x0']:g} to x = {trajectory.final[0]:.4g}, marked as: {kind}. "
         "Right: the slope |f′(x)| at each iteration on a log scale."
     )
-    png, width = workers.draw(
+    png, width = runtime.draw(
         plotting.symbolic_png, run, highlight=highlighted_row(step, trajectory), theme=theme
     )
     return Picture(png=png, alt=alt, width=width)

@@ -147,6 +147,14 @@ def encode(rgba: np.ndarray) -> bytes:
 _HALVES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="png")
 
 
+def stop_threads() -> None:
+    """End the encoder's threads (a fork server must have none when it forks); the next
+    picture starts new ones."""
+    global _HALVES
+    _HALVES.shutdown(wait=True)
+    _HALVES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="png")
+
+
 def _deflate_part(data: memoryview, *, last: bool) -> tuple[bytes, int]:
     part = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, as pigz does
     end = zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH

@@ -131,14 +131,15 @@ def unit(label: str) -> str:
 
 def parameter_units(data: LineData) -> tuple[str, str]:
     """The units of θ0 (y's) and θ1 (y's per x's), as " (g)" and " (g/mm)", or ""."""
-    y, x = unit(data.y_label), unit(data.x_label)
+    y, x = (unit(label).replace("$", r"\$") for label in (data.y_label, data.x_label))
     slope = f"{y}/{x}" if y and x else (f"{y} per unit of x" if y else (f"1/{x}" if x else ""))
     return (f" ({y})" if y else "", f" ({slope})" if slope else "")
 
 
 def axis_label(label: str) -> str:
-    """``x`` and ``y`` in maths italics; a data set's own names (with units) as written."""
-    return rf"${label}$" if label in ("x", "y") else label
+    """``x`` and ``y`` in maths italics; a data set's own names (with units) as written,
+    never read as maths ($ escaped)."""
+    return rf"${label}$" if label in ("x", "y") else label.replace("$", r"\$")
 
 
 def _data_panel_static(ax, data: LineData, view: View):
