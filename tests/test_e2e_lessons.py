@@ -93,7 +93,8 @@ def test_prediction_mode_hides_the_outcome_in_the_dom_until_answered(server, pag
     assert page.locator(ALERT).count() == 0  # no verdict, no α_crit line
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     assert "α_crit =" not in sidebar
-    assert "no iterate after it" in figure(page)[1] or "nothing after it" in figure(page)[1]
+    assert "nothing after it is drawn" in figure(page)[1]
+    screenshot(page, "two_parameters_predict_asked")
     answer(page, "diverges")
     page.locator(METRIC).first.wait_for()
     texts = page.locator(ALERT).all_inner_texts()
