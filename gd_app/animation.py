@@ -6,7 +6,9 @@ tests/test_export.py checks it), scaled to GIF_WIDTH, with a band under it
 naming the iterate. That band also keeps consecutive frames distinct, so the
 GIF holds exactly the promised frames (Pillow merges identical neighbours).
 
-Builds run one at a time in the whole server (two cores serve every visitor),
+A GIF has its own path: its frames are drawn by the page's picture function past the
+shared picture cache (see :func:`gd_app.export._make_gif`), two at a time. Builds run
+one at a time in the whole server (two cores serve every visitor),
 each in its own thread so the visitor can go on exploring; a session starts at
 most one at a time (see :mod:`gd_app.export`). Finished GIFs are kept in a
 small LRU cache keyed by the run, the theme and the speed.
@@ -18,6 +20,7 @@ import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +33,7 @@ GIF_WIDTH = 800  # pixels; Pillow holds every frame until it writes (≈ 0.4 MB 
 BAND = 30  # pixels under the figure for "iterate k of n"
 HOLD_LAST_MS = 1500  # the last frame stays a little longer before the loop restarts
 GIF_CACHE = 6  # finished GIFs kept (a few MB each at most)
+FRAME_THREADS = 2  # frames drawn at once (as many as the drawing workers)
 
 
 def frame_steps(rows: int) -> np.ndarray:
@@ -44,7 +48,9 @@ def gif_frame(png: bytes, step: int, last: int, theme: str) -> Image.Image:
     """One frame: the picture scaled to GIF_WIDTH, with a band saying which iterate it shows."""
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     height = round(picture.height * GIF_WIDTH / picture.width)
-    picture = picture.resize((GIF_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    # A box filter first (by the whole factor), then bilinear the rest of the way: as
+    # smooth as Lanczos at this scale, in half the time.
+    picture = picture.resize((GIF_WIDTH, height), Image.Resampling.BILINEAR, reducing_gap=1.0)
     background, text = (DARK_BACKGROUND, DARK_TEXT) if theme == "dark" else ("white", "black")
     frame = Image.new("RGB", (GIF_WIDTH, height + BAND), background)
     frame.paste(picture, (0, 0))
@@ -64,12 +70,18 @@ def build_gif(
     """The GIF of a run of ``rows`` iterates; ``picture(step)`` gives the PNG of one iterate."""
     steps = frame_steps(rows)
     frames, palette = [], None
-    for done, step in enumerate(steps, start=1):
-        frame = gif_frame(picture(int(step)), int(step), rows - 1, theme)
-        if palette is None:  # one palette from the first frame: colours don't flicker
-            palette = frame.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-        frames.append(frame.quantize(palette=palette, dither=Image.Dither.NONE))
-        progress(done, len(steps))
+
+    def make(step: int) -> Image.Image:
+        return gif_frame(picture(step), step, rows - 1, theme)
+
+    # FRAME_THREADS frames at once: the drawing workers draw them side by side, and Pillow
+    # decodes and scales them without the GIL. The frames come back in order.
+    with ThreadPoolExecutor(FRAME_THREADS, thread_name_prefix="gif-frame") as threads:
+        for done, frame in enumerate(threads.map(make, map(int, steps)), start=1):
+            if palette is None:  # one palette from the first frame: colours don't flicker
+                palette = frame.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+            frames.append(frame.quantize(palette=palette, dither=Image.Dither.NONE))
+            progress(done, len(steps))
     durations = [10 * round(100 / speed)] * len(frames)  # GIF counts time in 10 ms steps
     durations[-1] += HOLD_LAST_MS
     buffer = io.BytesIO()

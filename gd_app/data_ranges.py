@@ -20,9 +20,10 @@ from gd_core.data import DataSet
 from gd_core.linear import LeastSquares, Standardization, design_matrix
 
 GENERATED_ONLY = ("m", "noise", "seed", "x_low", "x_high", "theta0_true", "theta1_true")
-# The seeds' defaults as fractions of α_crit: α = 1.15 with α_crit = 5.43 (one parameter),
-# α = 0.7 with α_crit = 2 (two parameters).
-DEFAULT_FRACTION = {False: 0.21, True: 0.35}
+# Default α as a fraction of α_crit: the seed's α = 1.15 with α_crit = 5.43 on one
+# parameter; on two, close below α_crit, as in the narrow-valley example (x from 9 to 11,
+# α = 0.018 with α_crit = 0.0197), so a narrow valley's zig-zag shows.
+DEFAULT_FRACTION = {False: 0.21, True: 0.9}
 
 
 @dataclass(frozen=True)
@@ -79,15 +80,22 @@ def _nice_up(value: float) -> float:
     raise AssertionError("unreachable")
 
 
-def _start(key: str, label: str, best: float, scale: float) -> Control:
+def _start(key: str, label: str, best: float, scale: float, *, guess: bool = False) -> Control:
+    """A start slider over ±(about 2.4·|best|); at 0, or (``guess``) at best rounded to one
+    significant digit, a rough first guess."""
     reach = _nice_up(max(2.4 * abs(best), scale, 1e-12))
+    step = reach / 100
+    default = 0.0
+    if guess and best:
+        rough = float(f"{best:.0e}")
+        default = float(f"{round(rough / step) * step:.12g}")
     return Control(
         key,
         label,
-        0.0,
+        default,
         -reach,
         reach,
-        reach / 100,
+        step,
         help=f"The initial guess; the range reaches about twice the best fit ({best:.4g}) "
         "either way of 0.",
     )
@@ -126,7 +134,11 @@ def data_controls(controls: tuple[Control, ...], data: DataSet, *, intercept: bo
         elif control.key == "theta1" and not intercept:
             control = _start("theta1", control.label, float(known.solution[0]), scale1)
         elif control.key == "theta0_start":
-            control = _start("theta0_start", control.label, float(known.solution[0]), scale0)
+            # θ0 starts at a rough guess of the intercept, θ1 at 0: with x far from 0 the
+            # steps then zig-zag across the valley in view, and stall on its floor.
+            control = _start(
+                "theta0_start", control.label, float(known.solution[0]), scale0, guess=True
+            )
         elif control.key == "theta1_start":
             control = _start("theta1_start", control.label, float(known.solution[1]), scale1)
         elif control.key == "batch":

@@ -13,9 +13,10 @@ from functools import lru_cache
 
 import streamlit as st
 
-from gd_app import ui
+from gd_app import teacher
 from gd_app.controls import DATA, SET, Control
 from gd_app.data_ranges import data_controls, hidden_values
+from gd_app.text import escape_markdown
 from gd_core import bundled
 from gd_core.data import (
     MAX_BYTES,
@@ -84,14 +85,7 @@ def choose(page: str, *, intercept: bool) -> Source:
     good_key = f"_data_good_{page}"
     _points_from_link(page)
     st.header("Data", anchor=False)  # h2: an h3 straight after the h1 skips a level
-    kind = st.selectbox(
-        DATA.label,
-        DATA.options,
-        DATA.options.index(DATA.default),
-        key=DATA.key,
-        help=DATA.help,
-        bind="query-params",
-    )
+    kind = teacher.choice(DATA)  # a bound select box a teacher's link may hide or lock
     _note(WHAT[kind])
     travels = True
     try:
@@ -100,14 +94,7 @@ def choose(page: str, *, intercept: bool) -> Source:
         elif kind == "penguins":
             data = bundled.penguins()
         elif kind == "anscombe":
-            which = st.selectbox(
-                SET.label,
-                SET.options,
-                SET.options.index(SET.default),
-                key=SET.key,
-                help=SET.help,
-                bind="query-params",
-            )
+            which = teacher.choice(SET)
             data = bundled.anscombe(which)
         elif kind == "paste":
             data, travels = _pasted()
@@ -150,7 +137,7 @@ def _fall_back(good_key: str, message: str):
         if data is not None
         else "Until good data is given, the page runs on the generated line."
     )
-    st.error(ui.escape_markdown(f"{message} {still}"), icon=":material/block:")
+    st.error(escape_markdown(f"{message} {still}"), icon=":material/block:")
     return data
 
 
@@ -227,7 +214,7 @@ def _points_from_link(page: str) -> None:
     try:
         data = decode_points(raw, key=POINTS)
     except DataError as error:
-        st.warning(ui.escape_markdown(str(error)), icon=":material/link:")
+        st.warning(escape_markdown(str(error)), icon=":material/link:")
         del st.query_params[POINTS]
         return
     st.session_state[PASTE] = as_text(data)
@@ -295,7 +282,7 @@ def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:
 
 def _note(text: str) -> None:
     """Small text in the body colour (st.caption's grey fails WCAG AA contrast here)."""
-    st.markdown(f":small[{ui.escape_markdown(text)}]")
+    st.markdown(f":small[{escape_markdown(text)}]")
 
 
 def data_csv(data: DataSet) -> str:
@@ -308,7 +295,7 @@ def data_csv(data: DataSet) -> str:
 def caption(source: Source, values: dict) -> str:
     """The page's last line: which data the run is on."""
     if source.data is not None:
-        return ui.escape_markdown(f"Data: {source.data.name}, m = {len(source.data):,} points.")
+        return escape_markdown(f"Data: {source.data.name}, m = {len(source.data):,} points.")
     text = f"Data: m = {values['m']} points"
     if "x_low" in values:
         text += f" on x from {values['x_low']:g} to {values['x_high']:g}"

@@ -229,10 +229,14 @@ def animation_panel(
 
 
 def _make_gif(hook: Hooks, params: dict, theme: str, speed: int, rows: int, progress) -> bytes:
+    # The GIF's own path: each frame is drawn by the page's picture function itself, past
+    # the shared picture cache (a GIF's frames would evict every visitor's pictures); the
+    # run comes from its cache, and the fit pages' static layer is drawn once per worker.
+    frame = getattr(hook.picture, "__wrapped__", hook.picture)
     return animation.build_gif(
         # Each frame draws the run only up to its own iterate: the GIF reveals, like play.
         # A picture of several panels becomes one frame, its panels side by side.
-        lambda step: hook.picture(step=step, theme=theme, reveal=True, **params).whole_png(),
+        lambda step: frame(step=step, theme=theme, reveal=True, **params).whole_png(),
         rows,
         theme=theme,
         speed=speed,

@@ -10,28 +10,12 @@ one sentence why; questions (:func:`question`) are generated from the same run:
 
 from __future__ import annotations
 
-import enum
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
-from gd_core.analysis import learning_rates
-from gd_core.conditioning import TOLERANCE, distances, steps_observed
+from gd_core.conditioning import TOLERANCE, steps_observed
 from gd_core.descent import StopReason
-
-
-class Outcome(enum.Enum):
-    """What a whole run did, in the words the verdicts use (the verdict engine's categories)."""
-
-    CREEP = "creeps towards the minimum"
-    DIRECT = "gets there without overshooting"
-    OVERSHOOT_SETTLE = "overshoots but settles"
-    BOUNCE = "bounces for ever"
-    DIVERGE = "diverges"
-    RUN_OFF = "runs off"
-    STUCK = "stops somewhere that is not a minimum"
-
+from gd_core.verdict import Outcome
 
 FIT_OUTCOMES = (  # a fit's cost is a bowl: it always has a minimum, and nothing else is flat
     Outcome.CREEP,
@@ -69,20 +53,25 @@ def step_range(steps: int | None) -> str:
 
 # ---------------------------------------------------------------- the adapter
 def judge_run(page: str, values: dict, method: str | None = None) -> Judgement:
-    """The one adapter from a page's settings (through its run) to an Outcome and why;
-    on the optimizer lab, of one ``method``'s run."""
+    """The one adapter from a page's settings (through its run) to the verdict engine's
+    Outcome and key reason (:mod:`gd_core.verdict`); on the optimizer lab, of one
+    ``method``'s run."""
     if page == "optimizers":
         from gd_app.demos.optimizers import result
 
         lab = result(**values)
         run = next(r for r in lab.runs if r.method == (method or r.method))
-        return _judge_method(lab, run)
+        return Judgement(run.outcome, run.key_reason or run.sentence)
     if page in ("one_parameter", "two_parameters"):
-        return _judge_fit(_fit_run(page, values), values["alpha"])
+        from gd_app.demos.fit import verdict_of
+
+        verdict = verdict_of(_fit_run(page, values), values["alpha"])
+        return Judgement(verdict.outcome, verdict.key_reason or verdict.headline)
     if page == "symbolic":
         from gd_app.demos.symbolic import _symbolic_run
 
-        return _judge_symbolic(_symbolic_run(**values), values["alpha"])
+        verdict = _symbolic_run(**values).verdict
+        return Judgement(verdict.outcome, verdict.key_reason or verdict.headline)
     raise ValueError(f"no outcome question on {page}")
 
 
@@ -94,179 +83,6 @@ def _fit_run(page: str, values: dict):
     from gd_app.demos.fit_two import _two_run
 
     return _two_run(**values)
-
-
-def _judge_fit(run, alpha: float) -> Judgement:
-    rates = learning_rates(run.problem.hessian)
-    far = distances(run.errors)
-    crit, calm = rates.critical, rates.monotone_limit
-    kappa = rates.eigenvalues[-1] / rates.eigenvalues[0]
-    against = f"α = {alpha:.3g} against α_crit = 2/λmax = {crit:.3g}"
-    signs = np.sign(run.errors)
-    overshot = bool(np.any(signs[1:] * signs[:-1] < 0))
-    fault = run.trajectory.reason is StopReason.FAULT
-    reached = steps_observed(run.errors) is not None
-    if fault or (len(far) > 2 and far[-1] > far[0] and far[-1] > far[-2]):
-        if not run.plain:
-            return Judgement(
-                Outcome.DIVERGE,
-                f"The run ended {far[-1]:.3g} from the minimum, further than it started "
-                f"({far[0]:.3g}): these steps are too long for the mini-batches' or the "
-                "schedule's learning rates.",
-            )
-        return Judgement(
-            Outcome.DIVERGE,
-            f"{against}: above it every step overshoots the minimum by more than the last.",
-        )
-    if not run.plain:
-        return _judge_noisy(run, far, overshot)
-    if len(far) > 2 and math.isclose(far[-1], far[0], rel_tol=1e-9) and overshot:
-        return Judgement(
-            Outcome.BOUNCE,
-            f"{against}: at α_crit each step jumps to the mirror point and back, no closer.",
-        )
-    if reached:
-        if overshot:
-            return Judgement(
-                Outcome.OVERSHOOT_SETTLE,
-                f"{against}: between 1/λmax = {calm:.3g} and α_crit each step overshoots, "
-                "by less each time.",
-            )
-        return Judgement(
-            Outcome.DIRECT,
-            f"{against}: at most 1/λmax = {calm:.3g}, no step is long enough to overshoot.",
-        )
-    if overshot:
-        return Judgement(
-            Outcome.OVERSHOOT_SETTLE,
-            f"{against}: below α_crit the overshoots shrink, though these "
-            f"{run.rows - 1} steps did not get within {TOLERANCE:g} of the minimum.",
-        )
-    why = (
-        f"the valley is narrow (κ = λmax/λmin = {kappa:.3g}), so a step safe across it crawls "
-        "along it"
-        if kappa > 10
-        else f"no step overshoots, but each removes only part of the distance left, "
-        f"a factor (1 − αλ) ≥ {1 - alpha * rates.eigenvalues[-1]:.3g} remains"
-    )
-    return Judgement(
-        Outcome.CREEP,
-        f"{against}: {why}; after {run.rows - 1} steps the run is still "
-        f"{far[-1]:.3g} from the minimum.",
-    )
-
-
-def _judge_noisy(run, far: np.ndarray, overshot: bool) -> Judgement:
-    if steps_observed(run.errors) is not None:
-        return Judgement(
-            Outcome.OVERSHOOT_SETTLE if overshot else Outcome.DIRECT,
-            "Every point lies on the best line, so every mini-batch's gradient vanishes at the "
-            "minimum and the noisy steps can still reach it.",
-        )
-    if overshot:
-        quarter = far[-max(1, len(far) // 4) :]
-        return Judgement(
-            Outcome.OVERSHOOT_SETTLE,
-            "The mini-batches' gradients disagree near the minimum, so the steps jitter "
-            f"back and forth around it: over the last {len(quarter)} iterates the distance "
-            f"to it stayed between {quarter.min():.3g} and {quarter.max():.3g}.",
-        )
-    return Judgement(
-        Outcome.CREEP,
-        f"After {run.rows - 1} noisy steps the run is still {far[-1]:.3g} from the minimum.",
-    )
-
-
-def _judge_symbolic(run, alpha: float) -> Judgement:
-    from gd_core import endpoint as ep
-
-    trajectory, point = run.trajectory, run.endpoint
-    xs = trajectory.params[:, 0]
-    if point is None:
-        values = trajectory.values
-        if not any(run.crossings) and np.isfinite(values[-1]) and values[-1] < values[0]:
-            return Judgement(
-                Outcome.RUN_OFF,
-                "f kept falling in the same direction until a number overflowed: there is no "
-                "minimum that way.",
-            )
-        return Judgement(
-            Outcome.DIVERGE if abs(xs[-1]) > abs(xs[0]) else Outcome.STUCK,
-            "The steps grew until a number overflowed: α is too large for the curvature f″ here.",
-        )
-    if point.kind == ep.FALLING:
-        return Judgement(
-            Outcome.RUN_OFF,
-            "f keeps falling that way (f′ never changes sign ahead), so there is no minimum to "
-            "reach.",
-        )
-    if point.kind != ep.MINIMUM:
-        return Judgement(
-            Outcome.STUCK,
-            f"f′ = 0 at the end point, but it is a {point.kind}, not a minimum: the slope "
-            "vanishes there too.",
-        )
-    curvature = run.curvature[-1]
-    local = f"α = {alpha:.3g} against the local limit 2/f″ = {2 / curvature:.3g}"
-    steps = np.abs(np.diff(xs))
-    overshot = any(kind == ep.ZERO for kind in run.crossings)
-    if trajectory.reason is StopReason.PRECISION:
-        if overshot:
-            return Judgement(
-                Outcome.OVERSHOOT_SETTLE, f"{local}: each step overshoots, by less each time."
-            )
-        return Judgement(Outcome.DIRECT, f"{local}: the steps are too short to overshoot.")
-    if len(steps) > 2 and steps[-1] >= steps[-2] * (1 - 1e-9) and overshot:
-        grows = steps[-1] > steps[-2] * (1 + 1e-9)
-        return Judgement(
-            Outcome.DIVERGE if grows else Outcome.BOUNCE,
-            f"{local}: each step overshoots by {'more than' if grows else 'as much as'} the last.",
-        )
-    if overshot:
-        return Judgement(
-            Outcome.OVERSHOOT_SETTLE, f"{local}: the overshoots shrink, slowly in this run."
-        )
-    return Judgement(
-        Outcome.CREEP, f"{local}: the steps are short, and it ran out of iterations first."
-    )
-
-
-def _judge_method(lab, run) -> Judgement:
-    """One lab method's run, against the known minimum nearest its end."""
-    if run.fault:
-        return Judgement(Outcome.DIVERGE, f"The steps grew until {run.fault}.")
-    if not len(lab.minima):
-        return Judgement(
-            Outcome.RUN_OFF if run.values[-1] < run.values[0] else Outcome.STUCK,
-            "f has no known minimum here to measure the run against.",
-        )
-    target = lab.minima[np.argmin(np.linalg.norm(lab.minima - run.params[-1], axis=1))]
-    errors = run.params - target
-    far = distances(errors)
-    signs = np.sign(errors)
-    flips = int(np.sum(np.any(signs[1:] * signs[:-1] < 0, axis=1)))
-    if len(far) > 2 and far[-1] > far[0] and far[-1] > far[-2]:
-        return Judgement(Outcome.DIVERGE, "Each swing went further out than the last.")
-    if run.converged:
-        if flips:
-            return Judgement(
-                Outcome.OVERSHOOT_SETTLE,
-                f"The path swung past the minimum {flips} times before |∇f| fell below tol.",
-            )
-        return Judgement(
-            Outcome.DIRECT, "The path never passed the minimum before |∇f| fell below tol."
-        )
-    if flips:
-        return Judgement(
-            Outcome.OVERSHOOT_SETTLE,
-            f"The path swung past the minimum {flips} times and was still settling, "
-            f"{far[-1]:.3g} from it, after {len(far) - 1} steps.",
-        )
-    return Judgement(
-        Outcome.CREEP,
-        f"No step passed the minimum, and after {len(far) - 1} steps the path was still "
-        f"{far[-1]:.3g} from it.",
-    )
 
 
 # ---------------------------------------------------------------- questions

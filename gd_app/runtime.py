@@ -57,7 +57,7 @@ TIME_LIMIT = float(os.environ.get("GD_BUDGET_SECONDS", "2.0"))
 MEMORY_LIMIT = 1 << 30  # bytes of address space per budget worker (a warm one maps ~0.2 GiB)
 NICE_AFTER = 0.25  # seconds of CPU: a job that has used this much gets a lower CPU priority
 MAX_WORKERS = 6  # budgeted jobs running at once; a job that finds every worker busy waits
-SPARES = 2  # idle warm budget workers kept ready
+SPARES = 1  # idle warm budget workers kept ready (a new one forks in milliseconds)
 BUDGET_PRELOAD = ("gd_core.worker_preload", "gd_core.lab_preload")
 
 
@@ -143,12 +143,17 @@ _NUMPY_GLOBALS = {
 
 
 class _ResultUnpickler(pickle.Unpickler):
-    """Builds only plain data, numpy arrays and gd_core classes: never a SymPy object."""
+    """Builds only plain data, numpy arrays and our own classes (gd_core's, and for drawings
+    gd_app's, such as a rendered picture): never a SymPy object."""
+
+    def __init__(self, file, ours: tuple[str, ...] = ("gd_core.",)):
+        super().__init__(file)
+        self.ours = ours
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in _NUMPY_GLOBALS:
             return super().find_class(module, name)
-        if module.startswith("gd_core.") and "." not in name:
+        if module.startswith(self.ours) and "." not in name:
             found = super().find_class(module, name)
             if isinstance(found, type) and not any(
                 base.__module__.startswith("sympy") for base in found.__mro__
@@ -157,8 +162,8 @@ class _ResultUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"a job's result may not contain {module}.{name}")
 
 
-def _loads(data: bytes) -> Any:
-    return _ResultUnpickler(io.BytesIO(data)).load()
+def _loads(data: bytes, ours: tuple[str, ...] = ("gd_core.",)) -> Any:
+    return _ResultUnpickler(io.BytesIO(data), ours).load()
 
 
 def _raise(reply: tuple, bug: type[WorkerError]) -> Any:
@@ -248,7 +253,7 @@ def draw_on(pool: Pool, job: Callable, args: tuple, kwargs: dict) -> Any:
     request = pickle.dumps((job, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         data = pool.call(request, wait=None)
-        reply = _loads(data)
+        reply = _loads(data, ("gd_core.", "gd_app."))
     except (PoolBusy, WorkerLost, pickle.UnpicklingError):  # no worker, or it died mid-job
         return in_server(job, args, kwargs)
     return _raise(reply, DrawingError)

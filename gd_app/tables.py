@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gd_core.analysis import contraction_ratios, step_statuses
 from gd_core.descent import StopReason, Trajectory
 
 
@@ -34,12 +33,6 @@ def key_first(columns) -> list[str]:
     """``columns`` in display order: the key ones (and ``status``) first, then the rest."""
     first = key_columns(columns)
     return first + [c for c in columns if c not in first]
-
-
-def step_verdicts(errors: np.ndarray, *, floor: float = 0.0) -> StepVerdicts:
-    """Ratios and statuses of the error rows; errors up to ``floor`` count as converged."""
-    ratios = contraction_ratios(errors)
-    return StepVerdicts(ratios, tuple(step_statuses(errors, ratios=ratios, floor=floor)))
 
 
 def final_statuses(statuses, trajectory: Trajectory) -> list[str]:
@@ -96,12 +89,13 @@ def fit_history(
     return pd.DataFrame(columns)
 
 
-def symbolic_history(trajectory: Trajectory, facts, curvature: np.ndarray) -> pd.DataFrame:
+def symbolic_history(
+    trajectory: Trajectory, step_ratio: np.ndarray, statuses: tuple[str, ...], curvature: np.ndarray
+) -> pd.DataFrame:
     """Columns: iteration, x, f, df, step, d2f, alpha_crit (2/f″ where f″ > 0), ratio, status.
 
     step is the realised x_k − x_(k−1) (the number the stop rule tests); ratio is the step
-    length ratio |Δx_k| / |Δx_(k−1)|; status says what the step into the row did
-    (``facts``: :class:`gd_core.symbolic_verdict.StepFacts`).
+    length ratio |Δx_k| / |Δx_(k−1)|; status says what the step into the row did.
     """
     with np.errstate(all="ignore"):
         local_critical = np.where(curvature > 0, 2.0 / curvature, np.nan)
@@ -114,12 +108,7 @@ def symbolic_history(trajectory: Trajectory, facts, curvature: np.ndarray) -> pd
             "step": trajectory.steps[:, 0],
             "d2f": curvature,
             "alpha_crit": local_critical,
-            "ratio": facts.step_ratio,
-            "status": final_statuses(facts.statuses, trajectory),
+            "ratio": step_ratio,
+            "status": final_statuses(statuses, trajectory),
         }
     )
-
-
-def to_csv(table: pd.DataFrame) -> str:
-    """Every column at full precision (``%.17g`` round-trips a float); blank where nan."""
-    return table.to_csv(index=False, float_format="%.17g", lineterminator="\n")

@@ -51,25 +51,36 @@ def nearest_option(control: Control, raw: str | None):
     return min(control.options, key=lambda v: abs(math.log10(v) - math.log10(number)))
 
 
-def _widget(control: Control, *, help: bool = True):
+def widget(control: Control, options: tuple = (), on_change=None, *, help: bool = True):
+    """The one bound widget builder, for a control of any kind (text, select, choice,
+    multiselect, toggle, number, slider). ``options`` replace the control's own for a
+    choice or multiselect made at run time. A control a teacher's link hides is not shown:
+    its value comes from the link. Without ``help`` its help text is not put behind an
+    icon (the page writes it out instead). Call it inside ``with st.sidebar`` (or an
+    expander there), or in the page.
+    """
+    if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+        return teacher.hidden_value(control, options)
+    options = tuple(options) or tuple(control.options)
     common = dict(
         key=control.key,
         help=(help and control.help) or None,
         bind="query-params",
+        on_change=on_change,
         disabled=teacher.is_locked(control.key),  # a teacher's link: shown, can't be moved
     )
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
     if control.kind == "select":  # the link carries the value as the slider spells it
         return st.select_slider(
-            control.label, control.options, control.default, format_func=spelling(control), **common
+            control.label, options, control.default, format_func=spelling(control), **common
         )
     if control.kind == "choice":
-        return st.selectbox(
-            control.label, control.options, control.options.index(control.default), **common
-        )
+        return st.selectbox(control.label, options, options.index(control.default), **common)
+    if control.kind == "multiselect":
+        return st.multiselect(control.label, options, default=list(control.default), **common)
     if control.kind == "toggle":
-        return st.toggle(control.label, control.default, **common)
+        return st.toggle(control.label, bool(control.default), **common)
     if control.kind == "number":
         return st.number_input(
             control.label,
@@ -175,18 +186,18 @@ def sidebar(
                         # α's help is written under it, not behind a help icon: one Tab
                         # stop less before it, and read on a phone without a tooltip.
                         quiet = control.key == "alpha"
-                        values[control.key] = _widget(control, help=not quiet)
+                        values[control.key] = widget(control, help=not quiet)
                         if quiet:
                             alpha_note, alpha_help = st.empty(), control.help
                             alpha_note.markdown(f":small[{escape_markdown(alpha_help)}]")
         if rest:
             with st.expander(MORE_SETTINGS):
                 for control in rest:
-                    values[control.key] = _widget(control)
+                    values[control.key] = widget(control)
     else:
         with st.sidebar:
             for control in rest:
-                values[control.key] = _widget(control)
+                values[control.key] = widget(control)
                 if control.key == "alpha":
                     alpha_note = st.empty()
     values = {c.key: values[c.key] for c in controls}  # the controls' own order
@@ -244,11 +255,11 @@ def _rewrite_link(keys, controls) -> None:
     state = get_session_state()._state
     defaults = {c.key: c.default for c in controls}
     for key in keys:
-        widget = state._key_id_mapper.get_id_from_key(key)
-        metadata = state._new_widget_state.widget_metadata.get(widget)
+        widget_id = state._key_id_mapper.get_id_from_key(key)
+        metadata = state._new_widget_state.widget_metadata.get(widget_id)
         if metadata is None:
             continue
-        value = state[widget]
+        value = state[widget_id]
         if value == defaults.get(key):
             # Streamlit may have dropped it already on this side, without telling the browser.
             state.query_params.discard_param_no_forward_msg(key)
@@ -488,14 +499,16 @@ def current_theme() -> str:
 
 
 def show_verdicts(demo: Demo) -> None:
-    if demo.rates:
-        st.info(escape_markdown(demo.rates), icon=":material/straighten:")
+    """The verdict's one plain sentence in its tone, the numbers behind it under "Why?"."""
     show, icon = {
         "success": (st.success, ":material/check_circle:"),
         "warning": (st.warning, ":material/warning:"),
         "error": (st.error, ":material/error:"),
     }[demo.tone]
     show(escape_markdown(demo.verdict), icon=icon)
+    if demo.why:
+        with st.expander("Why? The numbers behind it"):
+            st.markdown("\n".join(f"- {escape_markdown(line)}" for line in demo.why))
     for note in demo.notes:
         st.caption(escape_markdown(note))
 
@@ -579,29 +592,6 @@ def verdict_columns(
 
 
 # ---------------------------------------------------------------- helpers of the optimizer lab
-def widget(control: Control, options: tuple = (), on_change=None):
-    """One bound widget of any kind: select, multiselect, toggle, or those of :func:`sidebar`.
-
-    Call it inside ``with st.sidebar`` (or an expander there).
-    """
-    if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
-        return teacher.hidden_value(control, options)
-    common = dict(
-        key=control.key,
-        help=control.help or None,
-        bind="query-params",
-        on_change=on_change,
-        disabled=teacher.is_locked(control.key),
-    )
-    if control.kind == "choice":
-        return st.selectbox(control.label, options, index=options.index(control.default), **common)
-    if control.kind == "multiselect":
-        return st.multiselect(control.label, options, default=list(control.default), **common)
-    if control.kind == "toggle":
-        return st.toggle(control.label, value=bool(control.default), **common)
-    return _widget(control)
-
-
 def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict) -> None:
     """Warn once per session about the link values of ``controls`` refused (numbers, text,
     toggles, and choices that list their options)."""

@@ -296,6 +296,12 @@ class Pool:
         if worker.retired:
             self.discard(worker)
         else:
+            if self._idle.qsize() >= self.spares and self._live > self.spares:
+                # Enough wait idle already: the one idle longest goes (its memory back to
+                # the machine), this one stays (its caches are the warmest for what comes).
+                with contextlib.suppress(queue.Empty):
+                    self._idle.get_nowait().kill()
+                    self._release()
             self._idle.put(worker)
             self.top_up()
         return answer

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gd_core.analysis import AT_MINIMUM, START
-
 TOLERANCE = 1e-6
 
 
@@ -74,28 +72,3 @@ def distances(errors: np.ndarray) -> np.ndarray:
     scale = np.max(np.abs(rows), axis=1) if rows.size else np.zeros(len(rows))
     safe = np.where(scale > 0, scale, 1.0)
     return scale * np.sqrt(np.sum((rows / safe[:, None]) ** 2, axis=1))
-
-
-LOWERED, RAISED, UNCHANGED = "lowered J", "raised J", "left J unchanged"
-
-
-def cost_statuses(
-    excess: np.ndarray, distance: np.ndarray, *, floor: float = 0.0, tolerance: float = 1e-12
-) -> list[str]:
-    """What each step did to the full-batch cost, from J(θ(k)) − J(θ*) and |θ(k) − θ*| (n,).
-
-    Row 0 is "start"; a step taken from within ``floor`` of θ* (rounding) is
-    "settled (nothing left to correct)", as in :mod:`gd_core.analysis`.
-    """
-    statuses = [START]
-    for k in range(1, len(excess)):
-        before, after = float(excess[k - 1]), float(excess[k])
-        if distance[k - 1] <= floor:
-            statuses.append(AT_MINIMUM)
-        elif after < before * (1 - tolerance):
-            statuses.append(LOWERED)
-        elif after > before * (1 + tolerance):
-            statuses.append(RAISED)
-        else:
-            statuses.append(UNCHANGED)
-    return statuses

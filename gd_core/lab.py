@@ -18,7 +18,9 @@ from gd_core import lab_analysis as analysis
 from gd_core import lab_records, optimizers
 from gd_core.descent import StopReason, Trajectory, descend, gradient_below
 from gd_core.errors import OutsideDomain
+from gd_core.lab_facts import View, hessian_at, judged, value_of
 from gd_core.surface import Surface, compile_surface
+from gd_core.verdict import Outcome
 
 # name -> (text, known minima)
 PRESETS: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
@@ -80,8 +82,13 @@ class MethodRun:
     converged: bool  # stopped because |∇f| < tol
     fault: str  # "" or what went wrong, and where
     steps_to_tol: int | None
-    verdict: str
-    sentence: str
+    verdict: str  # a few words: the outcome, or the kind of point it stopped at
+    sentence: str  # one plain sentence about the run
+    outcome: Outcome | None = None
+    why: tuple[str, ...] = ()  # the key reason and the numbers behind the sentence
+    key_reason: str = ""  # the verdict engine's one plain sentence why
+    tone: str = "warning"
+    hyper: tuple = ()  # ((rule keyword, value), …) the run used
     evals: np.ndarray = None  # (n, 3) cumulative evaluations of f, ∇f and H the rule used
     notes: tuple[str, ...] = ()  # per row: what the step into it did differently ("" mostly)
     trials: np.ndarray = None  # (T, 3): row the search led to, x, y of each trial point
@@ -152,10 +159,13 @@ def finish_job(
     minima = np.array(known_minima(text), dtype=float).reshape(-1, 2)
     if theory is not None and theory.minimizer is not None and not len(minima):
         minima = np.array([theory.minimizer])
-    f_ref, known, no_minimum = _reference(surface, minima, runs, theory)
     window, clipped = frame(start, minima, runs)
     xs = np.linspace(window[0], window[1], GRID)
     ys = np.linspace(window[2], window[3], GRID)
+    grid_f = surface.on_grid(xs, ys)
+    view = View(xs, ys, grid_f)
+    runs = tuple(judged(surface, run, view=view, known=tuple(map(tuple, minima))) for run in runs)
+    f_ref, known, no_minimum = _reference(surface, minima, runs, theory)
     return LabResult(
         latex=surface.latex(),
         canonical=surface.canonical(),
@@ -168,7 +178,7 @@ def finish_job(
         window=window,
         grid_x=xs,
         grid_y=ys,
-        grid_f=surface.on_grid(xs, ys),
+        grid_f=grid_f,
         clipped=clipped,
     )
 
@@ -199,7 +209,7 @@ def race(
     if method in lab_records.LINE_SEARCH:
         names, states, extra = lab_records.columns(method, run, hyper)
         if method == "newton":
-            extra["hessians"] = np.array([_hessian(surface, p) for p in params]).reshape(-1, 2, 2)
+            extra["hessians"] = np.array([hessian_at(surface, p) for p in params]).reshape(-1, 2, 2)
     else:
         names, states = state_columns(run, rule, start)
         extra = dict(evals=lab_records.first_order_evals(len(run.values)), trials=np.empty((0, 3)))
@@ -213,6 +223,7 @@ def race(
         states,
         converged=run.reason is StopReason.GRADIENT,
         fault=run.message if run.reason is StopReason.FAULT else "",
+        hyper=hyper,
         **extra,
     )
 
@@ -242,10 +253,11 @@ def _point(theta: np.ndarray) -> str:
     return "(" + ", ".join(f"{v:.6g}" for v in theta.tolist()) + ")"
 
 
-def _judged(surface, method, params, values, grads, names, states, *, converged, fault, **extra):
+def _judged(
+    surface, method, params, values, grads, names, states, *, converged, fault, hyper, **extra
+):
     n = len(values)
-    verdict, sentence = _verdict(surface, params, values, grads, converged=converged, fault=fault)
-    return MethodRun(
+    run = MethodRun(
         method=method,
         params=params,
         values=values,
@@ -255,62 +267,12 @@ def _judged(surface, method, params, values, grads, names, states, *, converged,
         converged=converged,
         fault=fault,
         steps_to_tol=n - 1 if converged else None,
-        verdict=verdict,
-        sentence=sentence,
+        verdict="",
+        sentence="",
+        hyper=tuple(sorted(hyper.items())),
         **extra,
     )
-
-
-def _verdict(surface, params, values, grads, *, converged, fault) -> tuple[str, str]:
-    n = len(values)
-    if n == 0:
-        return analysis.FAULT, f"f can't be evaluated {fault}."
-    if converged:
-        where = f"|∇f| = {math.hypot(*grads[-1]):.3g} < tol after {n - 1} steps"
-        kind, why = analysis.classify_point(_hessian(surface, params[-1]))
-        return kind, f"{where}, at {_point(params[-1])}. {why}"
-    overflowed = "overflow" in fault
-    if n >= 2 and (not fault or overflowed) and values[-1] < values[-2]:
-        reach = analysis.falls_along(_value(surface), params[-1], params[-1] - params[-2])
-        if reach is not None:
-            tail = f" Then {fault}." if fault else ""
-            return analysis.RAN_OFF, (
-                f"f fell from {values[0]:.4g} to {values[-1]:.4g} and still falls along the "
-                f"last step's direction, checked up to {reach:.3g} further out.{tail}"
-            )
-    if n >= 2 and (not fault or overflowed) and values[-1] > values[0]:
-        tail = f" Then {fault}." if fault else ""
-        return analysis.DIVERGED, (
-            f"f grew from {values[0]:.4g} at the start to {values[-1]:.4g} after "
-            f"{n - 1} steps.{tail}"
-        )
-    if fault:
-        return analysis.FAULT, f"The run ended {fault}."
-    if n == 1:
-        return analysis.NOT_STARTED, "N = 1: the start only."
-    return analysis.MOVING, (
-        f"After all {n - 1} steps |∇f| is still {math.hypot(*grads[-1]):.3g} ≥ tol; f went from "
-        f"{values[0]:.4g} to {values[-1]:.4g}."
-    )
-
-
-def _hessian(surface: Surface, point: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        try:
-            return np.asarray(surface.hessian_at(*point.tolist()), dtype=float)
-        except (ArithmeticError, ValueError, TypeError):
-            return np.full((2, 2), np.nan)
-
-
-def _value(surface: Surface):
-    def f(point: np.ndarray) -> float | None:
-        try:
-            value = float(surface.value_and_gradient(*point.tolist())[0])
-        except (ArithmeticError, ValueError, TypeError):
-            return None
-        return value if math.isfinite(value) else None
-
-    return f
+    return judged(surface, run, known=known_minima(surface.canonical()))
 
 
 def _reference(surface, minima, runs, theory) -> tuple[float | None, bool, str]:
@@ -319,9 +281,9 @@ def _reference(surface, minima, runs, theory) -> tuple[float | None, bool, str]:
     lowest = min(reached) if reached else math.nan
     if theory is not None and theory.kind in ("indefinite", "negative definite"):
         return None, False, "f has no minimum"
-    if any(run.verdict == analysis.RAN_OFF for run in runs):
+    if any(run.outcome is Outcome.RUN_OFF for run in runs):
         return None, False, "f keeps falling where a method ran off"
-    values = [_value(surface)(m) for m in minima]
+    values = [value_of(surface)(m) for m in minima]
     values = [v for v in values if v is not None]
     if values and not (reached and lowest < min(values)):
         return min(values), True, ""

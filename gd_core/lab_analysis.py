@@ -1,16 +1,6 @@
-"""What each optimizer's run did, and what theory says for a quadratic f(x, y).
+"""Theory for a quadratic f(x, y), and the checks the lab's verdicts need from f itself.
 
-Verdicts are facts of one run's own history (and of f near its end point),
-for any f:
-
-* converged: |∇f| < tol at the last iterate; the Hessian there says whether
-  it is a minimum (both eigenvalues > 0), a saddle (opposite signs), a
-  maximum, or flat (an eigenvalue ~ 0: second derivatives can't tell);
-* diverged: f at the end is above f at the start (f grew);
-* ran off: f fell on the last step and keeps falling along that direction at
-  1, 10, …, 10⁴ times the end point's distance further out;
-* still moving: none of those, |∇f| still ≥ tol after every step allowed;
-* fault: a value stopped being a finite real number (the message says where).
+The verdicts on each run come from :mod:`gd_core.verdict`.
 
 For a quadratic f (constant Hessian A, eigenvalues λmin ≤ λmax > 0) the error
 θ − θ* evolves linearly, so the limits and rates are closed forms:
@@ -29,39 +19,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MINIMUM = "converged to a minimum"
-SADDLE = "stopped at a saddle"
-MAXIMUM = "stopped at a maximum"
-FLAT = "stopped where f is flat"
-UNCHECKED = "stopped where |∇f| < tol"
-MOVING = "still moving"
-DIVERGED = "diverged (f grew)"
-RAN_OFF = "ran off (f keeps falling that way)"
-FAULT = "fault"
-NOT_STARTED = "no step taken"
-
 _ZERO = 1e-8  # an eigenvalue within 1e-8·max(1, |λ|max) of 0 counts as zero
 RAY = (1.0, 10.0, 100.0, 1_000.0, 10_000.0)  # multiples of the end point's scale, for ran-off
 
 
-def classify_point(hessian: np.ndarray) -> tuple[str, str]:
-    """(verdict, sentence) for a point where |∇f| < tol, from the Hessian there."""
-    if not np.all(np.isfinite(hessian)):
-        return UNCHECKED, "The Hessian can't be evaluated there, so the kind of point is unknown."
-    low, high = np.linalg.eigvalsh((hessian + hessian.T) / 2)
-    zero = _ZERO * max(1.0, abs(low), abs(high))
-    shown = f"the Hessian there has eigenvalues {low:.4g} and {high:.4g}"
-    if low > zero:
-        return MINIMUM, f"It is a minimum: {shown}, both positive."
-    if high < -zero:
-        return MAXIMUM, f"It is a maximum: {shown}, both negative."
-    if low < -zero and high > zero:
-        return SADDLE, f"It is a saddle, not a minimum: {shown}, of opposite signs."
-    return (
-        FLAT,
-        f"{shown[0].upper()}{shown[1:]}; one is about 0, so second derivatives can't tell "
-        "whether it is a minimum.",
-    )
+def stability_limit(method: str, hyper: dict, high: float) -> tuple[float, str] | None:
+    """(the largest α that converges on a quadratic with largest eigenvalue ``high``, its
+    formula) for the rules that have a closed form, else None."""
+    beta = hyper.get("beta", math.nan)
+    limits = {
+        "gd": (2 / high, "2/λmax"),
+        "momentum": (2 * (1 + beta) / high, "2(1 + β)/λmax"),
+        "nesterov": (2 * (1 + beta) / ((1 + 2 * beta) * high), "2(1 + β)/((1 + 2β)λmax)"),
+    }
+    return limits.get(method)
 
 
 def falls_along(f, end: np.ndarray, direction: np.ndarray) -> float | None:

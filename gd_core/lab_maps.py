@@ -12,7 +12,7 @@ import numpy as np
 from gd_core import lab_records
 from gd_core.descent import StopReason, descend, gradient_below
 from gd_core.lab import METHODS, _surface
-from gd_core.optimizers import UpdateRule
+from gd_core.optimizers import UpdateRule, apply, resolve
 
 BASIN_GRID = 100  # starts per axis
 SWEEP_POINTS = 60  # learning rates per method
@@ -154,15 +154,53 @@ class Sweep:
     start_value: float
 
 
+def by_rows(parts: list[tuple[UpdateRule, int]]) -> UpdateRule:
+    """One rule over a batch whose consecutive blocks of rows follow different rules
+    (optax's multi_transform, by rows): [(rule, rows), …] in order."""
+    bounds = np.cumsum([0] + [rows for _, rows in parts])
+    blocks = [
+        (rule, slice(int(a), int(b)))
+        for (rule, _), a, b in zip(parts, bounds[:-1], bounds[1:], strict=True)
+    ]
+
+    def init(theta: np.ndarray) -> tuple:
+        return tuple(rule.init(theta[rows]) for rule, rows in blocks)
+
+    def update(grad: np.ndarray, state: tuple, point=None):
+        out = np.empty_like(grad)
+        states = []
+        for (rule, rows), inner in zip(blocks, state, strict=True):
+            part = None
+            if point is not None:
+                part = point._replace(theta=point.theta[rows], value=point.value[rows])
+            step, inner = apply(rule, grad[rows], inner, part)
+            out[rows] = resolve(step)
+            states.append(inner)
+        return out, tuple(states)
+
+    return UpdateRule(init, update, uses_point=any(rule.uses_point for rule, _ in parts))
+
+
 def sweep_job(
-    text: str, *, method: str, hyper: tuple, x0: float, y0: float, N: int, tol: float
-) -> Sweep:
-    """``method`` at SWEEP_POINTS learning rates, log-spaced over four decades around its α."""
+    text: str, *, methods: tuple, x0: float, y0: float, N: int, tol: float
+) -> tuple[Sweep, ...]:
+    """Each of ``methods`` ((method, ((keyword, value), …)), …) at SWEEP_POINTS learning
+    rates, log-spaced over four decades around its α: all of them in one batch."""
     surface = _surface(text)
-    hyper = dict(hyper)
-    alphas = hyper["alpha"] * np.logspace(-SWEEP_DECADES, SWEEP_DECADES, SWEEP_POINTS)
-    starts = np.tile([x0, y0], (SWEEP_POINTS, 1)).astype(float)
-    rule = batch_rule(method, surface, **{**hyper, "alpha": alphas[:, None]})
-    ends = run_many(surface, rule, starts, max_steps=N - 1, tol=tol)
+    parts, alphas = [], []
+    for method, hyper in methods:
+        hyper = dict(hyper)
+        alpha = hyper["alpha"] * np.logspace(-SWEEP_DECADES, SWEEP_DECADES, SWEEP_POINTS)
+        parts.append(
+            (batch_rule(method, surface, **{**hyper, "alpha": alpha[:, None]}), len(alpha))
+        )
+        alphas.append(alpha)
+    starts = np.tile([x0, y0], (SWEEP_POINTS * len(methods), 1)).astype(float)
+    ends = run_many(surface, by_rows(parts), starts, max_steps=N - 1, tol=tol)
     diverged = ends.fault | ~(ends.values <= ends.start_values)
-    return Sweep(method, alphas, ends.values, diverged, float(ends.start_values[0]))
+    sweeps = []
+    for k, ((method, _), alpha) in enumerate(zip(methods, alphas, strict=True)):
+        rows = slice(k * SWEEP_POINTS, (k + 1) * SWEEP_POINTS)
+        start = float(ends.start_values[rows][0])
+        sweeps.append(Sweep(method, alpha, ends.values[rows], diverged[rows], start))
+    return tuple(sweeps)

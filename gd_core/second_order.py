@@ -31,6 +31,7 @@ each step costs one ∇f; Newton counts one Hessian per step.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -49,7 +50,8 @@ RUNNING, NO_DECREASE, NOT_FINITE, SINGULAR = 0, 1, 2, 3
 class Oracle(NamedTuple):
     """Functions of a batch of points P (B, p): f (B,), ∇f (B, p), the Hessian (B, p, p).
 
-    Each returns nan where a value is not a finite real number.
+    Each returns nan where a value is not a real number (inf where it overflowed); the
+    rules treat both as not finite.
     """
 
     value: Callable[[np.ndarray], np.ndarray]
@@ -119,6 +121,8 @@ def backtrack(oracle, theta, value, slope, direction, alpha0, c, rho, *, running
     Returns (α, accepted, trials, a trial value was not finite).
     """
     batch = len(theta)
+    if batch == 1:
+        return _backtrack_one(oracle, theta, value, slope, direction, alpha0, c, rho, running)
     alpha = np.full(batch, float(alpha0))
     accepted = np.zeros(batch, dtype=bool)
     bad = np.zeros(batch, dtype=bool)
@@ -141,6 +145,28 @@ def backtrack(oracle, theta, value, slope, direction, alpha0, c, rho, *, running
         if reduction < MAX_REDUCTIONS:
             alpha[active] = rho * alpha[active]
     return alpha, accepted, trials, bad
+
+
+def _backtrack_one(oracle, theta, value, slope, direction, alpha0, c, rho, running):
+    """:func:`backtrack` for one row, in Python floats: the same operations, so the same
+    numbers, without numpy's cost per trial."""
+    point, p = theta[0].tolist(), direction[0].tolist()
+    f0 = float(value[0])
+    alpha, trials, accepted, bad = float(alpha0), 0, False, False
+    if math.isfinite(f0) and (running is None or running[0]):
+        for reduction in range(MAX_REDUCTIONS + 1):
+            trial = [t + alpha * d for t, d in zip(point, p, strict=True)]
+            f_trial = float(oracle.value(np.array([trial]))[0])
+            trials += 1
+            if not (math.isfinite(f_trial) and all(map(math.isfinite, trial))):
+                bad = True
+                break
+            if not f_trial > f0 + c * alpha * float(slope[0]):
+                accepted = True
+                break
+            if reduction < MAX_REDUCTIONS:
+                alpha = rho * alpha
+    return np.array([alpha]), np.array([accepted]), np.array([trials]), np.array([bad])
 
 
 def _searched(state, oracle, grad, theta, value, direction, alpha0, c, rho, **extra):

@@ -107,27 +107,27 @@ def surface_of(expr: sympy.Expr) -> Surface:
 def _batch(function: Callable, P: np.ndarray, shape: tuple = ()) -> np.ndarray:
     """function(x, y) at the rows of P (B, 2): shape (B,) + the shape of one value.
 
-    nan where an entry is not a real number (inf where it overflowed). A lambdified list of expressions
-    (∇f, the Hessian) is evaluated once; its constant entries are broadcast.
+    nan where an entry is not a real number (inf where it overflowed). A lambdified list
+    of expressions (∇f, the Hessian) is evaluated once; its constant entries are broadcast.
     """
     P = np.asarray(P, dtype=float)
     xs, ys = P[:, 0], P[:, 1]
+    out = np.empty((len(xs), *shape))
     with np.errstate(all="ignore"):
         try:
-            out = np.asarray(_broadcast(function(xs, ys), xs.shape))
+            value = function(xs, ys)
+            for index in np.ndindex(*shape):
+                entry = value
+                for i in index:
+                    entry = entry[i]
+                entry = np.asarray(entry)
+                if np.iscomplexobj(entry):
+                    entry = np.where(entry.imag == 0, entry.real, np.nan)
+                out[(slice(None), *index)] = entry
         except (ArithmeticError, ValueError, TypeError):
             out = [_point_value(function, a, b, shape) for a, b in zip(xs, ys, strict=True)]
             return np.array(out, dtype=float).reshape(len(xs), *shape)
-    out = np.moveaxis(out, -1, 0) if out.ndim > 1 else out  # entries first -> points first
-    if np.iscomplexobj(out):
-        out = np.where(out.imag == 0, out.real, np.nan)
-    return np.asarray(out, dtype=float)  # inf stays inf: the loop checks finiteness
-
-
-def _broadcast(value, shape: tuple):
-    if isinstance(value, list | tuple):
-        return [_broadcast(v, shape) for v in value]
-    return np.broadcast_to(np.asarray(value), shape)
+    return out
 
 
 def _point_value(function: Callable, a: float, b: float, shape: tuple) -> np.ndarray:

@@ -19,12 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from gd_core import endpoint
 from gd_core.descent import StopReason, Trajectory, descend
-from gd_core.endpoint import EndPoint, real_values
 from gd_core.errors import ExpressionError, OutsideDomain
 from gd_core.expr import X, parse_expression
 from gd_core.optimizers import gradient_descent
+from gd_core.verdict import Facts, Verdict, judge
+from gd_core.verdict import point1d as endpoint
+from gd_core.verdict.judge import Limit, ending_of
+from gd_core.verdict.point1d import EndPoint, real_values
+from gd_core.verdict.point2d import lower_elsewhere
+from gd_core.verdict.rates import g
+from gd_core.verdict.sentences import near
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,8 @@ class SymbolicRun:
     trajectory: the descent (p = 1); curvature: f″ at each iterate (nan where undefined).
     curve_x, curve_y: f on the figure's x-range (nan where not real).
     endpoint: what the point where the run stopped is, and the facts that say so.
-    crossings: per row, :func:`gd_core.endpoint.crossings` (ZERO, KINK, BREAK or "").
+    crossings: per row, :func:`gd_core.verdict.point1d.crossings` (ZERO, KINK, BREAK or "").
+    verdict: the verdict engine's judgement of the whole run.
     """
 
     text: str
@@ -159,9 +165,12 @@ class SymbolicRun:
     curve_y: np.ndarray
     endpoint: EndPoint | None  # None when the run ended in a numerical fault
     crossings: tuple[str, ...]  # per row: what the step crossed where f′ changed sign, or ""
+    verdict: Verdict
 
 
 CURVE_POINTS = 400
+SCAN_POINTS = 4001  # f is scanned at this many points for a lower point elsewhere
+WINDOW = 10.0  # the scan reaches at least this far on each side of the end point
 
 
 def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: int) -> SymbolicRun:
@@ -179,14 +188,33 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
             f"f(x) can't be used at the initial guess x0 = {x0:g}: {trajectory.message}"
         )
     xs = trajectory.params[:, 0]
-    lo, hi = view_range(xs)
-    curve_x = np.linspace(lo, hi, CURVE_POINTS)
     point = None
     if trajectory.reason is not StopReason.FAULT:
         h = endpoint.half_width(trajectory.steps[:, 0], float(xs[-1]))
         point = endpoint.classify(
             function.expr, X, function.f_array, function.df_array, float(xs[-1]), h
         )
+    lo, hi = view_range(xs)
+    lower = None
+    if point is not None and point.kind == endpoint.MINIMUM:
+        lower, (lo, hi) = _lower_point(
+            function, float(xs[-1]), float(trajectory.values[-1]), lo, hi
+        )
+    curve_x = np.linspace(lo, hi, CURVE_POINTS)
+    crossings = endpoint.crossings(function.f_array, function.df_array, xs, trajectory.grads[:, 0])
+    facts = Facts(
+        trajectory.params,
+        trajectory.values,
+        trajectory.grads,
+        ending_of(trajectory.reason),
+        trajectory.message,
+        endpoint=point,
+        lower=lower,
+        view=f"the figure's range, x from {g(lo, 4)} to {g(hi, 4)}",
+        limit=_local_limit(function, point, alpha),
+        runs_off=_runs_off(point, trajectory.reason),
+        breaks=tuple(k for k, kind in enumerate(crossings) if kind == endpoint.BREAK),
+    )
     return SymbolicRun(
         text=str(function.expr),
         formulas=function.formulas(),
@@ -195,9 +223,49 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
         curve_x=_frozen(curve_x),
         curve_y=_frozen(real_values(function.f_array, curve_x)),
         endpoint=point,
-        crossings=endpoint.crossings(
-            function.f_array, function.df_array, xs, trajectory.grads[:, 0]
-        ),
+        crossings=crossings,
+        verdict=judge(facts),
+    )
+
+
+def _lower_point(function: SymbolicFunction, x: float, value: float, lo: float, hi: float):
+    """A lower point of another valley within a sensible window around x, and the figure's
+    range widened to show it: ((x, f), (lo, hi)); (None, (lo, hi)) when there is none."""
+    reach = max(WINDOW, 3 * (hi - lo))
+    grid = np.union1d(
+        np.linspace(x - reach, x + reach, SCAN_POINTS), np.linspace(lo, hi, SCAN_POINTS)
+    )
+    found = lower_elsewhere(
+        grid[:, None], real_values(function.f_array, grid), np.array([x]), value
+    )
+    if found is None:
+        return None, (lo, hi)
+    (where,), _ = found
+    pad = 0.05 * (max(hi, where) - min(lo, where))
+    return found, (min(lo, where - pad), max(hi, where + pad))
+
+
+def _local_limit(function: SymbolicFunction, point, alpha: float) -> Limit | None:
+    """2/f″ at the minimum next to the end point: above it, the steps can't settle there."""
+    if point is None or point.kind != endpoint.MINIMUM or not np.isfinite(point.where):
+        return None
+    curvature = float(real_values(function.d2f_array, np.array([point.where]))[0])
+    if not curvature > 0:
+        return None
+    return Limit(alpha, 2.0 / curvature, f"2/f″({near(point.where, point.high - point.low)})")
+
+
+def _runs_off(point, reason: StopReason) -> str:
+    """The probe's stated check, when the run was still going and f keeps falling that way."""
+    if reason is StopReason.PRECISION or point is None or point.kind != endpoint.FALLING:
+        return ""
+    reach = endpoint.PROBE_REACH * max(1.0, abs(point.x))
+    if point.probe_change is not None or not abs(point.probe_to - point.x) >= reach / 2:
+        return ""  # a sign change ahead, or the check stopped early (a pole, f's domain)
+    side = "left" if point.falls_towards < 0 else "right"
+    return (
+        f"f′ keeps its sign at every point checked to the {side}, as far as "
+        f"x = {g(point.probe_to, 6)}."
     )
 
 

@@ -16,7 +16,9 @@ st.markdown(
     "Six update rules start from the same point on $f(x, y)$ and race downhill. Each uses the "
     "gradient $g = \\nabla f$ differently: plain steps, momentum that remembers past steps, or "
     "step sizes scaled per coordinate by past squared gradients. The rules are exactly "
-    "`torch.optim`'s, so the numbers match the library. Hover over a control for its rule."
+    "`torch.optim`'s, so the numbers match the library. Three more look at f itself: gradient "
+    "descent with a line search (`gd_ls`), Newton's method with the Hessian $H$ (`newton`) and "
+    "BFGS, which learns $H^{-1}$ from its steps (`bfgs`). Hover over a control for its rule."
 )
 
 CONTROLS = {c.key: c for c in OPTIMIZERS}
@@ -115,6 +117,13 @@ st.markdown(
         f"- **{method}**: {ui.escape_markdown(sentence)}" for method, sentence in demo.sentences
     )
 )
+with st.expander("Why? The numbers behind each verdict"):
+    st.markdown(
+        "\n".join(
+            f"- **{method}**: " + " ".join(ui.escape_markdown(line) for line in why)
+            for method, why in demo.whys
+        )
+    )
 
 st.header("Theory for a quadratic f")
 for line in demo.theory:
@@ -161,7 +170,7 @@ for tab, table in zip(st.tabs(list(demo.histories)), demo.histories.values(), st
     with tab:
         state = {
             name: st.column_config.TextColumn(lab.state_label(name), help=lab.state_help(name))
-            if name == "note"
+            if name in ("note", "trial_points")
             else ui.number(lab.state_label(name), "%.6g", lab.state_help(name))
             for name in table.columns[7:]
         }

@@ -110,8 +110,8 @@ def test_penguins_zig_zag_and_its_cure_screenshots(server, page, width):
     penguins = bundled.penguins()
     if width != VIEWPORT["width"]:
         page.set_viewport_size({"width": 390, "height": 844})
-    open_page(page, f"{server.url}/two_parameters?data=penguins&alpha=0.000044&N=30", ready=READY)
-    assert_result_block(page, on_data(penguins, alpha=0.000044, N=30))
+    open_page(page, f"{server.url}/two_parameters?data=penguins&N=30", ready=READY)
+    assert_result_block(page, on_data(penguins, N=30))
     suffix = "" if width == VIEWPORT["width"] else "_phone"
     shoot(page, f"data_penguins_raw{suffix}", width)
     open_page(

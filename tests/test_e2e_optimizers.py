@@ -153,3 +153,25 @@ def test_links_saddle_bowl_no_methods_and_3d(server, page):
     assert "No method is selected" in page.locator('[data-testid="stAlert"]').first.inner_text()
     assert page.locator(IMAGES).count() == 0
     no_exception(page)
+
+
+def test_line_search_methods_sweep_and_basins_from_a_link(server, page):
+    methods = "".join(f"&methods={m}" for m in ("gd", "gd_ls", "newton", "bfgs"))
+    open_page(
+        page,
+        f"{server.url}/optimizers?preset=Himmelblau&x0=0&y0=0&N=300&step=1&sweep=true"
+        f"&basins=true{methods}",
+        ready=READY,
+        timeout=WAIT,
+    )
+    no_exception(page)
+    alts = [alt for _, alt in images(page)]
+    assert len(alts) == 3, alts
+    assert alts[1].startswith("Final f against the learning rate")
+    assert alts[2].startswith("Basin map of gd") and alts[2].count("of the minimum") == 4
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    for method in ("gd_ls", "newton", "bfgs"):
+        assert f"{method}: " in main, method  # each method's sentence
+    assert "Learning-rate sweep" in main and "Basin map" in main
+    assert page.locator('[data-testid="stTab"]').count() == 4
+    screenshot(page, "optimizers_line_search_maps")

@@ -7,8 +7,8 @@ import pytest
 
 from gd_app import demos
 from gd_app.controls import ALPHA_VALUES, ONE_PARAMETER, TWO_PARAMETERS, defaults
-from gd_app.demos.fit import fit_run, refusals
-from gd_core.conditioning import cost_statuses, steps_bound
+from gd_app.demos.fit import _problem, fit_run, refusals
+from gd_core.conditioning import steps_bound
 from gd_core.schedules import step_sizes
 
 TWO = defaults(TWO_PARAMETERS)
@@ -22,6 +22,10 @@ def data(m, x_low, x_high, theta_true=(2.0, 2.0), noise=0.0, seed=0):
     if noise:
         y = y + noise * np.random.default_rng(seed).standard_normal(m)
     return x, y
+
+
+def why(demo) -> str:
+    return " ".join(demo.why)
 
 
 def metric(demo, label):
@@ -60,9 +64,9 @@ def test_x_from_9_to_11_is_the_issue_s_narrow_valley():
     demo = demos.two_parameters(**{**TWO, "x_low": 9.0, "x_high": 11.0, "alpha": 0.018})
     kappa = float(metric(demo, "κ of XᵀX/m").value)
     assert 2.7e4 < kappa < 2.9e4
-    assert "α_crit = 0.0197" in demo.rates
+    assert "α_crit = 2/λmax = 0.0197" in why(demo)
     statuses = list(demo.table["status"][1:])
-    assert statuses.count("oscillating (overshooting)") >= len(statuses) - 1  # the zig-zag
+    assert all(s.startswith("overshot") for s in statuses)  # the zig-zag across the valley
 
 
 @pytest.mark.parametrize("x_low, x_high", [(9, 11), (-20, 20), (-1, 1), (19.5, 20)])
@@ -216,6 +220,7 @@ def test_the_same_link_gives_the_same_table_twice():
         schedule="cosine",
         decay=0.1,
     )
+    _problem.cache_clear()  # the second is made afresh: the data and every shuffle again
     second = fit_run(
         intercept=True,
         theta_true=(2.0, 2.0),
@@ -229,7 +234,10 @@ def test_the_same_link_gives_the_same_table_twice():
         schedule="cosine",
         decay=0.1,
     )
-    assert first is not second
+    assert first.data is not second.data
+    np.testing.assert_array_equal(first.data.y, second.data.y)
+    for k in (0, 18, 19, 78):  # batches of the first epoch, the second and the last
+        np.testing.assert_array_equal(first.batches.indices(k), second.batches.indices(k))
     np.testing.assert_array_equal(first.trajectory.params, second.trajectory.params)
     other_seed = demos.two_parameters(**{**params, "seed": 10}).table
     assert not np.allclose(other_seed["theta0"], demos.two_parameters(**params).table["theta0"])
@@ -242,7 +250,7 @@ def test_noise_free_sgd_reaches_theta_star_itself():
     np.testing.assert_allclose(final, [2, 2], atol=1e-9)
     assert "every per-example gradient vanishes at θ*" in demo.notes[0]
     assert "came within 1e-6 of θ* at iteration" in demo.notes[0]
-    assert "κ = λmax/λmin" in demo.rates
+    assert "κ = λmax/λmin" in why(demo)
 
 
 def test_noisy_sgd_settles_in_a_neighbourhood_that_shrinks_with_alpha():
@@ -275,11 +283,7 @@ def test_mini_batch_statuses_say_what_the_step_did_to_the_full_batch_cost():
     J = table["J"].to_numpy()
     for k in range(1, len(J)):
         status = table["status"][k]
-        assert status == ("lowered J" if J[k] < J[k - 1] else "raised J"), (k, status)
-    assert set(cost_statuses(np.array([1.0, 1.0]), np.array([1.0, 1.0]))) == {
-        "start",
-        "left J unchanged",
-    }
+        assert ("J fell" if J[k] < J[k - 1] else "J rose") in status, (k, status)
 
 
 def test_fan_of_per_example_steps_averages_to_the_step():
@@ -334,8 +338,8 @@ def test_schedule_verdict_compares_each_alpha_k_with_alpha_crit():
     )
     alphas = step_sizes("inverse_time", alpha=2.5, decay=0.2, n_steps=29)
     last_above = int(np.flatnonzero(alphas > 2.0)[-1])
-    assert (
-        f"above it for k = 0 … {last_above} and below it from k = {last_above + 1} on" in demo.rates
+    assert f"above it for k = 0 … {last_above} and below it from k = {last_above + 1} on" in why(
+        demo
     )
 
 

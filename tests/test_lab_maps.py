@@ -104,20 +104,31 @@ def test_pure_newton_on_the_saddle_ends_on_the_saddle_from_every_start():
 
 def test_the_sweep_ends_where_plain_loops_end_and_diverges_past_the_limit():
     text = PRESETS["bowl"][0]  # H = diag(2, 50): gd's limit 2/50, heavy ball's 2·1.9/50
-    _, grad, _ = functions(text)
-    for method, hyper, limit, beta in (
-        ("gd", (("alpha", 0.01),), 0.04, 0.0),
-        ("momentum", (("alpha", 0.01), ("beta", 0.9)), 0.076, 0.9),
-    ):
-        sweep = lab_maps.sweep_job(text, method=method, hyper=hyper, x0=-1.5, y0=2.0, N=400, tol=0)
+    f, grad, _ = functions(text)
+    methods = (("gd", (("alpha", 0.01),)), ("momentum", (("alpha", 0.01), ("beta", 0.9))))
+    sweeps = lab_maps.sweep_job(text, methods=methods, x0=-1.5, y0=2.0, N=400, tol=0)
+    for sweep, limit, beta in zip(sweeps, (0.04, 0.076), (0.0, 0.9), strict=True):
         np.testing.assert_allclose(sweep.alphas[[0, -1]], [1e-4, 1.0], rtol=1e-12)
         np.testing.assert_allclose(np.diff(np.log10(sweep.alphas)), 4 / 59, rtol=1e-9)
         clear = np.abs(sweep.alphas / limit - 1) > 0.02  # leave out α within 2 % of the limit
         np.testing.assert_array_equal(sweep.diverged[clear], sweep.alphas[clear] > limit)
-        f, _, _ = functions(text)
         for j in (0, 20, 35):
             end = plain_gd(grad, (-1.5, 2.0), sweep.alphas[j], 399, 0.0, beta=beta)
-            np.testing.assert_allclose(sweep.values[j], f(end), rtol=1e-6, atol=1e-300)
+            np.testing.assert_allclose(sweep.values[j], f(end), rtol=1e-9, atol=1e-300)
+
+
+def test_rows_of_different_rules_in_one_batch_equal_each_alone():
+    text = PRESETS["Himmelblau"][0]
+    methods = (
+        ("adam", (("alpha", 0.05), ("beta1", 0.9), ("beta2", 0.999))),
+        ("nesterov", (("alpha", 0.001), ("beta", 0.9))),
+        ("rmsprop", (("alpha", 0.01), ("rho", 0.9))),
+    )
+    together = lab_maps.sweep_job(text, methods=methods, x0=0.0, y0=0.0, N=200, tol=1e-6)
+    for method, sweep in zip(methods, together, strict=True):
+        (alone,) = lab_maps.sweep_job(text, methods=(method,), x0=0.0, y0=0.0, N=200, tol=1e-6)
+        np.testing.assert_array_equal(sweep.values, alone.values)
+        np.testing.assert_array_equal(sweep.diverged, alone.diverged)
 
 
 def test_a_map_made_in_parts_equals_the_whole(gd_map):

@@ -10,6 +10,7 @@ import sympy
 from gd_core import lab_analysis as analysis
 from gd_core.lab import PRESETS, race
 from gd_core.surface import surface_of
+from gd_core.verdict import Outcome, point2d
 
 X, Y = sympy.symbols("x y", real=True)
 ROSENBROCK = PRESETS["Rosenbrock"][0]
@@ -194,53 +195,82 @@ def verdict(text, method, start, steps, tol=1e-6, **h):
 
 def test_converged_to_a_minimum_on_the_bowl():
     run = verdict(BOWL, "momentum", (1, 1), 2000, alpha=0.01, beta=0.5)
-    assert run.verdict == analysis.MINIMUM
+    assert run.outcome in (Outcome.DIRECT, Outcome.OVERSHOOT_SETTLE) and run.tone == "success"
+    assert np.all(np.linalg.eigvalsh(np.diag([2.0, 50.0])) > 0)  # the bowl's Hessian
     assert run.steps_to_tol == run.n_steps
     assert math.hypot(*run.grads[-1]) < 1e-6 <= math.hypot(*run.grads[-2])
 
 
 def test_gd_started_on_the_saddles_axis_stops_at_the_saddle():
     run = verdict("x**2 - y**2", "gd", (1, 0), 2000, alpha=0.1)
-    assert run.verdict == analysis.SADDLE
+    assert run.outcome is Outcome.STUCK and run.verdict == "stopped at a saddle"
     assert abs(run.params[-1, 0]) < 1e-6
+    assert "not a minimum" in run.sentence and run.tone == "warning"
 
 
 def test_momentum_runs_off_down_the_saddle():
     run = verdict("x**2 - y**2", "momentum", (1, 0.001), 1000, alpha=0.01, beta=0.9)
-    assert run.verdict == analysis.RAN_OFF
+    assert run.outcome is Outcome.RUN_OFF
     assert run.values[-1] < run.values[0] and abs(run.params[-1, 1]) > 100
 
 
 def test_gd_above_the_limit_diverges_with_f_growing():
-    run = verdict(BOWL, "gd", (1, 1), 50, alpha=0.05)
-    assert run.verdict == analysis.DIVERGED
+    run = verdict(BOWL, "gd", (1, 1), 50, alpha=0.05)  # 2/λmax = 2/50 = 0.04
+    assert run.outcome is Outcome.DIVERGE and run.tone == "error"
     assert run.values[-1] > run.values[0]
+    assert "0.04" in run.sentence
+
+
+def test_gd_at_the_limit_bounces_for_ever():
+    """α = 2/λmax = 0.04: along y the error is multiplied by 1 − 0.04·50 = −1 each step."""
+    run = verdict(BOWL, "gd", (1, 1), 50, alpha=0.04)
+    assert run.outcome is Outcome.BOUNCE
+    assert np.allclose(np.abs(run.params[1:, 1]), 1.0) and np.all(
+        np.diff(np.sign(run.params[:, 1]))
+    )
 
 
 def test_leaving_the_domain_is_a_fault_with_a_message_and_finite_rows():
     run = verdict("sqrt(x) + y**2", "gd", (0.5, 1), 100, alpha=1.0)
-    assert run.verdict == analysis.FAULT and "domain" in run.fault
+    assert run.outcome is Outcome.STUCK and run.tone == "error" and "domain" in run.fault
+    assert "numerical fault" in run.sentence
     assert np.all(np.isfinite(run.params)) and np.all(np.isfinite(run.values))
 
 
-def test_still_moving_when_steps_run_out():
+def test_creeping_when_steps_run_out_far_from_the_minimum():
     run = verdict(ROSENBROCK, "gd", (-1.5, 2), 100, alpha=0.001)
-    assert run.verdict == analysis.MOVING
+    assert run.outcome is Outcome.CREEP and run.tone == "warning"
     assert run.steps_to_tol is None
+    assert run.values[-1] > 0.1 * run.values[0]  # f* = 0 at (1, 1): still far down to go
 
 
 @pytest.mark.parametrize(
     "hessian, kind",
     [
-        (np.diag([2.0, 3.0]), analysis.MINIMUM),
-        (np.diag([2.0, -3.0]), analysis.SADDLE),
-        (np.diag([-2.0, -3.0]), analysis.MAXIMUM),
-        (np.diag([2.0, 0.0]), analysis.FLAT),
-        (np.full((2, 2), np.nan), analysis.UNCHECKED),
+        (np.diag([2.0, 3.0]), point2d.MINIMUM),
+        (np.diag([2.0, -3.0]), point2d.SADDLE),
+        (np.diag([-2.0, -3.0]), point2d.MAXIMUM),
+        (np.diag([2.0, 0.0]), point2d.FLAT),
+        (np.full((2, 2), np.nan), point2d.UNKNOWN),
     ],
 )
 def test_end_point_kind_follows_the_hessian_eigenvalues(hessian, kind):
-    assert analysis.classify_point(hessian)[0] == kind
+    assert point2d.classify(hessian, np.zeros(2)).kind == kind
+
+
+@pytest.mark.parametrize(
+    "f, kind",
+    [
+        (lambda p: p[0] ** 2 + p[1] ** 4, point2d.MINIMUM),
+        (lambda p: p[0] ** 2 + p[1] ** 3, point2d.SADDLE),
+    ],
+)
+def test_a_singular_hessian_is_settled_by_f_along_directions(f, kind):
+    """At 0 both have Hessian diag(2, 0); y⁴ rises both ways, y³ falls for y < 0."""
+    point = point2d.classify(np.diag([2.0, 0.0]), np.zeros(2), f)
+    assert point.kind == kind and point.test == "directions"
+    if kind == point2d.SADDLE:
+        assert f(np.array(point.lower_at)) < f(np.zeros(2))
 
 
 def test_fit_cost_preset_is_the_two_parameter_pages_cost():

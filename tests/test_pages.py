@@ -28,6 +28,12 @@ def table(at):
     return at.dataframe[0].value
 
 
+def said(at) -> str:
+    """The verdict box and the reasons under "Why?", as plain text."""
+    boxes = [*at.success, *at.warning, *at.error, *at.markdown]
+    return " ".join(plain(box.value) for box in boxes)
+
+
 def assert_healthy(at):
     assert not at.exception, [e.message for e in at.exception]
     # One image per panel: the fit pages' cost and data panels, the symbolic page's figure.
@@ -58,7 +64,10 @@ def test_one_parameter_table_is_the_seed_theta1_values():
     np.testing.assert_allclose(table(at)["theta1"], seed_thetas, atol=1e-12)
     assert [m.label for m in at.metric] == ["final θ1", "final cost J", "steps taken"]
     assert at.metric[0].value == f"{seed_thetas[-1]:.6g}"
-    assert "α = 1.15 < α_crit = 5.43: converges monotonically" in plain(at.info[0].value)
+    # 20 points on [−1, 1]: λ = mean(x²) = 7/19, α_crit = 2/λ = 38/7 and 1/λ = 19/7
+    assert "Each step went downhill without overshooting" in plain(at.success[0].value)
+    assert f"α_crit = 2/λ = {38 / 7:.3g}" in said(at)
+    assert f"α = 1.15 is at most 1/λ = {19 / 7:.3g}, so no step overshoots" in said(at)
     assert any("α_crit = 5.43" in plain(c.value) for c in at.main.markdown), "under α"
 
 
@@ -76,7 +85,8 @@ def test_symbolic_shows_the_seeds_two_printed_lines():
     labels = {m.label: m.value for m in at.metric}
     assert labels["minimum found at x"] == f"{x_min:.6g}"
     assert labels["slope f′(x) there"] == f"{2 * x_min:.6g}"
-    assert "shorter than the precision" in plain(at.success[0].value)
+    assert "next to a minimum" in plain(at.success[0].value)
+    assert f"stopped after step {len(frame) - 1}, which was below the precision" in said(at)
     assert any("2 x" in latex.value for latex in at.latex)
 
 
@@ -102,7 +112,7 @@ def test_a_url_parameter_sets_its_control():
     assert at.select_slider(key="alpha").value == pytest.approx(0.3)
     assert at.slider(key="N").value == 10
     assert len(table(at)) == 10
-    assert not at.warning
+    assert not [w for w in at.warning if w.icon == ":material/link:"]  # no refused value
 
 
 def test_step_scrubber_highlights_a_row():

@@ -13,6 +13,7 @@ from gd_core.descent import StopReason, descend, gradient_below
 from gd_core.lab import PRESETS, race
 from gd_core.lab_records import batch_oracle
 from gd_core.surface import surface_of
+from gd_core.verdict import Outcome
 
 X, Y = sympy.symbols("x y", real=True)
 ROSENBROCK = PRESETS["Rosenbrock"][0]
@@ -156,7 +157,8 @@ def test_pure_newton_reaches_a_positive_definite_quadratics_minimiser_in_one_ste
     minimiser = np.linalg.solve([[6.0, 2.0], [2.0, 14.0]], [4.0, -1.0])
     assert run.n_steps == 1 and run.converged
     np.testing.assert_allclose(run.params[1], minimiser, rtol=1e-14)
-    assert run.verdict == "converged to a minimum"
+    assert run.outcome is Outcome.DIRECT and run.tone == "success"  # one step, no overshoot
+    assert "is a minimum" in " ".join(run.why)  # the Hessian test at the end point
 
 
 def test_pure_newton_walks_to_the_saddle_of_x2_minus_y2():
@@ -245,3 +247,43 @@ def test_one_batch_through_the_loop_equals_one_point_at_a_time(method):
         np.testing.assert_allclose(batch.run(i).params, one.params, rtol=1e-12, atol=1e-12)
         for name in ("alpha", "trials", "f_evals"):
             np.testing.assert_array_equal(batch.run(i).states[name], one.states[name])
+
+
+@pytest.mark.parametrize(
+    "hessian, kind",
+    [
+        ([[6.0, 2.0], [2.0, 14.0]], "minimum of the model"),
+        ([[2.0, 3.0], [3.0, 2.0]], "saddle of the model"),
+        ([[-1.0, 0.5], [0.5, -3.0]], "maximum of the model"),
+        ([[1.0, 1.0], [1.0, 1.0]], "the model has no single stationary point (H is singular)"),
+    ],
+)
+def test_the_local_models_stationary_point_and_its_kind(hessian, kind):
+    from gd_app.plotting.optimizer_overlays import model_point
+
+    hessian, grad = np.array(hessian), np.array([0.3, -1.1])
+    point, said = model_point(hessian, grad)
+    assert said == kind
+    low, high = np.linalg.eigvalsh(hessian)
+    assert ("minimum" in said) == (low > 0) and ("maximum" in said) == (high < 0)
+    if point is not None:  # the model's gradient g + H·d vanishes there
+        np.testing.assert_allclose(grad + hessian @ point, 0.0, atol=1e-14)
+
+
+def test_the_race_figure_says_what_the_line_search_and_the_model_add():
+    from gd_app.controls import OPTIMIZERS, defaults
+    from gd_app.demos import optimizers as lab
+
+    params = {
+        **defaults(OPTIMIZERS),
+        "f": INDEFINITE,
+        "x0": 0.3,
+        "y0": -0.2,
+        "N": 10,
+        "methods": ("gd_ls", "newton"),
+        "damped": False,
+    }
+    alt = lab.optimizers_picture(step=1, **params).alt
+    tried = int(lab.result(**params).runs[0].states[1, 3])  # gd_ls's trials into iterate 1
+    assert f"the {tried} trial point" in alt and "line search that led to iterate 1" in alt
+    assert "Newton's local quadratic model at iterate 1" in alt and "a saddle of the model" in alt

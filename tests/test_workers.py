@@ -110,10 +110,12 @@ def test_the_pages_pictures_come_from_the_workers_equal_to_the_server(monkeypatc
         "draw_on",
         lambda pool, job, args, kwargs: jobs.append(job) or real(pool, job, args, kwargs),
     )
+    here = []
+    monkeypatch.setattr(runtime, "in_server", lambda *call: here.append(call))
     params = {**defaults(ONE_PARAMETER), "alpha": 0.77}
     run = fit_one._one_run(**params)
     picture = demos.one_parameter_picture(**params, step=2)
-    assert jobs == [fit_png], "drawn by a worker"
+    assert jobs == [fit_png] and here == [], "drawn by a worker, not again here"
     drawn = fit.one_parameter_png(run, highlight=2, theme="light")
     assert [p.png for p in picture.panels] == [p.png for p in drawn]
 

@@ -20,13 +20,11 @@ import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 from PIL import Image
 
-from gd_app.tables import StepVerdicts
-from gd_core.analysis import run_verdict
 from gd_core.descent import StopReason, Trajectory
+from gd_core.verdict import Outcome, Verdict
 
 PICTURES = 32  # pictures kept per demo, one PNG each (at most about 0.5 MB at 2000 x 960)
 
@@ -99,7 +97,9 @@ class Demo:
     tone: str  # success | warning | error: how the verdict is shown
     stop: str  # why the run stopped
     fault: bool  # the run ended in a numerical fault
-    rates: str = ""  # the learning-rate verdict (fits only)
+    why: tuple[str, ...] = ()  # the key reason and the numbers behind the verdict
+    outcome: Outcome | None = None  # the verdict engine's outcome of the whole run
+    key_reason: str = ""  # one plain sentence why
     alpha_note: str = ""  # learning-rate limits, shown under the α slider
     notes: tuple[str, ...] = ()
     latex: tuple[str, ...] = ()  # f, f′, f″ (symbolic only), one LaTeX line each
@@ -153,33 +153,22 @@ def cache_by_name(*, maxsize: int):
     return decorate
 
 
-def run_summary(
-    verdicts: StepVerdicts,
-    trajectory: Trajectory,
-    measure: str = "distance",
-    curvature: float = float("nan"),
-) -> dict:
-    fault = trajectory.reason is StopReason.FAULT
-    verdict, tone = run_verdict(
-        list(verdicts.statuses), trajectory.message, fault=fault, measure=measure
+def verdict_fields(verdict: Verdict, trajectory: Trajectory, *theory: str) -> dict:
+    """A Demo's verdict fields: the one plain sentence, its tone, and why (the key reason,
+    the numbers behind it, and any ``theory`` lines)."""
+    return dict(
+        verdict=verdict.headline,
+        tone=verdict.tone,
+        why=tuple(
+            line
+            for line in (verdict.key_reason, *theory, *verdict.details)
+            if line and line not in verdict.headline
+        ),
+        outcome=verdict.outcome,
+        key_reason=verdict.key_reason,
+        stop=trajectory.message,
+        fault=trajectory.reason is StopReason.FAULT,
     )
-    if measure == "slope" and trajectory.reason is StopReason.MAX_STEPS:
-        slope = abs(trajectory.grads[-1, 0])
-        verdict += (
-            f" The slope there is still |f′| = {slope:.3g}: more steps may be needed, or f may "
-            "have no minimum this way at all (like exp(x), which only flattens out)."
-        )
-        tone = "warning"
-    elif measure == "slope" and not fault and not curvature > 0:
-        # f′ = 0 alone does not make a minimum: cos(x) from 0 sits on a maximum.
-        verdict += (
-            f" But f″ there is {curvature:.3g}, not positive: this flat point is a maximum or "
-            "an inflection, not a minimum. Start a little to one side to roll away from it."
-            if np.isfinite(curvature)
-            else " f″ can't be evaluated there, so this may not be a minimum."
-        )
-        tone = "warning"
-    return dict(verdict=verdict, tone=tone, stop=trajectory.message, fault=fault)
 
 
 def highlighted_row(step: int, trajectory: Trajectory) -> int:

@@ -16,13 +16,12 @@ from gd_app.demos.common import (
     Demo,
     Metric,
     fmt,
-    run_summary,
+    verdict_fields,
 )
 from gd_app.fit_run import PROBLEMS, FitRun, fit_png, on_first_copy  # noqa: F401 - re-exported
 from gd_app.plotting import fit as plotting
-from gd_app.tables import StepVerdicts, fit_history, step_verdicts
-from gd_core.analysis import AT_MINIMUM, distinct, learning_rates, rate_verdict
-from gd_core.conditioning import RAISED, contraction, cost_statuses, distances
+from gd_app.tables import StepVerdicts, fit_history
+from gd_core.conditioning import distances
 from gd_core.data import DataSet
 from gd_core.descent import StopReason, Trajectory
 from gd_core.linear import (
@@ -35,6 +34,10 @@ from gd_core.linear import (
 )
 from gd_core.minibatch import MAX_SHUFFLED, minibatches, shuffled_points
 from gd_core.schedules import step_sizes
+from gd_core.verdict import Facts, Verdict, judge
+from gd_core.verdict.judge import Limit, Words, ending_of
+from gd_core.verdict.rates import LearningRates, distinct, factor, learning_rates
+from gd_core.verdict.sentences import statuses
 
 
 # ---------------------------------------------------------------- problems and runs
@@ -132,32 +135,49 @@ def refusals(values: dict) -> tuple[dict, tuple[str, ...]]:
 
 
 # ---------------------------------------------------------------- sentences
-def verdicts_of(run: FitRun) -> StepVerdicts:
-    """Distance statuses for the textbook case, else what each step did to the full-batch J."""
-    verdicts = step_verdicts(run.errors, floor=run.problem.resolution)
+FIT_WORDS = Words(f="J", target="the best fit θ*")
+
+
+def verdict_of(run: FitRun, alpha: float) -> Verdict:
+    """The engine's verdict on a fit run: θ* and the Hessian are known exactly, and α_crit is
+    exact theory for full-batch steps at a constant α (a schedule or mini-batches are judged
+    from the history alone)."""
+    problem, trajectory = run.problem, run.trajectory
+    rates = learning_rates(problem.hessian)
+    _, vectors = np.linalg.eigh(problem.hessian)
+    limit = None
     if run.plain:
-        return verdicts
-    excess = run.trajectory.values - run.problem.min_cost
-    statuses = cost_statuses(excess, distances(run.errors), floor=run.problem.resolution)
-    return StepVerdicts(verdicts.ratios, tuple(statuses))
-
-
-def _cost_verdict(run: FitRun, verdicts: StepVerdicts) -> tuple[str, str]:
-    trajectory = run.trajectory
-    steps = [s for s in verdicts.statuses[1:] if s != AT_MINIMUM]
-    rose = steps.count(RAISED)
-    fell = sum(s == "lowered J" for s in steps)
-    text = (
-        f"The full-batch cost J fell on {fell} and rose on {rose} of {len(steps)} steps: from "
-        f"{fmt(trajectory.values[0])} to {fmt(trajectory.values[-1])} (least possible "
-        f"{fmt(run.problem.min_cost)}). "
+        limit = Limit(alpha, rates.critical, "α_crit", exact=True, eigenvalues=rates.eigenvalues)
+    return judge(
+        Facts(
+            trajectory.params,
+            trajectory.values,
+            trajectory.grads,
+            ending_of(trajectory.reason),
+            trajectory.message,
+            words=FIT_WORDS,
+            minimizer=problem.solution,
+            min_value=problem.min_cost,
+            eigenvectors=vectors,
+            floor=rounding_floor(problem, rates),
+            limit=limit,
+        )
     )
-    if AT_MINIMUM in verdicts.statuses:
-        text += f"From iteration {verdicts.statuses.index(AT_MINIMUM) - 1} on it was at θ*, to rounding. "
-    if trajectory.reason is StopReason.FAULT:
-        return f"{text}The run hit a numerical fault {trajectory.message}.", "error"
-    tone = "warning" if trajectory.values[-1] > trajectory.values[0] else "success"
-    return f"{text}It {trajectory.message}.", tone
+
+
+def rounding_floor(problem: LeastSquares, rates: LearningRates) -> float:
+    """Within this of θ* movement is rounding: the resolution of θ*, times κ (the slow
+    direction lets rounding noise build up by about κ before it is corrected)."""
+    return problem.resolution * max(1.0, rates.condition)
+
+
+def verdicts_of(run: FitRun, verdict: Verdict) -> StepVerdicts:
+    """The table's ratio |θ(k) − θ*| / |θ(k−1) − θ*| and status, from the verdict's facts."""
+    distance = verdict.steps.distance
+    ratios = np.full(len(distance), np.nan)
+    with np.errstate(all="ignore"):
+        ratios[1:] = distance[1:] / distance[:-1]
+    return StepVerdicts(ratios, statuses(verdict.steps, f="J", target="θ*"))
 
 
 def schedule_line(run: FitRun, critical: float) -> str:
@@ -239,26 +259,25 @@ def noise_line(run: FitRun) -> str:
     )
 
 
-def fastest_on_grid(rates, grid) -> float:
+def fastest_on_grid(rates: LearningRates, grid) -> float:
     """The α of the control's ``grid`` whose steps shrink the error fastest: the least
     ρ = max|1 − αλ|. ρ falls then rises in α, so it is a neighbour of α_opt, and since
     ρ ≥ 1 from α_crit on, it is below α_crit whenever any grid value is."""
     grid = np.asarray(grid, dtype=float)
     i = int(np.searchsorted(grid, rates.optimal))
     near = grid[max(i - 1, 0) : i + 1]
-    return float(min(near, key=lambda a: contraction(rates.eigenvalues, a)))
+    return float(min(near, key=rates.contraction))
 
 
-def _alpha_note(rates, alpha: float, grid=()) -> str:
+def _alpha_note(rates: LearningRates, alpha: float, grid=()) -> str:
+    """The limits under the α slider, by the verdicts' own definitions, told apart where
+    they round alike (at κ ≈ 10⁴, α_opt and α_crit both read 0.0197 at 3 digits); and the
+    fastest α the slider itself can take, when α_opt is not on its grid."""
     best = "one step" if len(rates.eigenvalues) == 1 else "fastest"
-    critical = distinct(rates.critical, alpha)[0]
-    optimal = distinct(rates.optimal, rates.critical)[0]  # never reads as α_crit itself
-    if len(critical) < len(distinct(rates.critical, rates.optimal)[0]):
-        critical = distinct(rates.critical, rates.optimal)[0]
-    note = (
-        f"α_crit = {critical} (diverges above) · no overshoot up to "
-        f"{rates.monotone_limit:.3g} · {best} at {optimal}"
+    critical, calm, optimal, _ = distinct(
+        rates.critical, rates.monotone_limit, rates.optimal, alpha
     )
+    note = f"α_crit = {critical} (diverges above) · no overshoot up to {calm} · {best} at {optimal}"
     if len(grid):
         on_grid = fastest_on_grid(rates, grid)
         if not math.isclose(on_grid, rates.optimal, rel_tol=1e-9):
@@ -266,14 +285,29 @@ def _alpha_note(rates, alpha: float, grid=()) -> str:
     return note
 
 
-def _rates_line(run: FitRun, alpha: float, rates) -> str:
+def _theory_line(rates: LearningRates, alpha: float) -> str:
+    """The numbers behind the verdict for full-batch steps at a constant α."""
+    critical, calm, optimal, shown_alpha = distinct(
+        rates.critical, rates.monotone_limit, rates.optimal, alpha
+    )
+    rho = factor(rates.contraction(alpha))
+    if len(rates.eigenvalues) == 1:
+        (lam,) = rates.eigenvalues
+        return (
+            f"The cost's curvature is λ = {lam:.4g}, so α_crit = 2/λ = {critical}; up to "
+            f"1/λ = {calm} no step overshoots, and α = 1/λ lands on θ* in one step. At "
+            f"α = {shown_alpha} each step multiplies the error θ1 − θ* by 1 − αλ, of size "
+            f"ρ = |1 − αλ| = {rho}."
+        )
+    return (
+        f"α_crit = 2/λmax = {critical}; no step overshoots up to 1/λmax = {calm}; fastest at "
+        f"α_opt = 2/(λmin + λmax) = {optimal}."
+    )
+
+
+def _rates_line(run: FitRun, alpha: float, rates: LearningRates) -> str:
     if run.plain:
-        line = rate_verdict(rates, alpha=alpha)
-        if len(rates.eigenvalues) == 1:
-            return (
-                f"{line}. One step lands exactly on the minimum at α = 1/λ = {rates.optimal:.3g}."
-            )
-        return f"{line}. Fastest at α_opt = 2/(λmin + λmax) = {rates.optimal:.3g}."
+        return _theory_line(rates, alpha)
     if run.schedule != "constant":
         line = schedule_line(run, rates.critical)
     else:
@@ -345,7 +379,6 @@ def fit_demo(
 ) -> Demo:
     problem, trajectory = run.problem, run.trajectory
     rates = learning_rates(problem.hessian)
-    verdicts = verdicts_of(run)
     shown = (
         tuple(
             Metric(
@@ -365,16 +398,8 @@ def fit_demo(
         )
         + metrics
     )
-    if run.plain:
-        summary = run_summary(verdicts, trajectory)
-    else:
-        verdict, tone = _cost_verdict(run, verdicts)
-        summary = dict(
-            verdict=verdict,
-            tone=tone,
-            stop=trajectory.message,
-            fault=trajectory.reason is StopReason.FAULT,
-        )
+    verdict = verdict_of(run, alpha)
+    verdicts = verdicts_of(run, verdict)
     table = fit_history(
         trajectory,
         verdicts,
@@ -387,8 +412,7 @@ def fit_demo(
     return Demo(
         table=table,
         metrics=shown,
-        **summary,
-        rates=" ".join(filter(None, (_rates_line(run, alpha, rates), rates_extra))),
+        **verdict_fields(verdict, trajectory, _rates_line(run, alpha, rates), rates_extra),
         alpha_note=_alpha_note(rates, alpha, alpha_grid),
         notes=extra
         + notes

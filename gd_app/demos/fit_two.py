@@ -34,6 +34,7 @@ from gd_core.conditioning import (
     steps_observed,
 )
 from gd_core.data import DataSet
+from gd_core.verdict.rates import factor
 
 
 @cache_by_name(maxsize=16)
@@ -124,17 +125,17 @@ def conditioning(run: FitRun, alpha: float) -> tuple[tuple[Metric, ...], str]:
     count = Metric(
         "steps to within 1e-6",
         observed,
-        f"First iteration with |θ − θ*| ≤ 1e-6; the bound from ρ = max|1 − αλ| = {rho:.4g} is "
+        f"First iteration with |θ − θ*| ≤ 1e-6; the bound from ρ = max|1 − αλ| = {factor(rho)} is "
         f"{bound_text} (full batch, constant α).",
     )
     if bound is None:
         promise = (
-            f"ρ = max|1 − αλ| = {rho:.4g} ≥ 1: at this α no number of full-batch steps is "
+            f"ρ = max|1 − αλ| = {factor(rho)} ≥ 1: at this α no number of full-batch steps is "
             "guaranteed to come within 1e-6 of θ*."
         )
     else:
         promise = (
-            f"ρ = max|1 − αλ| = {rho:.4g}, so full-batch steps at a constant α come within "
+            f"ρ = max|1 − αλ| = {factor(rho)}, so full-batch steps at a constant α come within "
             f"1e-6 of θ* after at most {plural(bound, 'step')}."
         )
     tail = (

@@ -29,13 +29,12 @@ def _hyper(method: str, params: dict) -> tuple:
 
 
 @cache_by_name(maxsize=16)
-def _sweep(*, f: str, method: str, hyper: tuple, x0: float, y0: float, N: int, tol: float):
-    return runtime.budgeted(
-        lab_maps.sweep_job, f, method=method, hyper=hyper, x0=x0, y0=y0, N=N, tol=tol
-    )
+def _sweeps(*, f: str, methods: tuple, x0: float, y0: float, N: int, tol: float):
+    return runtime.budgeted(lab_maps.sweep_job, f, methods=methods, x0=x0, y0=y0, N=N, tol=tol)
 
 
-PARTS = 4  # the basin map is made in this many budgeted jobs of grid/PARTS rows each
+PARTS = 10  # the basin map is made in this many budgeted jobs of grid/PARTS rows each (small:
+# each stays far inside the time budget on a busy machine)
 
 
 @cache_by_name(maxsize=8 * PARTS)
@@ -94,7 +93,7 @@ def sweep(*, theme: str = "light", **params) -> MapView:
         N=int(params["N"]),
         tol=float(params["tol"]),
     )
-    sweeps = tuple(_sweep(method=m, hyper=_hyper(m, params), **key) for m in methods)
+    sweeps = _sweeps(methods=tuple((m, _hyper(m, params)) for m in methods), **key)
     runs = {run.method: run for run in result.runs}
     current = {
         m: (

@@ -24,7 +24,8 @@ from matplotlib.figure import Figure
 from gd_app import runtime
 from gd_app.controls import LAB_METHODS, LINE_SEARCH
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
-from gd_app.demos.optimizers_export import csv_text, script_text
+from gd_app.demos.optimizers_export import csv_text, script_text, trial_points_text
+from gd_app.plotting import optimizer_overlays as overlays
 from gd_app.plotting import optimizers as plotting
 from gd_app.plotting.common import render
 from gd_core.errors import ExpressionError, OutsideDomain
@@ -68,6 +69,8 @@ STATE_HELP = {
     "g_evals": "Evaluations of ∇f so far (the start's included): one per step.",
     "h_evals": "Evaluations of the Hessian H so far: one per Newton step.",
     "note": "What the step into this row did differently.",
+    "trial_points": "The points the line search tried in the step into this row, in order; "
+    "the last is this row's iterate.",
 }
 STATE_LABELS = {
     "alpha": "accepted α",
@@ -78,6 +81,7 @@ STATE_LABELS = {
     "g_evals": "∇f evaluations",
     "h_evals": "H evaluations",
     "note": "note",
+    "trial_points": "trial points (x, y)",
 }
 
 
@@ -144,6 +148,7 @@ class LabDemo:
     summary: pd.DataFrame
     histories: dict  # method -> DataFrame
     sentences: tuple[tuple[str, str], ...]  # (method, what its run did)
+    whys: tuple[tuple[str, tuple[str, ...]], ...]  # (method, the numbers behind its sentence)
     theory: tuple[str, ...]  # markdown lines; () when f is not quadratic
     theory_table: pd.DataFrame | None
     notes: tuple[str, ...]
@@ -157,7 +162,8 @@ def optimizers(**params) -> LabDemo:
         summary=summary_table(lab),
         histories={run.method: history_table(run) for run in lab.runs},
         sentences=tuple((run.method, run.sentence) for run in lab.runs),
-        theory=theory_lines(lab, params),
+        whys=tuple((run.method, run.why) for run in lab.runs),
+        theory=theory_lines(lab),
         theory_table=theory_table(lab, params),
         notes=_notes(lab),
         longest=max(len(run.values) for run in lab.runs),
@@ -211,6 +217,7 @@ def history_table(run: MethodRun) -> pd.DataFrame:
         for j, name in enumerate(("f_evals", "g_evals", "h_evals")):
             if name != "h_evals" or run.method == "newton":
                 columns[name] = run.evals[:, j]
+        columns["trial_points"] = trial_points_text(run)
         columns["note"] = list(run.notes)
     return pd.DataFrame(columns)
 
@@ -241,7 +248,7 @@ def _fmt(value: float) -> str:
     return f"{value + 0.0:.4g}"  # + 0.0: no "-0"
 
 
-def theory_lines(lab: LabResult, params: dict) -> tuple[str, ...]:
+def theory_lines(lab: LabResult) -> tuple[str, ...]:
     theory = lab.theory
     if theory is None:
         return (
@@ -321,8 +328,31 @@ def _alt(lab: LabResult, step: int) -> str:
     return (
         f"Left: contour map of f on x in [{x_lo:.3g}, {x_hi:.3g}], y in [{y_lo:.3g}, "
         f"{y_hi:.3g}] with the start as a black square and {minima}. Paths: {paths}. Rings mark "
-        f"iterate {step} of every method. Right: {plotting.value_label(lab)} against iteration."
+        f"iterate {step} of every method.{_overlay_alt(lab, step)} Right: "
+        f"{plotting.value_label(lab)} against iteration."
     )
+
+
+def _overlay_alt(lab: LabResult, step: int) -> str:
+    """What the line-search rules add at the highlighted step, in words."""
+    parts = []
+    for run in lab.runs:
+        k = min(step, len(run.values) - 1)
+        if k != step:
+            continue
+        tried = int(np.count_nonzero(run.trials[:, 0] == k)) if len(run.trials) else 0
+        if tried:
+            parts.append(
+                f" Faint dots: the {tried} trial point{'s' if tried > 1 else ''} of {run.method}'s "
+                f"line search that led to iterate {k}."
+            )
+        if run.hessians is not None and np.all(np.isfinite(run.hessians[k])):
+            point, kind = overlays.model_point(run.hessians[k], run.grads[k])
+            where = "" if point is None else f", with an arrow to its stationary point, a {kind}"
+            parts.append(
+                f" Dashed: contours of Newton's local quadratic model at iterate {k}{where}."
+            )
+    return "".join(parts)
 
 
 @cache_by_name(maxsize=3)  # a drawn Figure and its ~10 MB background each

@@ -35,6 +35,7 @@ COLUMNS = (
     "f_evals",
     "g_evals",
     "h_evals",
+    "trial_points",
     "note",
 )
 SEARCH = ("gd_ls", "newton", "bfgs")
@@ -57,11 +58,20 @@ def frame(lab: LabResult) -> pd.DataFrame:
         for j, name in enumerate(run.state_names):
             columns[name] = run.states[:, j]
         if run.method in SEARCH:
-            columns.update(f_evals=run.evals[:, 0], g_evals=run.evals[:, 1], note=list(run.notes))
+            columns.update(f_evals=run.evals[:, 0], g_evals=run.evals[:, 1])
             if run.method == "newton":
                 columns["h_evals"] = run.evals[:, 2]
+            columns.update(trial_points=trial_points_text(run), note=list(run.notes))
         parts.append(pd.DataFrame(columns))
     return pd.concat(parts, ignore_index=True).reindex(columns=list(COLUMNS))
+
+
+def trial_points_text(run) -> list[str]:
+    """Per row, the trial points of the line search that led to it: "(x, y) (x, y) …"."""
+    rows = [[] for _ in range(len(run.values))]
+    for k, x, y in run.trials.tolist():
+        rows[int(k)].append("(%.6g, %.6g)" % (x, y))  # noqa: UP031 (the script's own format)
+    return [" ".join(points) for points in rows]
 
 
 def csv_text(lab: LabResult) -> str:
@@ -203,7 +213,7 @@ def search_run(method, h):
     n_f, n_g, n_h = 1, 1, 0
     alpha = trials = tau = yts = math.nan
     p = np.full(2, math.nan)
-    note = ""
+    note, tried = "", []
     rows = []
     try:
         value, grad = evaluate(theta)
@@ -212,6 +222,7 @@ def search_run(method, h):
             row.update(df_dx=grad[0], df_dy=grad[1], grad_norm=np.hypot(grad[0], grad[1]))
             row.update(p_x=p[0], p_y=p[1], alpha=alpha, trials=trials)
             row.update(f_evals=n_f, g_evals=n_g, note=note)
+            row.update(trial_points=" ".join("(%.6g, %.6g)" % tuple(t) for t in tried))
             if method == "newton":
                 row.update(tau=tau, h_evals=n_h)
             if method == "bfgs":
@@ -220,7 +231,7 @@ def search_run(method, h):
             if math.hypot(grad[0], grad[1]) < TOL or k == N - 1:
                 break
             tau = yts = math.nan
-            note = ""
+            note, tried = "", []
             if method == "gd_ls":
                 p, alpha = -grad, h["alpha0"]
             elif method == "newton":
@@ -240,6 +251,7 @@ def search_run(method, h):
                 slope = grad @ p
                 for trials in range(1, 62):
                     new = theta + alpha * p
+                    tried.append(new)
                     value_new = value_at(new)
                     n_f += 1
                     if not value_new > value + h["c"] * alpha * slope:
@@ -269,8 +281,8 @@ def search_run(method, h):
 
 
 def cell(value):
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str):  # quoted as pandas quotes it, when it holds a comma or a quote
+        return '"' + value.replace('"', '""') + '"' if ("," in value or '"' in value) else value
     if isinstance(value, (int, np.integer)):
         return str(value)
     return "" if math.isnan(value) else "%.17g" % value

@@ -19,14 +19,14 @@ from gd_app.demos.common import (
     cache_by_name,
     fmt,
     highlighted_row,
+    verdict_fields,
 )
 from gd_app.plotting import symbolic as plotting
 from gd_app.tables import symbolic_history
-from gd_core.descent import StopReason
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.expr import MAX_LENGTH, parse_expression
 from gd_core.symbolic import Formula, SymbolicRun, analyse
-from gd_core.symbolic_verdict import is_minimum, run_verdict, step_facts
+from gd_core.verdict.sentences import statuses
 
 TOO_SLOW = "f(x) took too long to analyse, try a simpler form"
 LONG_LATEX = 70  # characters a formula shows that fit on one line of the page
@@ -121,12 +121,11 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
 
 def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
     """The table, metrics and sentences of one run (plain data: no SymPy, no worker)."""
-    trajectory = run.trajectory
-    facts = step_facts(trajectory, run.crossings)
-    verdict, tone = run_verdict(trajectory, run.endpoint, facts, precision)
-    found = is_minimum(run.endpoint) and trajectory.reason is StopReason.PRECISION
+    trajectory, verdict = run.trajectory, run.verdict
+    found = verdict.tone == "success"
+    rows = statuses(verdict.steps, crossed=run.crossings)
     return Demo(
-        table=symbolic_history(trajectory, facts, run.curvature),
+        table=symbolic_history(trajectory, verdict.steps.step_ratio, rows, run.curvature),
         metrics=(
             Metric(
                 "minimum found at x" if found else "where it stopped, x",
@@ -142,10 +141,7 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
             ),
             Metric("steps taken", str(trajectory.n_steps)),
         ),
-        verdict=verdict,
-        tone=tone,
-        stop=trajectory.message,
-        fault=trajectory.reason is StopReason.FAULT,
+        **verdict_fields(verdict, trajectory),
         alpha_note=_local_alpha_note(run.curvature[0], x0),
         latex=shown_formulas(run.formulas),
         details=tuple(

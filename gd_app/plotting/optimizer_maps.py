@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from gd_app.plotting.common import apply_theme, new_figure
-from gd_app.plotting.optimizers import LOG_FLOOR, STYLE, contour_levels
+from gd_app.plotting.optimizers import DPI, LOG_FLOOR, STYLE, contour_levels
 from gd_core.lab import LabResult
 from gd_core.lab_maps import DIVERGED, ELSEWHERE, MOVING, BasinMap, Sweep
 
@@ -45,6 +45,7 @@ def sweep_figure(
     """Final f − f_ref against α per method; diverged runs as ▲ at the top; the current α
     of each method ringed; ``limits``: ((label, α), …) drawn as vertical lines."""
     fig = new_figure((9.0, 4.9))
+    fig.set_dpi(DPI)
     ax = fig.add_axes((0.1, 0.24, 0.86, 0.67))
     ref, label = sweep_reference(lab, sweeps)
 
@@ -152,6 +153,7 @@ def categories(bmap: BasinMap) -> list[tuple[int, str, str]]:
 
 def basin_figure(bmap: BasinMap, lab: LabResult, start: tuple, theme: str) -> Figure:
     fig = new_figure((7.6, 6.8))
+    fig.set_dpi(DPI)
     ax = fig.add_axes((0.11, 0.25, 0.84, 0.69))
     rows = categories(bmap)
     index = {code: k for k, (code, _, _) in enumerate(rows)}

@@ -4,6 +4,7 @@ trial points of the search that led there, and Newton's local quadratic model.""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import patheffects
 
 MODEL = "#882255"  # Newton's local model, in newton's colour
 
@@ -23,9 +24,11 @@ def trial_points(race, run, k: int, c: str) -> list:
 def model_point(hessian: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray | None, str]:
     """(d*, kind): the model's stationary point H·d = −g and whether it is a minimum, a saddle
     or a maximum of the model (from H's eigenvalues); (None, why) when H is singular."""
+    if not np.all(np.isfinite(hessian)):
+        return None, "the model can't be drawn (H is not finite)"
     low, high = np.linalg.eigvalsh((hessian + hessian.T) / 2)
     scale = max(abs(low), abs(high), 1e-300)
-    if not np.all(np.isfinite(hessian)) or min(abs(low), abs(high)) <= 1e-12 * scale:
+    if min(abs(low), abs(high)) <= 1e-12 * scale:
         return None, "the model has no single stationary point (H is singular)"
     step = np.linalg.solve(hessian, -grad)
     if low > 0:
@@ -33,6 +36,23 @@ def model_point(hessian: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray | Non
     if high < 0:
         return step, "maximum of the model"
     return step, "saddle of the model"
+
+
+def model_levels(value, model, hessian, grad, step) -> np.ndarray:
+    """A few contours of the model around its stationary point, the outer one through θ
+    (for a minimum or maximum); both signs about it for a saddle."""
+    if step is None:
+        finite = model[np.isfinite(model)]
+        return np.unique(np.quantile(finite, np.linspace(0.1, 0.9, 5))) if finite.size else []
+    centre = value + 0.5 * float(grad @ step)  # the model's value at its stationary point
+    gap = abs(value - centre)
+    if not gap > 0:
+        return np.array([])
+    low, high = np.linalg.eigvalsh((hessian + hessian.T) / 2)
+    if low > 0 or high < 0:
+        sign = 1.0 if low > 0 else -1.0
+        return np.sort(centre + sign * gap * np.array([0.04, 0.2, 0.5, 1.0]))
+    return centre + gap * np.array([-1.0, -0.4, 0.4, 1.0])
 
 
 def local_model(race, run, k: int, window: tuple) -> list:
@@ -51,23 +71,21 @@ def local_model(race, run, k: int, window: tuple) -> list:
     model = model + 0.5 * (hessian[0, 0] * dx * dx + 2 * hessian[0, 1] * dx * dy)
     model = model + 0.5 * hessian[1, 1] * dy * dy
     artists = []
-    if np.ptp(model) > 0:
-        levels = np.quantile(model, np.linspace(0.04, 0.96, 9))
-        levels = np.unique(levels)
-        if len(levels) > 1:
-            artists.append(
-                race.contour(
-                    xs,
-                    ys,
-                    model,
-                    levels=levels,
-                    colors=MODEL,
-                    linewidths=0.9,
-                    linestyles="solid",
-                    alpha=0.8,
-                    zorder=4,
-                )
+    levels = model_levels(run.values[k], model, hessian, grad, step)
+    if len(levels) > 1:
+        artists.append(
+            race.contour(
+                xs,
+                ys,
+                model,
+                levels=levels,
+                colors=MODEL,
+                linewidths=1.0,
+                linestyles="dashed",
+                alpha=0.85,
+                zorder=4,
             )
+        )
     if step is None:
         artists.append(
             race.text(
@@ -88,7 +106,14 @@ def local_model(race, run, k: int, window: tuple) -> list:
             "",
             xy=end,
             xytext=theta,
-            arrowprops=dict(arrowstyle="-|>", color=MODEL, lw=1.6, shrinkA=0, shrinkB=0),
+            arrowprops=dict(
+                arrowstyle="-|>",
+                color=MODEL,
+                lw=2.2,
+                shrinkA=0,
+                shrinkB=0,
+                path_effects=[patheffects.withStroke(linewidth=4, foreground="white")],
+            ),
             zorder=7,
             annotation_clip=False,
         )

@@ -155,6 +155,7 @@ def static_figure(result: LabResult, *, paths: bool = True) -> Figure:
             levels=levels,
             colors="0.45",
             linewidths=0.6,
+            negative_linestyles="solid",  # dashed lines are Newton's local model
         )
     handles = []
     for run in result.runs:
@@ -201,7 +202,9 @@ def static_figure(result: LabResult, *, paths: bool = True) -> Figure:
             Line2D([], [], ls=":", c="0.35", marker=".", ms=7, alpha=0.7, label="trial points")
         )
     if any(run.hessians is not None for run in result.runs):
-        handles.append(Line2D([], [], c=overlays.MODEL, lw=1, label="Newton's local model"))
+        handles.append(
+            Line2D([], [], c=overlays.MODEL, lw=1, ls="--", label="Newton's local model")
+        )
     race.set_xlabel("x")
     race.set_ylabel("y")
     scale = "log-spaced" if log_spaced else "evenly spaced"

@@ -21,15 +21,16 @@ from gd_app.plotting.common import (
     revealed,
     ring,
 )
-from gd_core import endpoint as ep
 from gd_core.symbolic import SymbolicRun
+from gd_core.verdict import Outcome
+from gd_core.verdict import point1d as ep
 
 SYMBOLIC_SIZE = (10.0, 4.3)
 LOG_CAP = 1e200
 MARKED_CROSSINGS = 40  # above this many, the sign changes get small marks under the line
 SYMBOLIC_RECTS = ((0.065, 0.12, 0.42, 0.8), (0.57, 0.12, 0.41, 0.8))
 
-# What the end point is, as the legend and the marker say it (see gd_core.endpoint).
+# What the end point is, as the legend and the marker say it (see gd_core.verdict.point1d).
 END_LABELS = {
     ep.MINIMUM: ("stopped next to a minimum", "*"),
     ep.MAXIMUM: ("stopped at a maximum", "v"),
@@ -45,8 +46,15 @@ CRITICAL_LABELS = {
 }
 
 
+BOUNCE_LABEL = ("last iterate (bouncing across a minimum)", "*")
+
+
 def end_label(run: SymbolicRun) -> tuple[str, str]:
-    return FAULT_LABEL if run.endpoint is None else END_LABELS[run.endpoint.kind]
+    if run.endpoint is None:
+        return FAULT_LABEL
+    if run.verdict.outcome is Outcome.BOUNCE:
+        return BOUNCE_LABEL
+    return END_LABELS[run.endpoint.kind]
 
 
 def symbolic_png(

@@ -1,20 +1,18 @@
-"""What the point where a run stopped is: a verified minimum, a maximum, a flat inflection, or
-a place on a slope that keeps falling.
+"""What the point where a run on f(x) stopped is, by a test that can be stated.
 
 A run stops at a float where f′ is small, never exactly at a critical point, so a small f′
 proves nothing (x³ from 1 stops at x = 0.018 with f′ = 0.001, and has no minimum at all).
-We claim a minimum only when one of two tests holds:
+A minimum is claimed only when one of two tests holds:
 
 * **sign test**: f′ goes from − to + within the bracket [x − h, x + h] around the end point
-  x, h = :data:`BRACKET_STEPS` × (the last step, or the distance the shrinking steps would
-  still cover, whichever is larger; at least :data:`MIN_HALF_WIDTH` × max(1, |x|)). A
-  continuous f′ that goes from − to + has a zero there where f turns from falling to rising.
+  x, a few of the last steps wide (:func:`half_width`). A continuous f′ that goes from − to
+  + has a zero there where f turns from falling to rising.
 * **even-order test**: f′ is exactly 0 at a simple rational point r of the bracket (checked in
   exact arithmetic) and the first derivative of f that is not 0 at r has even order and is
   positive (x⁴ at 0: f′ = f″ = f‴ = 0, f⁗ = 24).
 
 The numeric work uses f′ only; the exact test uses SymPy under a time box, and says less
-when that runs out. Runs in the budget's worker (it sees SymPy objects).
+when that runs out. Runs where SymPy is (the budget's worker).
 """
 
 from __future__ import annotations
@@ -29,7 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-BRACKET_STEPS = 4.0  # the bracket reaches this many "remaining distances" to each side
+BRACKET_STEPS = 4.0  # the bracket reaches this many steps to each side
+RECENT = 3  # the last steps whose longest sets the bracket
+TAIL_CAP = 100.0  # the remaining distance counts as at most this many last steps
 MIN_HALF_WIDTH = 1e-9  # relative to max(1, |x|): a run that stopped on f′ = 0 still gets a bracket
 SAMPLES = 129  # points at which f′ is sampled across the bracket
 PROBE_REACH = (
@@ -79,19 +79,24 @@ class EndPoint:
 
 
 def half_width(steps: np.ndarray, x: float) -> float:
-    """h = BRACKET_STEPS × max(|last step|, tail), tail = s·r/(1 − r) for shrinking steps.
+    """h = BRACKET_STEPS × the longest of the last RECENT steps, or, while those steps all go
+    the same way and shrink by a ratio r = s_n/s_(n−1) < 1, of the distance they would
+    still cover, s·r/(1 − r), capped at TAIL_CAP last steps.
 
-    With steps shrinking by the ratio r = s_n/s_(n−1) < 1, the remaining steps add up to
-    s_n·r/(1 − r): the distance the run would still have walked. Not a proof, only a
-    generous place to look; the tests inside decide.
+    A bracket a few of the last steps wide: a run bouncing between 2.15 and 2.34 gets a
+    bracket about three steps wide on each side, never thousands. Not a proof, only where
+    to look; the tests inside decide.
     """
-    sizes = np.abs(steps[np.isfinite(steps)])
+    finite = steps[np.isfinite(steps)]
+    sizes = np.abs(finite)
     last = float(sizes[-1]) if sizes.size else 0.0
+    recent = float(sizes[-RECENT:].max()) if sizes.size else 0.0
     tail = 0.0
-    if sizes.size >= 2 and 0 < sizes[-1] < sizes[-2]:
+    one_way = sizes.size >= 2 and abs(np.sign(finite[-RECENT:]).sum()) == len(finite[-RECENT:])
+    if one_way and 0 < sizes[-1] < sizes[-2]:
         r = sizes[-1] / sizes[-2]
-        tail = last * r / (1 - r)
-    return max(BRACKET_STEPS * max(last, tail), MIN_HALF_WIDTH * max(1.0, abs(x)))
+        tail = min(last * r / (1 - r), TAIL_CAP * last)
+    return max(BRACKET_STEPS * max(recent, tail), MIN_HALF_WIDTH * max(1.0, abs(x)))
 
 
 def classify(f_expr: sympy.Expr, symbol: sympy.Symbol, f, df, x: float, h: float) -> EndPoint:
