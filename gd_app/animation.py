@@ -6,7 +6,9 @@ tests/test_export.py checks it), scaled to GIF_WIDTH, with a band under it
 naming the iterate. That band also keeps consecutive frames distinct, so the
 GIF holds exactly the promised frames (Pillow merges identical neighbours).
 
-Builds run one at a time in the whole server (two cores serve every visitor),
+A GIF has its own path: its frames are drawn by the page's picture function past the
+shared picture cache (see :func:`gd_app.export._make_gif`), two at a time. Builds run
+one at a time in the whole server (two cores serve every visitor),
 each in its own thread so the visitor can go on exploring; a session starts at
 most one at a time (see :mod:`gd_app.export`). Finished GIFs are kept in a
 small LRU cache keyed by the run, the theme and the speed.
@@ -18,6 +20,7 @@ import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +33,7 @@ GIF_WIDTH = 800  # pixels; Pillow holds every frame until it writes (≈ 0.4 MB 
 BAND = 30  # pixels under the figure for "iterate k of n"
 HOLD_LAST_MS = 1500  # the last frame stays a little longer before the loop restarts
 GIF_CACHE = 6  # finished GIFs kept (a few MB each at most)
+FRAME_THREADS = 2  # frames drawn at once (as many as the drawing workers)
 
 
 def frame_steps(rows: int) -> np.ndarray:
@@ -64,12 +68,18 @@ def build_gif(
     """The GIF of a run of ``rows`` iterates; ``picture(step)`` gives the PNG of one iterate."""
     steps = frame_steps(rows)
     frames, palette = [], None
-    for done, step in enumerate(steps, start=1):
-        frame = gif_frame(picture(int(step)), int(step), rows - 1, theme)
-        if palette is None:  # one palette from the first frame: colours don't flicker
-            palette = frame.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-        frames.append(frame.quantize(palette=palette, dither=Image.Dither.NONE))
-        progress(done, len(steps))
+
+    def make(step: int) -> Image.Image:
+        return gif_frame(picture(step), step, rows - 1, theme)
+
+    # FRAME_THREADS frames at once: the drawing workers draw them side by side, and Pillow
+    # decodes and scales them without the GIL. The frames come back in order.
+    with ThreadPoolExecutor(FRAME_THREADS, thread_name_prefix="gif-frame") as threads:
+        for done, frame in enumerate(threads.map(make, map(int, steps)), start=1):
+            if palette is None:  # one palette from the first frame: colours don't flicker
+                palette = frame.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+            frames.append(frame.quantize(palette=palette, dither=Image.Dither.NONE))
+            progress(done, len(steps))
     durations = [10 * round(100 / speed)] * len(frames)  # GIF counts time in 10 ms steps
     durations[-1] += HOLD_LAST_MS
     buffer = io.BytesIO()

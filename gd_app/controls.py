@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gd_core.schedules import SCHEDULES
+
 
 @dataclass(frozen=True)
 class Control:
@@ -68,9 +70,6 @@ def _data_controls() -> tuple[Control, ...]:
     )
 
 
-SCHEDULE_NAMES = ("constant", "exponential", "inverse_time", "cosine")
-
-
 def _descent_controls() -> tuple[Control, ...]:
     """Mini-batches and learning-rate schedules (both fit pages)."""
     return (
@@ -90,7 +89,7 @@ def _descent_controls() -> tuple[Control, ...]:
             "learning-rate schedule",
             "constant",
             kind="choice",
-            options=SCHEDULE_NAMES,
+            options=SCHEDULES,
             help="Step k (k = 0 first) uses constant: α · exponential: α·exp(−decay·k) · "
             "inverse_time: α/(1 + decay·k) · cosine: α·(1 + cos(πk/(N − 1)))/2.",
         ),

@@ -95,8 +95,3 @@ def symbolic_history(
             "status": final_statuses(statuses, trajectory),
         }
     )
-
-
-def to_csv(table: pd.DataFrame) -> str:
-    """Every column at full precision (``%.17g`` round-trips a float); blank where nan."""
-    return table.to_csv(index=False, float_format="%.17g", lineterminator="\n")

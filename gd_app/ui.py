@@ -48,25 +48,34 @@ def nearest_option(control: Control, raw: str | None):
     return min(control.options, key=lambda v: abs(math.log10(v) - math.log10(number)))
 
 
-def _widget(control: Control):
+def widget(control: Control, options: tuple = (), on_change=None):
+    """The one bound widget builder, for a control of any kind (text, select, choice,
+    multiselect, toggle, number, slider). ``options`` replace the control's own for a
+    choice or multiselect made at run time. A control a teacher's link hides is not shown:
+    its value comes from the link. Call it inside ``with st.sidebar`` (or an expander there).
+    """
+    if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
+        return teacher.hidden_value(control, options)
+    options = tuple(options) or tuple(control.options)
     common = dict(
         key=control.key,
         help=control.help or None,
         bind="query-params",
+        on_change=on_change,
         disabled=teacher.is_locked(control.key),  # a teacher's link: shown, can't be moved
     )
     if control.kind == "text":
         return st.text_input(control.label, control.default, max_chars=MAX_FORMULA, **common)
     if control.kind == "select":  # the link carries the value as the slider spells it
         return st.select_slider(
-            control.label, control.options, control.default, format_func=spelling(control), **common
+            control.label, options, control.default, format_func=spelling(control), **common
         )
     if control.kind == "choice":
-        return st.selectbox(
-            control.label, control.options, control.options.index(control.default), **common
-        )
+        return st.selectbox(control.label, options, options.index(control.default), **common)
+    if control.kind == "multiselect":
+        return st.multiselect(control.label, options, default=list(control.default), **common)
     if control.kind == "toggle":
-        return st.toggle(control.label, control.default, **common)
+        return st.toggle(control.label, bool(control.default), **common)
     if control.kind == "number":
         return st.number_input(
             control.label,
@@ -101,10 +110,7 @@ def sidebar(controls: tuple[Control, ...], page: str) -> Sidebar:
     values, alpha_note = {}, None
     with st.sidebar:
         for control in controls:
-            if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
-                values[control.key] = teacher.hidden_value(control)
-            else:
-                values[control.key] = _widget(control)
+            values[control.key] = widget(control)
             if control.key == "alpha" and not teacher.is_hidden("alpha"):
                 alpha_note = st.empty()
     teacher.class_controls(page, controls, values)
@@ -384,29 +390,6 @@ def verdict_columns(
 
 
 # ---------------------------------------------------------------- helpers of the optimizer lab
-def widget(control: Control, options: tuple = (), on_change=None):
-    """One bound widget of any kind: select, multiselect, toggle, or those of :func:`sidebar`.
-
-    Call it inside ``with st.sidebar`` (or an expander there).
-    """
-    if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
-        return teacher.hidden_value(control, options)
-    common = dict(
-        key=control.key,
-        help=control.help or None,
-        bind="query-params",
-        on_change=on_change,
-        disabled=teacher.is_locked(control.key),
-    )
-    if control.kind == "choice":
-        return st.selectbox(control.label, options, index=options.index(control.default), **common)
-    if control.kind == "multiselect":
-        return st.multiselect(control.label, options, default=list(control.default), **common)
-    if control.kind == "toggle":
-        return st.toggle(control.label, value=bool(control.default), **common)
-    return _widget(control)
-
-
 def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict) -> None:
     """Warn once per session about the link values of ``controls`` refused (numbers, text,
     toggles, and choices that list their options)."""

@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from gd_core.faults import NumericalFault, describe, evaluate, finite, fmt
 from gd_core.optimizers import Point, UpdateRule, apply, chain, resolve
 
 Objective = Callable[[np.ndarray], tuple[Any, np.ndarray]]
@@ -184,10 +185,6 @@ class Batch:
         )
 
 
-class NumericalFault(ArithmeticError):
-    """A value stopped being a finite real number; the message says which."""
-
-
 def descend(
     objective: Objective,
     start: np.ndarray,
@@ -223,7 +220,7 @@ def descend(
     with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         try:
             state = rule.init(theta)
-            value, grad = _evaluate(objective, theta, "the start", name)
+            value, grad = evaluate(objective, theta, "the start", name)
             row = Row(0, theta, value, grad, None)
             for k in range(max_steps + 1):
                 history.add(row, state)
@@ -236,7 +233,7 @@ def descend(
                 where = f"step {k + 1} (to iteration {k + 1})"
                 point = Point(theta, value, k, objective) if rule.uses_point else None
                 state, theta_next = _step(rule, oracle, k, grad, state, point, theta, where, name)
-                value, grad = _evaluate(objective, theta_next, where, name)
+                value, grad = evaluate(objective, theta_next, where, name)
                 row = Row(k + 1, theta_next, value, grad, theta_next - theta)
                 theta = theta_next
         except NumericalFault as fault:
@@ -299,7 +296,7 @@ def _descend_batch(objective, theta, rule, oracle, stops, max_steps, name, keep)
         state = rule.init(theta)
         value, grad = objective(theta)
         ok = _rows_finite(value, grad)
-        end(~ok, StopReason.FAULT, lambda i: f"at the start {name} = {_fmt(theta[i])}: not finite")
+        end(~ok, StopReason.FAULT, lambda i: f"at the start {name} = {fmt(theta[i])}: not finite")
         row = Row(0, theta, value, grad, None)
         for k in range(max_steps + 1):
             previous = history.states[-1] if history.states else None
@@ -346,7 +343,7 @@ def _rows_finite(value, grad) -> np.ndarray:
 
 def _batch_fault(k: int, theta: np.ndarray, name: str) -> str:
     return (
-        f"at step {k + 1} (to iteration {k + 1}): the step from {name} = {_fmt(theta)} "
+        f"at step {k + 1} (to iteration {k + 1}): the step from {name} = {fmt(theta)} "
         "led to a value that is not a finite real number"
     )
 
@@ -361,62 +358,10 @@ def _step(rule, oracle, k, grad, state, point, theta, where: str, name: str):
         raise
     except ArithmeticError as error:
         raise NumericalFault(
-            f"at {where}: the step from {name} = {_fmt(theta)} would have been too large: "
-            f"{_describe(error)}"
+            f"at {where}: the step from {name} = {fmt(theta)} would have been too large: "
+            f"{describe(error)}"
         ) from None
-    return state, _finite(theta_next, where, name)
-
-
-def _evaluate(objective: Objective, theta: np.ndarray, where: str, name: str):
-    try:
-        value, grad = objective(theta)
-        value = float(value)
-        grad = np.asarray(grad, dtype=float).reshape(-1)
-    except (ArithmeticError, ValueError, TypeError) as error:
-        why = f"computing the value or gradient fails: {_describe(error)}"
-    else:
-        if math.isfinite(value) and _all_finite(grad):
-            return value, grad
-        what = "the value" if not math.isfinite(value) else "the gradient"
-        why = f"{what} {_not_finite(np.append(value, grad))}"
-    if where == "the start":
-        raise NumericalFault(f"at the start {name} = {_fmt(theta)}: {why}")
-    raise NumericalFault(f"at {where}: it would have landed on {name} = {_fmt(theta)}, where {why}")
-
-
-def _finite(array: np.ndarray, where: str, what: str) -> np.ndarray:
-    if _all_finite(array):
-        return array
-    raise NumericalFault(f"at {where}: the new {what} would have {_not_finite(array, verb=False)}")
-
-
-def _all_finite(array: np.ndarray) -> bool:
-    # Python floats: for the one or two numbers of a step, much cheaper than numpy.
-    return all(map(math.isfinite, array.tolist()))
-
-
-def _not_finite(array: np.ndarray, verb: bool = True) -> str:
-    if np.any(np.isnan(array)):
-        return "is not a real number" if verb else "become nan (not a real number)"
-    return "overflowed (grew past the largest float, about 1.8e308)"
-
-
-def _describe(error: Exception) -> str:
-    text = str(error) or type(error).__name__
-    if "overflow" in text or isinstance(error, OverflowError) or "range error" in text:
-        return "overflow (the numbers grew too large)"
-    if "divide by zero" in text or isinstance(error, ZeroDivisionError):
-        return "division by zero"
-    if "invalid value" in text:
-        return "a value outside the function's domain (not a real number)"
-    if isinstance(error, TypeError) and "complex" in text:
-        return "not a real number (outside the function's domain)"
-    return text
-
-
-def _fmt(theta: np.ndarray) -> str:
-    parts = [f"{v:.6g}" for v in np.atleast_1d(theta)]
-    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+    return state, finite(theta_next, where, name)
 
 
 def _frozen(rows: list, shape: tuple) -> np.ndarray:

@@ -77,6 +77,17 @@ def _run(*args: str) -> str:
     return result.stdout
 
 
+def test_gif_benchmark_builds_every_frame_and_times_a_rerun():
+    """bench/gif.py at toy size: each page's GIF holds one frame per iterate (20), read back
+    from the file by Pillow, and a rerun's figure took a measurable time."""
+    out = _run("bench/gif.py", "--tiny")
+    found = re.findall(
+        r"^(\w+): GIF of (\d+) frames [\d.]+ s \((\d+) KB\); one rerun's figure (\d+) ms", out, re.M
+    )
+    assert [page for page, *_ in found] == ["one_parameter", "two_parameters", "symbolic"], out
+    assert all(int(frames) == 20 and int(kb) > 0 and int(ms) > 0 for _, frames, kb, ms in found)
+
+
 def test_load_generator_speaks_the_websocket_protocol():
     """Three websocket sessions rerun the real server; every move answers, none errs."""
     out = _run("bench/load.py", "--tiny", "--scenario", "class")

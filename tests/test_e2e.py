@@ -397,6 +397,7 @@ APP_NAV = [
     "Two parameters",
     "Symbolic f(x)",
     "Optimizers",
+    "Lessons",
 ]
 
 
@@ -529,7 +530,7 @@ def test_home_links_reach_every_demo(server, page):
         )
         assert nav_labels(page) == APP_NAV
         links = page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a')
-        assert links.count() == 4
+        assert links.count() == 5  # the four demos and the lessons
         targets = links.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
         assert targets.count(path) == 1, f"no link to {path} among {targets}"
         link = links.nth(targets.index(path))

@@ -20,6 +20,7 @@ from gd_app.demos.fit import fit_run
 from gd_app.demos.symbolic import demo_of
 from gd_core.errors import ExpressionError
 from gd_core.lab import PRESETS, race
+from gd_core.linear import line_data
 from gd_core.surface import compile_surface
 from gd_core.symbolic import analyse
 from gd_core.verdict import Outcome
@@ -74,9 +75,18 @@ def check_claims(text: str, fell: np.ndarray, shot: np.ndarray) -> None:
         assert shot[-int(k) :].all() or "before it reached" in text, text
 
 
-def check_common(demo, *, fell, shot, start, end) -> None:
+def eigen_flips(params: np.ndarray, minimizer: np.ndarray, hessian: np.ndarray) -> np.ndarray:
+    """Per step: the error θ − θ* changed sign along an eigenvector of the Hessian (numpy)."""
+    _, vectors = np.linalg.eigh(hessian)
+    parts = (np.asarray(params, dtype=float) - minimizer) @ vectors
+    return np.any(np.sign(parts[1:]) * np.sign(parts[:-1]) < 0, axis=1)
+
+
+def check_common(demo, *, fell, shot, start, end, flips=None) -> None:
+    """``shot``: the line test per step; ``flips``: eigen-direction sign flips, which also
+    count as overshooting where θ* and the Hessian are known."""
     text = said(demo)
-    check_claims(text, fell, shot)
+    check_claims(text, fell, shot if flips is None else shot | flips)
     if shot.any():
         assert "without overshooting" not in text, text
     if end > start:
@@ -201,7 +211,18 @@ def fit_checks(demo, params, *, intercept: bool, names) -> None:
     table = demo.table
     J = table["J"].to_numpy()
     shot = overshoots(table, names)
-    check_common(demo, fell=np.diff(J) < 0, shot=shot, start=J[0], end=J[-1])
+    data = line_data(
+        m=params["m"],
+        theta_true=(params.get("theta0_true", 0.0), params.get("theta1_true", 0.5)),
+        noise=params["noise"],
+        seed=params["seed"],
+        x_low=params.get("x_low", -1.0),
+        x_high=params.get("x_high", 1.0),
+    )
+    X = np.column_stack([np.ones_like(data.x), data.x]) if intercept else data.x[:, None]
+    best = np.linalg.lstsq(X, data.y, rcond=None)[0]
+    flips = eigen_flips(table[list(names)].to_numpy(), best, hessian_of(params, intercept))
+    check_common(demo, fell=np.diff(J) < 0, shot=shot, start=J[0], end=J[-1], flips=flips)
     text = said(demo)
     assert "no minimum" not in text and demo.outcome is not Outcome.RUN_OFF
     plain = params["schedule"] == "constant" and not params["batch"]
@@ -329,12 +350,13 @@ def lab_case(draw):
         b, d, e = draw(st.integers(-4, 4)), draw(st.integers(-5, 5)), draw(st.integers(-5, 5))
         text = f"({a})*x**2 + ({b})*x*y + ({c})*y**2 + ({d})*x + ({e})*y"
         hessian = np.array([[2 * a, b], [b, 2 * c]], dtype=float)
+        linear = np.array([d, e], dtype=float)  # ∇f(0, 0)
     else:
-        text, hessian = PRESETS[draw(st.sampled_from(sorted(PRESETS)))][0], None
+        text, hessian, linear = PRESETS[draw(st.sampled_from(sorted(PRESETS)))][0], None, None
     method = draw(st.sampled_from(sorted(LAB_METHODS)))
     hyper = {key: draw(strategy) for key, strategy in LAB_METHODS[method].items()}
     start = draw(st.tuples(st.floats(-2, 2), st.floats(-2, 2)))
-    return text, hessian, method, hyper, start, draw(st.integers(1, 300))
+    return text, hessian, linear, method, hyper, start, draw(st.integers(1, 300))
 
 
 def hessian_by_differences(text: str, point: np.ndarray, h: float = 1e-4) -> np.ndarray:
@@ -357,7 +379,7 @@ def hessian_by_differences(text: str, point: np.ndarray, h: float = 1e-4) -> np.
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lab_case())
 def test_lab_verdicts_hold_for_random_quadratics_and_the_presets(case):
-    text, hessian, method, hyper, start, steps = case
+    text, hessian, linear, method, hyper, start, steps = case
     try:
         surface = compile_surface(text)
     except ExpressionError:
@@ -371,7 +393,10 @@ def test_lab_verdicts_hold_for_random_quadratics_and_the_presets(case):
         moves = steps_taken / np.maximum(np.abs(steps_taken).max(axis=1, keepdims=True), 1e-300)
     shot = np.einsum("ij,ij->i", grads, moves) > 0
     fell = np.diff(run.values) < 0
-    check_claims(text_said, fell, shot)
+    flips = np.zeros_like(shot)
+    if hessian is not None and np.all(np.linalg.eigvalsh(hessian) > 0):
+        flips = eigen_flips(run.params, np.linalg.solve(hessian, -linear), hessian)
+    check_claims(text_said, fell, shot | flips)
     if shot.any():
         assert "without overshooting" not in text_said
     if run.values[-1] > run.values[0]:

@@ -163,7 +163,7 @@ def optimizers(**params) -> LabDemo:
         histories={run.method: history_table(run) for run in lab.runs},
         sentences=tuple((run.method, run.sentence) for run in lab.runs),
         whys=tuple((run.method, run.why) for run in lab.runs),
-        theory=theory_lines(lab, params),
+        theory=theory_lines(lab),
         theory_table=theory_table(lab, params),
         notes=_notes(lab),
         longest=max(len(run.values) for run in lab.runs),
@@ -248,7 +248,7 @@ def _fmt(value: float) -> str:
     return f"{value + 0.0:.4g}"  # + 0.0: no "-0"
 
 
-def theory_lines(lab: LabResult, params: dict) -> tuple[str, ...]:
+def theory_lines(lab: LabResult) -> tuple[str, ...]:
     theory = lab.theory
     if theory is None:
         return (
