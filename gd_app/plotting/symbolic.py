@@ -22,6 +22,7 @@ from gd_app.plotting.common import (
     ring,
 )
 from gd_core.symbolic import SymbolicRun
+from gd_core.verdict import Outcome
 from gd_core.verdict import point1d as ep
 
 SYMBOLIC_SIZE = (10.0, 4.3)
@@ -45,8 +46,15 @@ CRITICAL_LABELS = {
 }
 
 
+BOUNCE_LABEL = ("last iterate (bouncing across a minimum)", "*")
+
+
 def end_label(run: SymbolicRun) -> tuple[str, str]:
-    return FAULT_LABEL if run.endpoint is None else END_LABELS[run.endpoint.kind]
+    if run.endpoint is None:
+        return FAULT_LABEL
+    if run.verdict.outcome is Outcome.BOUNCE:
+        return BOUNCE_LABEL
+    return END_LABELS[run.endpoint.kind]
 
 
 def symbolic_png(

@@ -48,6 +48,8 @@ def judge(facts: Facts) -> Verdict:
     )
     reached = _reached(facts, steps)
     outcome, key = _outcome(facts, steps, reached)
+    if facts.minimizer is not None and steps.n_steps and not len(steps.active):
+        key = "It started within rounding of the minimum, where the gradient is 0 to rounding."
     sentence = headline(facts, steps, outcome, key, reached)
     details = tuple(
         filter(None, (counts(facts, steps), *point_lines(facts, outcome), stop_line(facts)))
@@ -211,7 +213,7 @@ def _creep_reason(facts: Facts, steps: StepFacts) -> str:
             f"{head}along the flattest direction each step keeps a fraction "
             f"|1 − αλmin| = {factor(slow)} of the error, so the steps shrink it slowly."
         )
-    return "The steps were too small to get there in the steps allowed."
+    return "Its steps ran out before it got there."
 
 
 # ---------------------------------------------------------------- sentences

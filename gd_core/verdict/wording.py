@@ -52,7 +52,10 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         if np.asarray(facts.params).shape[1] == 1:
             last = np.asarray(facts.params)[tail(steps), 0]
             span = f", between about x = {g(last.min(), 3)} and {g(last.max(), 3)},"
-        return f"The steps bounce back and forth across {words.target}{span} for ever. {key}"
+        limit = facts.limit
+        if limit is not None and limit.alpha >= limit.value:  # theory says it can't settle
+            return f"The steps bounce back and forth across {words.target}{span} for ever. {key}"
+        return f"The steps bounce back and forth{span} without settling. {key}"
     if outcome is Outcome.DIVERGE and facts.ending is Ending.FAULT:
         return (
             "The overshoots grow from step to step, so the run diverges until it stops at a "
