@@ -92,6 +92,7 @@ def test_lesson_page_walks_a_lesson_from_the_link():
     at.run()
     assert not at.exception
     assert at.selectbox(key="lesson_step").value == 3
+    assert len(at.get("download_button")) == 1  # the worksheet
     assert not at.success and not at.info  # no verdict before the answer
     at.radio(key="prediction").set_value("diverges").run()
     at.button(key="commit_prediction").click().run()
