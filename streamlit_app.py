@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from gd_app import runtime
+from gd_app import lesson_view, runtime
 
 
 def home() -> None:
@@ -80,4 +80,5 @@ LAB = st.Page(
 # No page_title: each page's own title names its browser tab.
 st.set_page_config(page_icon=str(Path(__file__).parent / "gd_app" / "favicon.png"), layout="wide")
 runtime.start()  # the worker pools, in the background (a no-op once they run)
+lesson_view.catalogue()  # every lesson file checked once, when the app starts
 st.navigation([HOME, ONE, TWO, SYMBOLIC, LAB, LESSONS]).run()

@@ -63,11 +63,14 @@ def rerun_seconds(hook, params: dict, key: str, count: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tiny", action="store_true", help="20 frames: shows it works")
+    parser.add_argument("--page", choices=list(CASES), action="append", help="only these pages")
     args = parser.parse_args()
     rows, count = (20, 3) if args.tiny else (200, 7)
     runtime.start()
     runtime.wait_ready(runtime.DRAWING, runtime.DRAW_WORKERS)
     for page, (settings, key) in CASES.items():
+        if args.page and page not in args.page:
+            continue
         hook = export.hooks(page)
         params = settings(rows)
         hook.picture(step=0, theme="light", **params)  # the run computed (as when a page shows)

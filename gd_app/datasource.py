@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import streamlit as st
 
+from gd_app import teacher
 from gd_app.controls import DATA, SET, Control
 from gd_app.data_ranges import data_controls, hidden_values
 from gd_app.text import escape_markdown
@@ -84,14 +85,7 @@ def choose(page: str, *, intercept: bool) -> Source:
     good_key = f"_data_good_{page}"
     _points_from_link(page)
     st.header("Data", anchor=False)  # h2: an h3 straight after the h1 skips a level
-    kind = st.selectbox(
-        DATA.label,
-        DATA.options,
-        DATA.options.index(DATA.default),
-        key=DATA.key,
-        help=DATA.help,
-        bind="query-params",
-    )
+    kind = teacher.choice(DATA)  # a bound select box a teacher's link may hide or lock
     _note(WHAT[kind])
     travels = True
     try:
@@ -100,14 +94,7 @@ def choose(page: str, *, intercept: bool) -> Source:
         elif kind == "penguins":
             data = bundled.penguins()
         elif kind == "anscombe":
-            which = st.selectbox(
-                SET.label,
-                SET.options,
-                SET.options.index(SET.default),
-                key=SET.key,
-                help=SET.help,
-                bind="query-params",
-            )
+            which = teacher.choice(SET)
             data = bundled.anscombe(which)
         elif kind == "paste":
             data, travels = _pasted()

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from gd_app.controls import MAX_FORMULA, PREDICT, Control
+from gd_app.controls import DATA, MAX_FORMULA, PREDICT, SET, Control
 
 HIDE, LOCK = "hide", "lock"
 
@@ -114,9 +114,11 @@ def share_query(
     hide: list[str],
     lock: list[str],
     predict: bool,
+    extra: tuple[tuple[str, str], ...] = (),
 ) -> str:
     """The query string of a class link: every value that differs from its default, every
-    hidden or locked value, and the hide/lock/predict keys."""
+    hidden or locked value, and the hide/lock/predict keys. Prediction mode, when on, is
+    locked on too: a student can't switch it off to see the answer first."""
     pinned = set(hide) | set(lock)
     pairs = []
     for control in controls:
@@ -125,10 +127,12 @@ def share_query(
         value = values[control.key]
         if control.key in pinned or _differs(value, control.default):
             pairs.append((control.key, spell(value, control)))
+    pairs += [pair for pair in extra if pair[0] not in values]  # the data's own keys
+    locked = [k for k in lock if k not in hide] + ([PREDICT.key] if predict else [])
     if hide:
         pairs.append((HIDE, ",".join(hide)))
-    if lock:
-        pairs.append((LOCK, ",".join(k for k in lock if k not in hide)))
+    if locked:
+        pairs.append((LOCK, ",".join(locked)))
     if predict:
         pairs.append((PREDICT.key, "true"))
     return urlencode(pairs, doseq=True, safe=",")
@@ -168,9 +172,30 @@ def hidden_value(control: Control, options: tuple = ()):
     return link_value(control, raw or None, options)
 
 
+FIT_PAGES = ("one_parameter", "two_parameters")  # their data section: keys data and set
+
+
+def choice(control: Control):
+    """A bound select box outside the sidebar's controls (the fit pages' ``data`` and ``set``),
+    hidden or locked by a teacher's link like the others."""
+    if is_hidden(control.key):
+        return hidden_value(control)
+    return st.selectbox(
+        control.label,
+        control.options,
+        control.options.index(control.default),
+        key=control.key,
+        help=control.help,
+        bind="query-params",
+        disabled=is_locked(control.key),
+    )
+
+
 def class_controls(page: str, controls: tuple[Control, ...], values: dict) -> bool:
     """The ``predict`` toggle and the "Share with a class" panel, at the bottom of the
     sidebar; refused ``hide``/``lock`` keys reported once. Returns whether prediction is on."""
+    if page in FIT_PAGES:
+        controls = (DATA, SET, *controls)
     rules = current(controls)
     flag = f"_link_checked_{page}_class"
     if flag not in st.session_state:
@@ -218,7 +243,8 @@ def share_panel(page: str, controls: tuple[Control, ...], values: dict, predict:
             key=f"_share_lock_{page}",
         )
         ask = st.checkbox("students predict first", value=predict, key=f"_share_predict_{page}")
-        query = share_query(controls, values, hide=hide, lock=lock, predict=ask)
+        data_pairs = tuple(st.session_state.get(f"_data_link_{page}", ()))
+        query = share_query(controls, values, hide=hide, lock=lock, predict=ask, extra=data_pairs)
         data = urlencode(st.session_state.get(f"_data_link_{page}", ()))  # gd_app.datasource
         query = "&".join(part for part in (data, query) if part)
         base = st.context.url or f"/{page}"

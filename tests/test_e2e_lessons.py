@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from test_e2e import (  # noqa: F401 (fixtures)
+    SCREENSHOTS,
     act,
     browser,
     figure,
@@ -92,7 +93,8 @@ def test_prediction_mode_hides_the_outcome_in_the_dom_until_answered(server, pag
     assert page.locator(ALERT).count() == 0  # no verdict, no α_crit line
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     assert "α_crit =" not in sidebar
-    assert "no iterate after it" in figure(page)[1] or "nothing after it" in figure(page)[1]
+    assert "nothing after it is drawn" in figure(page)[1]
+    screenshot(page, "two_parameters_predict_asked")
     answer(page, "diverges")
     page.locator(METRIC).first.wait_for()
     texts = page.locator(ALERT).all_inner_texts()
@@ -119,3 +121,37 @@ def test_hidden_and_locked_controls_come_from_the_link_and_cannot_change(server,
     assert iterate.get_attribute("max") == "6"  # the hidden N = 7 applies: iterates 0 … 6
     assert sidebar.get_by_text("Share with a class").count() == 0
     screenshot(page, "one_parameter_teacher_link")
+
+
+def test_play_reveals_then_the_end_shows_the_whole_run(server, page):
+    open_page(page, f"{server.url}/one_parameter?N=8&speed=2", ready='[data-testid="stMetric"]')
+    assert "nothing after it is drawn" not in figure(page)[1]  # by hand: the whole run
+    page.locator(f"{MAIN} .st-key-play button").first.click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"] img')]
+            .some(img => (img.alt || '').includes('nothing after it is drawn'))""",
+        timeout=60_000,
+    )
+    alt = figure(page)[1]
+    assert "up to iterate" in alt and "nothing after it is drawn" in alt
+    page.wait_for_function(  # at the last iterate the whole path is there again
+        """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"] img')]
+            .every(img => !(img.alt || '').includes('nothing after it is drawn'))""",
+        timeout=60_000,
+    )
+    wait_idle(page, 60)
+    assert "Iterate 7 of 7" in page.locator(MAIN).inner_text()
+
+
+def test_lesson_step_on_a_phone(server, new_context):
+    context = new_context()
+    phone = context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    open_page(phone, f"{server.url}/lessons?lesson=03_narrow_valleys&lesson_step=2", timeout=120)
+    phone.locator(f"{MAIN} .st-key-prediction").wait_for(timeout=120_000)
+    figure(phone)
+    phone.screenshot(path=str(SCREENSHOTS / "lesson_phone_predict.png"), full_page=True)
+    answer(phone, "creeps towards the minimum")
+    figure(phone)
+    phone.screenshot(path=str(SCREENSHOTS / "lesson_phone_reveal.png"), full_page=True)
+    assert "You predicted" in phone.locator(ALERT).first.inner_text()

@@ -62,7 +62,7 @@ def test_share_query_holds_changed_and_pinned_values_and_the_class_keys():
         "alpha": ["6"],
         "N": ["20"],
         "hide": ["N"],
-        "lock": ["alpha"],
+        "lock": ["alpha,predict"],  # prediction locked on: no switching it off to peek
         "predict": ["true"],
     }
 
@@ -107,3 +107,22 @@ def test_share_panel_builds_the_link():
     query = parse_qs(link.split("?", 1)[1])
     assert query["alpha"] == ["0.3"] and query["hide"] == ["f"] and query["predict"] == ["true"]
     assert query["f"] == ["x**2"]
+
+
+def test_the_data_choice_can_be_locked_or_hidden_and_travels_in_the_class_link():
+    at = run("pages/two_parameters.py", data="anscombe", set="III", lock="data", hide="set")
+    assert not at.exception
+    data = at.selectbox(key="data")
+    assert data.disabled and data.value == "anscombe"
+    assert "set" not in {s.key for s in at.selectbox}
+    assert not [w for w in at.warning if "not allowed" in w.value]
+    teacher_view = run("pages/two_parameters.py", data="penguins")
+    link = teacher_view.code[-1].value
+    assert "data=penguins" in link
+
+
+def test_prediction_locked_on_by_a_class_link_cannot_be_switched_off():
+    at = run("pages/one_parameter.py", predict="true", lock="predict")
+    toggle = at.toggle(key="predict")
+    assert toggle.disabled and toggle.value is True
+    assert at.radio(key="prediction").value is None and len(at.metric) == 0
