@@ -43,12 +43,15 @@ def batch_oracle(surface: Surface) -> Oracle:
 
 
 def _triple(surface: Surface, point: np.ndarray) -> tuple[float, float, float]:
-    """(f, ∂f/∂x, ∂f/∂y) at one point as floats, nan where not a finite real number."""
+    """(f, ∂f/∂x, ∂f/∂y) at one point as floats: inf where they overflowed, nan where they
+    are not real numbers."""
     try:
         values = [float(v) for v in surface.value_and_gradient(*point.tolist())]
+    except OverflowError:
+        return (math.inf,) * 3
     except (ArithmeticError, ValueError, TypeError):
         return (math.nan,) * 3
-    return tuple(v if math.isfinite(v) else math.nan for v in values)
+    return tuple(values)
 
 
 def rule(method: str, oracle: Oracle, **hyper: float):

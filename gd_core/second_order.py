@@ -19,8 +19,9 @@ With g = ∇f(θ) and H = ∇²f(θ):
   (the three-factor product left to right, then the added term); otherwise B is kept.
 
 A line search tries at most 1 + 60 points (60 reductions). When none passes
-(:data:`NO_DECREASE`), a trial value is not a finite real number (:data:`NOT_FINITE`) or
-H is singular for undamped Newton (:data:`SINGULAR`), the run stops: one point's run raises
+(:data:`NO_DECREASE`), a trial value is not a real number (:data:`NOT_FINITE`) or
+overflowed (:data:`OVERFLOW`), or H is singular or not finite (:data:`SINGULAR`,
+:data:`BAD_HESSIAN`), the run stops: one point's run raises
 :class:`~gd_core.descent.NumericalFault` with a message saying where and why; in a batch
 the row's update is nan, which the loop ends as a fault of that row alone.
 
@@ -44,7 +45,7 @@ MAX_REDUCTIONS = 60
 CURVATURE_FLOOR = 1e-10  # BFGS updates B only when yᵀs is above this
 SHIFT = 1e-3  # damped Newton: H + τI has smallest eigenvalue SHIFT
 
-RUNNING, NO_DECREASE, NOT_FINITE, SINGULAR = 0, 1, 2, 3
+RUNNING, NO_DECREASE, NOT_FINITE, SINGULAR, OVERFLOW, BAD_HESSIAN = 0, 1, 2, 3, 4, 5
 
 
 class Oracle(NamedTuple):
@@ -118,14 +119,14 @@ def backtrack(oracle, theta, value, slope, direction, alpha0, c, rho, *, running
     """Armijo backtracking on every row at once (rows with ``running`` False are skipped).
 
     While f(θ + α·p) > f(θ) + c·α·slope, α ← ρ·α, at most MAX_REDUCTIONS times.
-    Returns (α, accepted, trials, a trial value was not finite).
+    Returns (α, accepted, trials, 0 or why a trial value was not finite).
     """
     batch = len(theta)
     if batch == 1:
         return _backtrack_one(oracle, theta, value, slope, direction, alpha0, c, rho, running)
     alpha = np.full(batch, float(alpha0))
     accepted = np.zeros(batch, dtype=bool)
-    bad = np.zeros(batch, dtype=bool)
+    bad = np.zeros(batch, dtype=int)  # per row: 0, or NOT_FINITE / OVERFLOW (why a trial failed)
     trials = np.zeros(batch, dtype=int)
     ok = np.isfinite(value) if running is None else np.isfinite(value) & running
     active = np.flatnonzero(ok)
@@ -140,7 +141,8 @@ def backtrack(oracle, theta, value, slope, direction, alpha0, c, rho, *, running
             passed = finite & ~(f_trial > value[active] + c * a * slope[active])
         trials[active] += 1
         accepted[active[passed]] = True
-        bad[active[~finite]] = True
+        over = np.isinf(f_trial) | ~np.all(np.isfinite(trial), axis=1)  # the rest: not real
+        bad[active[~finite]] = np.where(over[~finite], OVERFLOW, NOT_FINITE)
         active = active[finite & ~passed]
         if reduction < MAX_REDUCTIONS:
             alpha[active] = rho * alpha[active]
@@ -152,14 +154,15 @@ def _backtrack_one(oracle, theta, value, slope, direction, alpha0, c, rho, runni
     numbers, without numpy's cost per trial."""
     point, p = theta[0].tolist(), direction[0].tolist()
     f0 = float(value[0])
-    alpha, trials, accepted, bad = float(alpha0), 0, False, False
+    alpha, trials, accepted, bad = float(alpha0), 0, False, 0
     if math.isfinite(f0) and (running is None or running[0]):
         for reduction in range(MAX_REDUCTIONS + 1):
             trial = [t + alpha * d for t, d in zip(point, p, strict=True)]
             f_trial = float(oracle.value(np.array([trial]))[0])
             trials += 1
             if not (math.isfinite(f_trial) and all(map(math.isfinite, trial))):
-                bad = True
+                finite_point = all(map(math.isfinite, trial))
+                bad = OVERFLOW if math.isinf(f_trial) or not finite_point else NOT_FINITE
                 break
             if not f_trial > f0 + c * alpha * float(slope[0]):
                 accepted = True
@@ -184,7 +187,7 @@ def _searched(state, oracle, grad, theta, value, direction, alpha0, c, rho, **ex
         rho,
         running=state.stop == RUNNING,
     )
-    stop = np.where(accepted, RUNNING, np.where(bad, NOT_FINITE, NO_DECREASE))
+    stop = np.where(accepted, RUNNING, np.where(bad > 0, bad, NO_DECREASE))
     stop = np.where(state.stop != RUNNING, state.stop, stop)
     moving = stop == RUNNING
     new = dict(
@@ -220,14 +223,21 @@ def stop_message(code: int, step: int, theta: np.ndarray) -> str:
     where = "(" + ", ".join(f"{v:.6g}" for v in np.asarray(theta).tolist()) + ")"
     if code == NO_DECREASE:
         return (
-            f"at step {step} the line search from {where} found no point low enough: "
+            f"at step {step}: the line search from {where} found no point low enough, "
             f"{MAX_REDUCTIONS} reductions of α gave no sufficient decrease of f"
         )
     if code == SINGULAR:
-        return f"at step {step} the Hessian at {where} is singular, so H·p = −g has no solution"
+        return f"at step {step}: the Hessian at {where} is singular, so H·p = −g has no solution"
+    if code == BAD_HESSIAN:
+        return f"at step {step}: the Hessian at {where} is not a finite real number"
+    if code == OVERFLOW:
+        return (
+            f"at step {step}: f at a trial point of the line search from {where} overflowed "
+            "(grew past about 1.8e308)"
+        )
     return (
-        f"at step {step} a value along the search direction from {where} is not a finite "
-        "real number (overflow or outside f's domain)"
+        f"at step {step}: f or ∇f at a trial point of the line search from {where} is not a "
+        "real number (outside f's domain)"
     )
 
 
@@ -306,7 +316,7 @@ def newton(oracle: Oracle, *, damped: bool, c: float, rho: float) -> UpdateRule:
                     hessian = hessian.copy()
                     hessian[indefinite] += shift[indefinite, None, None] * np.eye(p)
             direction, solved = solve(hessian, -grad)
-        failed = np.where(finite, SINGULAR, NOT_FINITE)
+        failed = np.where(finite, SINGULAR, BAD_HESSIAN)
         state = state._replace(stop=np.where(running & ~solved, failed, state.stop))
         moving = state.stop == RUNNING
         counts = dict(h_evals=state.h_evals + running, shift=shift)

@@ -125,9 +125,7 @@ def test_old_links_keep_their_alpha(server, page):
     open_page(page, f"{server.url}/one_parameter?alpha=7.5&m=100000&N=30", ready=READY)
     assert slider_value(page, "alpha") == pytest.approx(7.5)
     assert_result_block(page, one_parameter(alpha=7.5, m=100000, N=30))
-    assert "diverges" in " ".join(
-        page.locator('[data-testid="stMain"] [data-testid="stAlertContentInfo"]').all_inner_texts()
-    )
+    assert "diverges" in " ".join(alerts(page, "Error"))
 
 
 def test_one_parameter_mini_batch_from_a_link(server, page):

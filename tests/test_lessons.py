@@ -1,5 +1,7 @@
 """Lessons: files checked against the controls' keys and ranges, answers from runs."""
 
+from urllib.parse import parse_qs
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -90,6 +92,7 @@ def test_lesson_page_walks_a_lesson_from_the_link():
     at.run()
     assert not at.exception
     assert at.selectbox(key="lesson_step").value == 3
+    assert len(at.get("download_button")) == 1  # the worksheet
     assert not at.success and not at.info  # no verdict before the answer
     at.radio(key="prediction").set_value("diverges").run()
     at.button(key="commit_prediction").click().run()
@@ -102,3 +105,27 @@ def test_unknown_lesson_in_the_link_is_refused_by_name():
     at.query_params.update(lesson="nope")
     at.run()
     assert any("lesson=nope, which is not allowed" in w.value.replace("\\", "") for w in at.warning)
+
+
+STEPS = [
+    (lesson, number, step)
+    for lesson in lessons.load()[0]
+    for number, step in enumerate(lesson.steps, 1)
+]
+
+
+@pytest.mark.parametrize(
+    ("lesson", "number", "step"), STEPS, ids=[f"{x.name}-{n}" for x, n, _ in STEPS]
+)
+def test_every_steps_scenario_link_opens_its_page_in_prediction_mode(lesson, number, step):
+    """The worksheet's and the step's link: the page runs, asks, and hides what it should."""
+    at = AppTest.from_file(str(ROOT / f"pages/{step.page}.py"), default_timeout=180)
+    for key, values in parse_qs(step.query()).items():
+        at.query_params[key] = values if len(values) > 1 else values[0]
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not [w.value for w in at.warning if "not allowed" in w.value]
+    assert at.radio(key="prediction").value is None and len(at.metric) == 0
+    assert at.toggle(key="predict").disabled  # locked on by the link
+    shown = {w.key for w in [*at.sidebar.slider, *at.sidebar.number_input, *at.sidebar.toggle]}
+    assert not shown & set(step.hide)

@@ -287,3 +287,15 @@ def test_the_race_figure_says_what_the_line_search_and_the_model_add():
     tried = int(lab.result(**params).runs[0].states[1, 3])  # gd_ls's trials into iterate 1
     assert f"the {tried} trial point" in alt and "line search that led to iterate 1" in alt
     assert "Newton's local quadratic model at iterate 1" in alt and "a saddle of the model" in alt
+
+
+def test_the_new_methods_are_judged_by_the_one_verdict_engine():
+    from gd_core.verdict.model import Outcome
+
+    creep = lab_run("gd_ls", ROSENBROCK, (-1.2, 1.0), 300, tol=1e-8)
+    assert np.all(np.diff(creep.values) < 0)  # Armijo: f fell at every step
+    assert creep.outcome is Outcome.CREEP  # steady zig-zag steps, but no cycle: f keeps falling
+    settles = lab_run("newton", HIMMELBLAU, (0.0, 0.0), 50, tol=1e-8)
+    assert settles.converged and settles.outcome in (Outcome.DIRECT, Outcome.OVERSHOOT_SETTLE)
+    saddle = lab_run("newton", PRESETS["saddle"][0], (1.5, -2.0), 10, tol=1e-9, damped=False)
+    assert saddle.outcome is Outcome.STUCK and "saddle" in saddle.sentence

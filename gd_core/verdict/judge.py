@@ -98,7 +98,9 @@ def _bouncing(facts: Facts, steps: StepFacts, reached: bool) -> bool:
     limit = facts.limit
     if limit is not None and math.isfinite(limit.value):
         return limit.alpha >= limit.value
-    return ratio >= 1 - STEADY
+    # without a limit to compare with: a cycle comes back to the same f, so a tail in which
+    # f fell at every step (as a line search makes it) is no bounce, however steady its steps
+    return ratio >= 1 - STEADY and not np.all(steps.f_change[rows] < 0)
 
 
 def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, str]:
