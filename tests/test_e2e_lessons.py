@@ -91,25 +91,25 @@ def test_prediction_mode_hides_the_outcome_in_the_dom_until_answered(server, pag
     figure(page)
     assert page.locator(METRIC).count() == 0
     assert page.locator(ALERT).count() == 0  # no verdict, no α_crit line
-    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-    assert "α_crit =" not in sidebar
+    controls = page.locator('[data-testid="stApp"]').inner_text()  # sidebar and page
+    assert "α_crit =" not in controls
     assert "nothing after it is drawn" in figure(page)[1]
     screenshot(page, "two_parameters_predict_asked")
     answer(page, "diverges")
     page.locator(METRIC).first.wait_for()
     texts = page.locator(ALERT).all_inner_texts()
     assert any("This run diverges" in t and "That's right" in t for t in texts)
-    assert "α_crit =" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "α_crit =" in page.locator('[data-testid="stApp"]').inner_text()  # under α
     screenshot(page, "two_parameters_predict_revealed")
 
 
 def test_hidden_and_locked_controls_come_from_the_link_and_cannot_change(server, page):
     url = f"{server.url}/one_parameter?alpha=6&N=7&hide=N,theta1&lock=alpha"
     open_page(page, url, ready='[data-testid="stMetric"]')
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.locator(".st-key-N").count() == 0
-    assert sidebar.locator(".st-key-theta1").count() == 0
-    assert sidebar.locator(".st-key-m").count() == 1  # the others stay
+    app = page.locator('[data-testid="stApp"]')  # α and N in the page, the rest folded
+    assert app.locator(".st-key-N").count() == 0
+    assert app.locator(".st-key-theta1").count() == 0
+    assert app.locator(".st-key-m").count() == 1  # the others stay
     thumb = slider(page, "alpha")
     assert thumb.is_disabled()
     thumb.focus()
@@ -117,9 +117,9 @@ def test_hidden_and_locked_controls_come_from_the_link_and_cannot_change(server,
     page.wait_for_timeout(500)
     wait_idle(page)
     assert query(page)["alpha"] == "6" and thumb.input_value() == "6"
-    iterate = sidebar.locator('.st-key-step input[type="range"]')
+    iterate = app.locator('.st-key-step input[type="range"]')
     assert iterate.get_attribute("max") == "6"  # the hidden N = 7 applies: iterates 0 … 6
-    assert sidebar.get_by_text("Share with a class").count() == 0
+    assert app.get_by_text("Share with a class").count() == 0
     screenshot(page, "one_parameter_teacher_link")
 
 

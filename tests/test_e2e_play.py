@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from gd_app.plotting.common import DARK_BACKGROUND
+from gd_app.plotting.fit import PANEL_HEIGHT, PANEL_WIDTH
 from tests import test_e2e as e2e
 from tests.test_e2e import LOCAL_HOSTS, SCREENSHOTS, VIEWPORT, figure, open_page, query, wait_idle
 
@@ -208,7 +209,9 @@ def test_figure_downloads_and_gif_have_what_they_promise(server, new_context, tm
     page = new_context().new_page()
     open_page(page, f"{server.url}/one_parameter?N=12&speed=5&step=3", ready=METRIC)
     png = Image.open(download(page, "Figure (PNG, 300 dpi)", tmp_path))
-    assert png.size == (2520, 1440) and png.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+    # The two panels side by side, each PANEL_WIDTH x PANEL_HEIGHT inches.
+    size = (round(2 * PANEL_WIDTH * 300), round(PANEL_HEIGHT * 300))
+    assert png.size == size and png.info["dpi"] == pytest.approx((300, 300), abs=0.01)
     svg = download(page, "Figure (SVG)", tmp_path).read_text()
     assert "<svg" in svg[:1000]
 
