@@ -166,6 +166,7 @@ class SymbolicRun:
     endpoint: EndPoint | None  # None when the run ended in a numerical fault
     crossings: tuple[str, ...]  # per row: what the step crossed where f′ changed sign, or ""
     verdict: Verdict
+    lower: tuple | None = None  # ((x,), f) of a lower point in another valley, in the figure
 
 
 CURVE_POINTS = 400
@@ -225,6 +226,7 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
         endpoint=point,
         crossings=crossings,
         verdict=judge(facts),
+        lower=lower,
     )
 
 
