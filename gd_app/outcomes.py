@@ -89,7 +89,7 @@ def _fit_run(page: str, values: dict):
 def blank(page: str, values: dict, kind: str = "outcome", method: str | None = None):
     """A question's prompt and options, without running anything (for worksheets)."""
     if kind == "lowest" or (page == "optimizers" and method is None):
-        return f"Which method gets lowest in {values['N']} iterates?", tuple(values["methods"])
+        return f"Which method gets lowest in {values['N']:,} iterates?", tuple(values["methods"])
     if kind == "steps":
         return STEPS_PROMPT, STEP_RANGES
     options = FIT_OUTCOMES if page in ("one_parameter", "two_parameters") else tuple(Outcome)
@@ -154,7 +154,7 @@ def _lowest(values: dict) -> Question:
     others = ", ".join(f"{m} {v:.3g}" for m, v in finals.items() if m != best)
     return Question(
         "lowest",
-        f"Which method gets lowest in {values['N']} iterates?",
+        f"Which method gets lowest in {values['N']:,} iterates?",
         tuple(finals),
         best,
         f"Final f: {best} {finals[best]:.3g}; {others}.",

@@ -23,10 +23,11 @@ from gd_core.descent import StopReason, Trajectory, descend
 from gd_core.errors import ExpressionError, OutsideDomain
 from gd_core.expr import X, parse_expression
 from gd_core.optimizers import gradient_descent
-from gd_core.verdict import Facts, Verdict, judge
+from gd_core.symbolic_run import Formula, SymbolicRun  # noqa: F401 - also imported from here
+from gd_core.verdict import Facts, judge
 from gd_core.verdict import point1d as endpoint
 from gd_core.verdict.judge import Limit, ending_of
-from gd_core.verdict.point1d import EndPoint, real_values
+from gd_core.verdict.point1d import real_values
 from gd_core.verdict.point2d import lower_elsewhere
 from gd_core.verdict.rates import g
 from gd_core.verdict.sentences import near
@@ -131,42 +132,6 @@ def _numeric(name: str, expr: sympy.Expr) -> Callable[[float], float]:
             f"{name} uses something that can't be computed numerically ({error})"
         ) from None
     return function
-
-
-@dataclass(frozen=True)
-class Formula:
-    """One of f, f′, f″ for display: LaTeX ("" when too big to show), SymPy's plain text,
-    and its size in tree nodes."""
-
-    name: str
-    latex: str
-    text: str
-    nodes: int
-
-
-@dataclass(frozen=True)
-class SymbolicRun:
-    """A run on f, as plain data: what the page's table, verdict and figure read.
-
-    text: the parser's canonical form of f (SymPy's str), for scripts and captions.
-    formulas: f, f′, f″.
-    trajectory: the descent (p = 1); curvature: f″ at each iterate (nan where undefined).
-    curve_x, curve_y: f on the figure's x-range (nan where not real).
-    endpoint: what the point where the run stopped is, and the facts that say so.
-    crossings: per row, :func:`gd_core.verdict.point1d.crossings` (ZERO, KINK, BREAK or "").
-    verdict: the verdict engine's judgement of the whole run.
-    """
-
-    text: str
-    formulas: tuple[Formula, Formula, Formula]
-    trajectory: Trajectory
-    curvature: np.ndarray
-    curve_x: np.ndarray
-    curve_y: np.ndarray
-    endpoint: EndPoint | None  # None when the run ended in a numerical fault
-    crossings: tuple[str, ...]  # per row: what the step crossed where f′ changed sign, or ""
-    verdict: Verdict
-    lower: tuple | None = None  # ((x,), f) of a lower point in another valley, in the figure
 
 
 CURVE_POINTS = 400

@@ -16,8 +16,10 @@ from gd_app import demos, runtime
 from gd_app.controls import ONE_PARAMETER, TWO_PARAMETERS, defaults
 from gd_app.demos import fit_one, fit_two
 from gd_app.demos.fit import fit_png
+from gd_app.demos.symbolic import run_symbolic
 from gd_app.plotting import fit
 from gd_app.plotting import fit_two as plotting_two
+from gd_app.plotting import symbolic as symbolic_plotting
 from gd_core.errors import OverBudget
 from tests import budget_jobs, drawing_jobs
 
@@ -135,6 +137,11 @@ def test_drawing_workers_start_without_sympy_from_their_own_fork_server(pool):
     assert not pool.draw(budget_jobs.imported, ("sympy",), {})
     assert not pool.draw(budget_jobs.imported, ("streamlit",), {})
     assert pool.draw(budget_jobs.imported, ("matplotlib",), {})
+    # A symbolic run (plain data) is drawn without bringing SymPy into the worker either.
+    run = run_symbolic(f="x**2", x0=3.0, alpha=0.1, precision=1e-4, max_iter=50)
+    png = pool.draw(symbolic_plotting.symbolic_png, (run,), dict(highlight=2, theme="light"))
+    assert png == symbolic_plotting.symbolic_png(run, highlight=2, theme="light")
+    assert not pool.draw(budget_jobs.imported, ("sympy",), {})
     worker = psutil.Process(pool.draw(drawing_jobs.pid, (), {}))
     assert worker.ppid() == pool.pool.server._process.pid != os.getpid()
 

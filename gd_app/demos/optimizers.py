@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 
 from gd_app import runtime
 from gd_app.controls import LAB_METHODS, LINE_SEARCH
+from gd_app.demos import line_search
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
-from gd_app.demos.optimizers_export import csv_text, script_text, trial_points_text
-from gd_app.plotting import optimizer_overlays as overlays
+from gd_app.demos.optimizers_export import csv_text, script_text
 from gd_app.plotting import optimizers as plotting
 from gd_app.plotting.common import render
 from gd_core.errors import ExpressionError, OutsideDomain
@@ -60,28 +60,6 @@ STATE_HELP = {
     "m": "Adam's first moment m (running mean of g)",
     "mhat": "bias-corrected m̂ = m/(1 − β1ᵗ) used by the step into this row",
     "vhat": "bias-corrected v̂ = v/(1 − β2ᵗ) used by the step into this row",
-    "p": "search direction p of the step into this row (θ ← θ + α·p)",
-    "alpha": "The α the line search accepted for the step into this row (1: the full step).",
-    "trials": "Trial points the line search evaluated f at in the step into this row.",
-    "tau": "τ when H was not positive definite and H + τI was used (τ = 1e-3 − λmin(H)).",
-    "yTs": "yᵀs of the step into this row: B is updated only when it is above 1e-10.",
-    "f_evals": "Evaluations of f so far (the start's included): one per trial point.",
-    "g_evals": "Evaluations of ∇f so far (the start's included): one per step.",
-    "h_evals": "Evaluations of the Hessian H so far: one per Newton step.",
-    "note": "What the step into this row did differently.",
-    "trial_points": "The points the line search tried in the step into this row, in order; "
-    "the last is this row's iterate.",
-}
-STATE_LABELS = {
-    "alpha": "accepted α",
-    "trials": "trial points",
-    "tau": "τ",
-    "yTs": "yᵀs",
-    "f_evals": "f evaluations",
-    "g_evals": "∇f evaluations",
-    "h_evals": "H evaluations",
-    "note": "note",
-    "trial_points": "trial points (x, y)",
 }
 
 
@@ -182,23 +160,11 @@ def summary_table(lab: LabResult) -> pd.DataFrame:
                 f=run.values[-1],
                 grad_norm=math.hypot(*run.grads[-1]),
                 steps_to_tol="not reached" if run.steps_to_tol is None else str(run.steps_to_tol),
-                evals_to_tol=evaluations_to_tol(run),
+                evals_to_tol=line_search.evaluations_to_tol(run),
                 verdict=run.verdict,
             )
         )
     return pd.DataFrame(rows)
-
-
-def evaluations_to_tol(run: MethodRun) -> str:
-    """What the rule evaluated until |∇f| < tol, the start included: "12 f, 9 ∇f, 8 H"."""
-    if run.steps_to_tol is None:
-        return "not reached"
-    f, g, h = (int(v) for v in run.evals[run.steps_to_tol])
-    parts = [f"{f} f"] if f else []
-    parts.append(f"{g} ∇f")
-    if h:
-        parts.append(f"{h} H")
-    return ", ".join(parts)
 
 
 def history_table(run: MethodRun) -> pd.DataFrame:
@@ -214,22 +180,19 @@ def history_table(run: MethodRun) -> pd.DataFrame:
     for j, name in enumerate(run.state_names):
         columns[name] = run.states[:, j]
     if run.method in LINE_SEARCH:
-        for j, name in enumerate(("f_evals", "g_evals", "h_evals")):
-            if name != "h_evals" or run.method == "newton":
-                columns[name] = run.evals[:, j]
-        columns["trial_points"] = trial_points_text(run)
-        columns["note"] = list(run.notes)
+        columns.update(line_search.columns(run))
     return pd.DataFrame(columns)
 
 
 def state_help(name: str) -> str:
-    if name in STATE_HELP:
-        return STATE_HELP[name]
-    return STATE_HELP[name.rsplit("_", 1)[0]] + f" ({name[-1]} component)."
+    if name in line_search.HELP:
+        return line_search.HELP[name]
+    helps = {**STATE_HELP, **line_search.HELP}
+    return helps[name.rsplit("_", 1)[0]] + f" ({name[-1]} component)."
 
 
 def state_label(name: str) -> str:
-    return STATE_LABELS.get(name, name)
+    return line_search.LABELS.get(name, name)
 
 
 def _notes(lab: LabResult) -> tuple[str, ...]:
@@ -328,31 +291,9 @@ def _alt(lab: LabResult, step: int) -> str:
     return (
         f"Left: contour map of f on x in [{x_lo:.3g}, {x_hi:.3g}], y in [{y_lo:.3g}, "
         f"{y_hi:.3g}] with the start as a black square and {minima}. Paths: {paths}. Rings mark "
-        f"iterate {step} of every method.{_overlay_alt(lab, step)} Right: "
+        f"iterate {step} of every method.{line_search.overlay_alt(lab, step)} Right: "
         f"{plotting.value_label(lab)} against iteration."
     )
-
-
-def _overlay_alt(lab: LabResult, step: int) -> str:
-    """What the line-search rules add at the highlighted step, in words."""
-    parts = []
-    for run in lab.runs:
-        k = min(step, len(run.values) - 1)
-        if k != step:
-            continue
-        tried = int(np.count_nonzero(run.trials[:, 0] == k)) if len(run.trials) else 0
-        if tried:
-            parts.append(
-                f" Faint dots: the {tried} trial point{'s' if tried > 1 else ''} of {run.method}'s "
-                f"line search that led to iterate {k}."
-            )
-        if run.hessians is not None and np.all(np.isfinite(run.hessians[k])):
-            point, kind = overlays.model_point(run.hessians[k], run.grads[k])
-            where = "" if point is None else f", with an arrow to its stationary point, a {kind}"
-            parts.append(
-                f" Dashed: contours of Newton's local quadratic model at iterate {k}{where}."
-            )
-    return "".join(parts)
 
 
 @cache_by_name(maxsize=3)  # a drawn Figure and its ~10 MB background each

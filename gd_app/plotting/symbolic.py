@@ -21,7 +21,7 @@ from gd_app.plotting.common import (
     revealed,
     ring,
 )
-from gd_core.symbolic import SymbolicRun
+from gd_core.symbolic_run import SymbolicRun
 from gd_core.verdict import Outcome
 from gd_core.verdict import point1d as ep
 

@@ -23,9 +23,12 @@ import math
 import signal
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy
+
+if TYPE_CHECKING:
+    import sympy
 
 BRACKET_STEPS = 4.0  # the bracket reaches this many steps to each side
 RECENT = 3  # the last steps whose longest sets the bracket
@@ -240,6 +243,8 @@ def _time_box(seconds: float):
 
 def _candidates(x: float, low: float, high: float) -> list[sympy.Rational]:
     """Simple rationals in [low, high]: 0 and the best approximations of x."""
+    import sympy  # only here: the rest of the verdict never needs SymPy
+
     found = []
     for value in (0.0, x, round(x)):
         for limit in (1, 10, 100, MAX_DENOMINATOR):
@@ -251,6 +256,8 @@ def _candidates(x: float, low: float, high: float) -> list[sympy.Rational]:
 
 def _even_order_test(f: sympy.Expr, symbol: sympy.Symbol, x: float, low: float, high: float):
     """kind/test/where/order/derivative fields if f′ is exactly 0 at a simple rational r."""
+    import sympy  # only here: the rest of the verdict never needs SymPy
+
     try:
         with _time_box(EXACT_SECONDS):
             for r in _candidates(x, low, high):
@@ -280,6 +287,8 @@ def _even_order_test(f: sympy.Expr, symbol: sympy.Symbol, x: float, low: float, 
 
 def _exact_sign(value: sympy.Expr) -> int | None:
     """−1, 0 or +1 when certain, else None: exact for numbers, 30-digit evaluation otherwise."""
+    import sympy  # only here: the rest of the verdict never needs SymPy
+
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return None
     if value.is_Number:
