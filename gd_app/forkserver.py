@@ -11,7 +11,8 @@ Why not multiprocessing's forkserver: it has one per process (two pools with dif
 preloads can't both have theirs), and its children re-run the server's ``__main__`` unless
 multiprocessing itself is patched. This one is started from a module and runs nothing else.
 Children are reaped by the kernel (SIGCHLD ignored here), so none is left a zombie; a worker
-ends when its pipe closes, and this server when the server's socket closes.
+ends when its pipe closes or this fork server ends, and this one when the server's socket
+closes (the server ended).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def main(modules: list[str]) -> None:
         if pid == 0:
             control.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _end_with_parent()
             code = 0
             try:
                 module, function = target.split(":")
@@ -57,6 +59,17 @@ def main(modules: list[str]) -> None:
         for fd in fds:
             os.close(fd)
         control.sendall(struct.pack("!q", pid))
+
+
+def _end_with_parent() -> None:
+    """Linux: the kernel kills this worker when the fork server ends (the server ended, or
+    was killed), even in the middle of a job that would never end by itself."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker ends when its pipe closes
+        pass
 
 
 if __name__ == "__main__":

@@ -586,7 +586,7 @@ def verdict_columns(
 ) -> dict:
     return {
         "iteration": number("k", "%d", "Iteration number; 0 is the start."),
-        "ratio": number("ratio", "%.4g", f"{ratio_help} {ratio_none}".strip()),
+        "ratio": number("ratio", "%.6g", f"{ratio_help} {ratio_none}".strip()),
         "status": st.column_config.TextColumn("status", help=status_help, width="large"),
     }
 

@@ -191,6 +191,7 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
         endpoint=point,
         crossings=crossings,
         verdict=judge(facts),
+        lower=lower,
     )
 
 

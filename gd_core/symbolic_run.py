@@ -45,3 +45,4 @@ class SymbolicRun:
     endpoint: EndPoint | None  # None when the run ended in a numerical fault
     crossings: tuple[str, ...]  # per row: what the step crossed where f′ changed sign, or ""
     verdict: Verdict
+    lower: tuple | None = None  # ((x,), f) of a lower point in another valley, in the figure

@@ -138,12 +138,12 @@ if demo.theory_table is not None:
             "theory": st.column_config.TextColumn("theory says"),
             "predicted": ui.number(
                 "predicted rate",
-                "%.4g",
+                "%.6g",
                 "Contraction of ‖θ − θ*‖ per step, from λmin and λmax (GD and heavy ball only).",
             ),
             "reached": ui.number(
                 "rate reached",
-                "%.4g",
+                "%.6g",
                 "Geometric mean of ‖θ − θ*‖ contraction per step over the run's second half.",
             ),
         },

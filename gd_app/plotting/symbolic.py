@@ -54,6 +54,8 @@ def end_label(run: SymbolicRun) -> tuple[str, str]:
         return FAULT_LABEL
     if run.verdict.outcome is Outcome.BOUNCE:
         return BOUNCE_LABEL
+    if run.lower is not None and run.endpoint.kind == ep.MINIMUM:
+        return ("stopped next to a local minimum", "*")
     return END_LABELS[run.endpoint.kind]
 
 
@@ -89,6 +91,19 @@ def symbolic_figure(
         left.plot(
             xs[-1], values[-1], shape, c=ORANGE, mec="k", mew=0.6, ms=12, label=label, zorder=5
         )
+        if run.lower is not None:  # the minimum found is local: f is lower in another valley
+            (where,), value = run.lower
+            left.plot(
+                where,
+                value,
+                "P",
+                c=SKY,
+                mec="k",
+                mew=0.6,
+                ms=11,
+                zorder=5,
+                label="lower point in another valley",
+            )
     point = run.endpoint if complete else None
     if point is not None and point.kind in CRITICAL_LABELS and math.isfinite(point.where):
         if lo <= point.where <= hi:

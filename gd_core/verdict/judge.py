@@ -125,7 +125,8 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
     if _growing(facts, steps):
         return Outcome.DIVERGE, _limit_reason(limit) if above else _grew_reason(steps)
     if _bouncing(facts, steps, reached):
-        return Outcome.BOUNCE, _limit_reason(limit) if above else _bounce_reason(steps)
+        at_or_above = limit is not None and limit.alpha >= limit.value
+        return Outcome.BOUNCE, _limit_reason(limit) if at_or_above else _bounce_reason(steps)
     if point is not None and point.kind not in (p1.MINIMUM, p1.FALLING):
         return Outcome.STUCK, _kind_reason(point)
     if point is not None and point.kind == p1.FALLING:
@@ -158,7 +159,7 @@ def _limit_reason(limit: Limit | None) -> str:
     if limit.alpha > limit.value:
         return f"α = {a} is above {limit.name} = {v}, the largest α at which the steps can settle."
     if limit.alpha == limit.value:
-        return f"α = {a} equals {limit.name}: the steepest part neither shrinks nor grows."
+        return f"α = {a} equals {limit.name}: at it the overshoots neither shrink nor grow."
     return (
         f"α = {a} {versus(limit.alpha, limit.value)} {limit.name} = {v}, so the steps can settle."
     )
@@ -212,6 +213,14 @@ def _creep_reason(facts: Facts, steps: StepFacts) -> str:
         return (
             f"{head}along the flattest direction each step keeps a fraction "
             f"|1 − αλmin| = {factor(slow)} of the error, so the steps shrink it slowly."
+        )
+    if limit is not None and math.isfinite(limit.value) and limit.alpha < limit.value:
+        a, v = distinct(limit.alpha, limit.value)
+        return (
+            f"α = {a} is below {limit.name} = {v}, so the steps can settle, but so close to it "
+            "that each step removes only a little of the distance left."
+            if limit.alpha > 0.9 * limit.value
+            else f"α = {a} is below {limit.name} = {v}; its steps ran out before it got there."
         )
     return "Its steps ran out before it got there."
 

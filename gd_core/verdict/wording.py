@@ -42,7 +42,9 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         return f"{shot}, but the steps are getting shorter: the run is settling, and {where}."
     if outcome is Outcome.CREEP:
         lead = "Each step went downhill" if downhill else f"{f} fell overall"
-        if steps.overshot.any():
+        if _every(steps.overshot) and downhill:
+            lead = "Each step went downhill and overshot"
+        elif steps.overshot.any():
             lead += f" ({_count(steps.overshot, 'overshot').lower()})"
         if facts.minimizer is None and facts.min_value is None and facts.endpoint is None:
             return f"{lead}, and the run was still going when its {n} steps ran out: {where}."
