@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gd_app import runtime
 from gd_app.controls import ONE_PARAMETER, allowed_values, control
+from gd_app.data_ranges import data_alpha_options
 from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highlighted_row
 from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run, lines_text, points_text
 from gd_app.plotting import fit as plotting
@@ -53,7 +54,9 @@ def one_parameter(**params) -> Demo:
         labels=("θ1",),
         names=("theta1",),
         box=[view.theta1],
-        alpha_grid=ALPHA_GRID,
+        alpha_grid=ALPHA_GRID  # the α control's own values: on chosen data, the data's
+        if params.get("source") is None
+        else data_alpha_options(params["source"], intercept=False),
     )
 
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from gd_app import runtime
 from gd_app.controls import ALPHA_VALUES
+from gd_app.data_ranges import data_alpha_options
 from gd_app.demos.common import (
     PICTURES,
     Demo,
@@ -178,7 +179,9 @@ def two_parameters(**params) -> Demo:
         notes=notes,
         original=original,
         rates_extra=line,
-        alpha_grid=ALPHA_VALUES,
+        alpha_grid=ALPHA_VALUES  # the α control's own values: on chosen data, the data's
+        if params.get("source") is None
+        else data_alpha_options(params["source"], intercept=True),
     )
 
 
