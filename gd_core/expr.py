@@ -255,7 +255,7 @@ def _checked(expr: sympy.Expr, value: float | None) -> _Built:
 
 def _is_simple(expr: sympy.Expr) -> bool:
     """A constant kept exact: rationals, pi, E, and products and rational powers of them."""
-    if expr.is_Rational or expr in ("pi", sympy.E):
+    if expr.is_Rational or expr in (sympy.pi, sympy.E):
         return True
     if expr.is_Mul:
         return all(_is_simple(arg) for arg in expr.args)
