@@ -22,6 +22,7 @@ from gd_app.demos.common import (
     verdict_fields,
 )
 from gd_app.plotting import symbolic as plotting
+from gd_app.plotting.frames import frames
 from gd_app.tables import symbolic_history
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.expr import MAX_LENGTH, parse_expression
@@ -30,6 +31,9 @@ from gd_core.verdict.sentences import statuses
 
 TOO_SLOW = "f(x) took too long to analyse, try a simpler form"
 LONG_LATEX = 70  # characters a formula shows that fit on one line of the page
+# f, f′ and f″ share a line only when they fit a phone's 390 px (about 10 px a character
+# plus the gaps); a wider line would hide f″ past the right edge.
+ONE_LINE_LATEX = 24
 _EXPECTED = (ExpressionError, OutsideDomain, OverBudget)
 
 
@@ -99,11 +103,11 @@ def shown_formula(formula: Formula) -> str:
 
 
 def shown_formulas(formulas: tuple[Formula, ...]) -> tuple[str, ...]:
-    """One line for f, f′, f″ when it fits, else one line each."""
+    """One line for f, f′, f″ when it fits a phone's width, else one line each."""
     lines = tuple(shown_formula(formula) for formula in formulas)
     if (
         not any(map(is_long, formulas))
-        and sum(visible_length(formula.latex) for formula in formulas) <= LONG_LATEX
+        and sum(visible_length(line) for line in lines) <= ONE_LINE_LATEX
     ):
         return (" \\qquad ".join(lines),)
     return lines
@@ -181,6 +185,22 @@ def symbolic_picture(
         plotting.symbolic_png, run, highlight=highlighted_row(step, trajectory), theme=theme
     )
     return Picture(png=png, alt=alt, width=width)
+
+
+def symbolic_frames(steps, *, theme: str, width: int, full_width: int, **params) -> list:
+    """An animation's frames of :func:`symbolic_picture` with ``reveal``, one per step,
+    ``width`` pixels wide, as RGB arrays (drawn past the shared picture cache)."""
+    run = _symbolic_run(**params)
+    highlights = [highlighted_row(step, run.trajectory) for step in steps]
+    return runtime.draw(
+        frames,
+        plotting.symbolic_png,
+        (run,),
+        highlights,
+        theme=theme,
+        width=width,
+        full_width=full_width,
+    )
 
 
 def figure(*, step: int = 0, theme: str = "light", reveal: bool = False, **params):
