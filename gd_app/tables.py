@@ -20,7 +20,7 @@ class StepVerdicts:
 
 # What a narrow screen shows first: the iteration, the parameters, the cost and how the
 # step went; the other columns follow (scrolled to, on a phone).
-KEY_COLUMNS = ("iteration", "theta0_std", "theta1_std", "theta0", "theta1", "x", "J", "f")
+KEY_COLUMNS = ("iteration", "theta0_std", "theta1_std", "theta0", "theta1", "x", "y", "J", "f")
 
 
 def key_columns(columns) -> list[str]:
