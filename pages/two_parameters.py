@@ -33,8 +33,10 @@ controls = controls.with_values(values)  # what the run uses, data included
 demo = demos.two_parameters(**values)
 
 columns = {
-    "theta0": ui.number("θ0", "%.6g", "Intercept of the fitted line, in the units of x."),
-    "theta1": ui.number("θ1", "%.6g", "Slope of the fitted line, in the units of x."),
+    "theta0": ui.number("θ0", "%.6g", "Intercept of the fitted line h = θ0 + θ1·x: h at x = 0."),
+    "theta1": ui.number(
+        "θ1", "%.6g", "Slope of the fitted line h = θ0 + θ1·x: how much h grows per unit of x."
+    ),
     "J": ui.number("J(θ)", "%.6g", "Full-batch cost: half the mean squared error."),
     "alpha": ui.number("α", "%.6g", "The learning rate of the step into this row (None on row 0)."),
     **ui.verdict_columns("|θ(k) − θ*| / |θ(k−1) − θ*|: below 1 means closer to the best fit θ*."),
