@@ -578,19 +578,6 @@ def number(label: str, fmt: str, help: str) -> st.column_config.NumberColumn:
     return st.column_config.NumberColumn(label, format=fmt, help=help)
 
 
-def verdict_columns(
-    ratio_help: str,
-    *,
-    status_help: str = "How the step into this row went.",
-    ratio_none: str = "None on row 0: nothing came before.",
-) -> dict:
-    return {
-        "iteration": number("k", "%d", "Iteration number; 0 is the start."),
-        "ratio": number("ratio", "%.6g", f"{ratio_help} {ratio_none}".strip()),
-        "status": st.column_config.TextColumn("status", help=status_help, width="large"),
-    }
-
-
 # ---------------------------------------------------------------- helpers of the optimizer lab
 def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict) -> None:
     """Warn once per session about the link values of ``controls`` refused (numbers, text,
