@@ -37,13 +37,16 @@ def home() -> None:
     st.header("Try it")
     for page, what in (
         (LESSONS, "Guided lessons for a class: predict each run, then see what it did and why."),
-        (ONE, "Fit h = θ₁·x to points on y = 0.5x; see why too large an α diverges."),
+        (
+            ONE,
+            "Fit h = θ₁·x to points on y = 0.5x, or to real data; see why too large an α diverges.",
+        ),
         (TWO, "Fit h = θ₀ + θ₁·x; follow the arrows across the contours of J(θ₀, θ₁)."),
         (SYMBOLIC, "Type any f(x): SymPy differentiates it and the loop walks downhill."),
         (
             LAB,
             "Race GD, momentum, Nesterov, AdaGrad, RMSProp and Adam on any f(x, y), "
-            "Rosenbrock's valley first.",
+            "Rosenbrock's valley first; then a line search, Newton's method and BFGS.",
         ),
     ):
         with st.container(border=True):

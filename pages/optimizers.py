@@ -36,7 +36,10 @@ def _preset_of(text: str) -> str:
     return next((n for n, (t, _) in PRESETS.items() if t.replace(" ", "") == squeezed), "custom")
 
 
-raw = {key: st.query_params.get(key) for key in CONTROLS}
+raw = {  # a multiselect's link repeats its key: methods=gd&methods=adam
+    key: st.query_params.get_all(key) if c.kind == "multiselect" else st.query_params.get(key)
+    for key, c in CONTROLS.items()
+}
 if "f" not in st.session_state and raw["f"] is None and raw["preset"] in PRESETS:
     st.session_state["f"] = PRESETS[raw["preset"]][0]  # a link naming only a preset
 text = st.session_state.get("f", raw["f"] if raw["f"] is not None else CONTROLS["f"].default)

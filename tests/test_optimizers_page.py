@@ -264,3 +264,19 @@ def test_sweep_and_basin_toggles_add_their_figures():
     assert alts[1].startswith("Final f against the learning rate")
     assert alts[2].startswith("Basin map of gd")
     assert sum("of the minimum" in part for part in alts[2].split(";")) == 4
+
+
+def test_refused_methods_in_a_link_are_named_with_the_allowed_ones():
+    at = run(methods=["gd", "nope"])  # a multiselect's link repeats its key
+    warnings = [plain(w.value) for w in at.warning]
+    assert any(
+        "methods=gd, nope" in w and "not allowed" in w and "bfgs" in w and "using methods = gd" in w
+        for w in warnings
+    ), warnings
+    assert list(summary(at)["method"]) == ["gd"]
+    at = run(methods="gd,newton")  # one value, not a list: no such method
+    warnings = [plain(w.value) for w in at.warning]
+    assert any("methods=gd,newton" in w and "not allowed" in w for w in warnings), warnings
+    at = run(methods=["gd", "newton"])
+    assert not [w for w in at.warning if "not allowed" in w.value]
+    assert list(summary(at)["method"]) == ["gd", "newton"]

@@ -5,6 +5,7 @@ import pytest
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.quiver import Quiver
+from matplotlib.text import Text
 
 from gd_app import export
 from gd_app.controls import OPTIMIZERS, SYMBOLIC, TWO_PARAMETERS, defaults
@@ -125,3 +126,56 @@ def test_gif_frames_reveal(monkeypatch):
     monkeypatch.setattr(export.animation, "build_gif", lambda picture, rows, **kw: picture(1))
     export._make_gif(Hook(), ONE, "light", 4, 12, lambda *a: None)
     assert calls and all(c.get("reveal") is True for c in calls)
+
+
+def texts(fig) -> list[str]:
+    """Every text a figure writes: titles, labels, annotations, legends, insets."""
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+def two_run(**changes):
+    values = defaults(TWO_PARAMETERS) | {"N": 10} | changes
+    return _two_run(**{k: values[k] for k in values if k not in ("batch", "schedule", "decay")})
+
+
+@pytest.mark.parametrize(
+    ("panels", "view", "make"),
+    [
+        (fit.ONE_PANELS, fit.one_parameter_view, lambda: _one_run(**ONE)),
+        (fit_two.TWO_PANELS, fit_two.two_parameter_view, lambda: two_run(alpha=1.8)),
+    ],
+)
+def test_a_partial_picture_names_no_final_point_and_no_eigenvalue(panels, view, make):
+    run = make()
+    last = run.rows - 1
+    for k in (0, 4):
+        words = " ".join(
+            " ".join(texts(fit.panel_figure(p, run, view(run, k), k, "light", k))) for p in panels
+        )
+        assert "final" not in words and "λ" not in words and "α_crit" not in words
+    whole = " ".join(
+        " ".join(texts(fit.panel_figure(p, run, view(run, last), last, "light", last)))
+        for p in panels
+    )
+    assert "final" in whole  # the legend names the final fit once the whole run is drawn
+    if panels is fit_two.TWO_PANELS:
+        assert "λmax" in whole
+
+
+def test_partial_pictures_of_runs_below_and_above_alpha_crit_are_the_same_pixels():
+    # α_crit = 2/λmax of XᵀX/m for the default data, by numpy.linalg: one run converges,
+    # the other diverges; at iterate 0 nothing on the picture may tell them apart.
+    data = two_run().data
+    X = np.column_stack([np.ones_like(data.x), data.x])
+    critical = 2 / np.linalg.eigvalsh(X.T @ X / len(data.x))[-1]
+    calm, wild = two_run(alpha=round(0.5 * critical, 2)), two_run(alpha=round(1.2 * critical, 2))
+    assert np.abs(wild.trajectory.params[-1]).max() > 10 * np.abs(calm.trajectory.params).max()
+    same = fit_two.two_parameter_png(calm, highlight=0, upto=0)
+    assert fit_two.two_parameter_png(wild, highlight=0, upto=0) == same
+    # The whole run's window holds the far iterates: it shows only once they are drawn.
+    wide, first = fit_two.two_parameter_view(wild), fit_two.two_parameter_view(wild, 0)
+    assert wide.theta1[1] - wide.theta1[0] > first.theta1[1] - first.theta1[0]
+    one_calm, one_wild = _one_run(**ONE | {"alpha": 1.0}), _one_run(**ONE | {"alpha": 6.0})
+    assert fit.one_parameter_png(one_wild, highlight=0, upto=0) == fit.one_parameter_png(
+        one_calm, highlight=0, upto=0
+    )

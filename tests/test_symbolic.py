@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gd_app import demos
-from gd_app.demos.symbolic import demo_of, run_symbolic
+from gd_app.demos.symbolic import demo_of, run_symbolic, shown_formulas
 from gd_core.descent import StopReason
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.symbolic import SymbolicRun, analyse
@@ -354,3 +354,15 @@ def test_the_script_carries_the_canonical_text_not_the_link_text():
     source = script(f="x^2  +  0.5*x", x0=1.0, alpha=0.1, precision=1e-4, max_iter=10)
     assert "F = 'x**2 + 0.5*x'" in source
     assert StopReason.PRECISION.value  # (the stop rule is the script's own, see above)
+
+
+def test_formulas_share_a_line_only_when_it_fits_a_phone():
+    """f, f′, f″ of x⁴ − 3x³ + 2 side by side are about 560 px wide: on a phone f″ was cut off."""
+    short = analysed(f="x**2", x0=1.0, alpha=0.1, precision=1e-4, max_iter=10)
+    assert shown_formulas(short.formulas) == (
+        "f(x) = x^{2} \\qquad f'(x) = 2 x \\qquad f''(x) = 2",
+    )
+    wide = analysed(f="x**4 - 3*x**3 + 2", x0=1.0, alpha=0.1, precision=1e-4, max_iter=10)
+    lines = shown_formulas(wide.formulas)
+    assert [line.split(" = ")[0] for line in lines] == ["f(x)", "f'(x)", "f''(x)"]
+    assert lines[2] == "f''(x) = 12 x^{2} - 18 x"

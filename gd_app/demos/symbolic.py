@@ -31,6 +31,9 @@ from gd_core.verdict.sentences import statuses
 
 TOO_SLOW = "f(x) took too long to analyse, try a simpler form"
 LONG_LATEX = 70  # characters a formula shows that fit on one line of the page
+# f, f′ and f″ share a line only when they fit a phone's 390 px (about 10 px a character
+# plus the gaps); a wider line would hide f″ past the right edge.
+ONE_LINE_LATEX = 24
 _EXPECTED = (ExpressionError, OutsideDomain, OverBudget)
 
 
@@ -100,11 +103,11 @@ def shown_formula(formula: Formula) -> str:
 
 
 def shown_formulas(formulas: tuple[Formula, ...]) -> tuple[str, ...]:
-    """One line for f, f′, f″ when it fits, else one line each."""
+    """One line for f, f′, f″ when it fits a phone's width, else one line each."""
     lines = tuple(shown_formula(formula) for formula in formulas)
     if (
         not any(map(is_long, formulas))
-        and sum(visible_length(formula.latex) for formula in formulas) <= LONG_LATEX
+        and sum(visible_length(line) for line in lines) <= ONE_LINE_LATEX
     ):
         return (" \\qquad ".join(lines),)
     return lines

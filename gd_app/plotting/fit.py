@@ -13,6 +13,7 @@ layer over the cached static pixels. Both give the same picture.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,7 +57,8 @@ class View:
     theta0: tuple[float, float]
     theta1: tuple[float, float]
     cost_top: float = 0.0
-    mode: tuple[str, ...] = ()  # "schedule" (α_k inset), "batch" (the fan's legend entry)
+    mode: tuple[str, ...] = ()  # "schedule" (α_k inset), "batch" (the fan's legend entry),
+    # "partial" (a picture of part of the run: nothing in it may tell how the run ends)
 
 
 def _zoom_to_fit(values: np.ndarray, lo: float, hi: float, *, max_zoom: int = 64):
@@ -94,8 +96,8 @@ def modes(run) -> tuple[str, ...]:
 INSET = (0.16, 0.64, 0.5, 0.27)  # the α_k inset, in data-panel axes fractions (ticks inside)
 
 
-def alpha_inset(ax, run, highlight: int, critical: float) -> None:
-    """A small plot of α_k over k in the data panel's headroom, α_crit dashed."""
+def alpha_inset(ax, run, highlight: int, critical: float | None) -> None:
+    """A small plot of α_k over k in the data panel's headroom, α_crit dashed (if given)."""
     alphas = run.alphas
     inset = ax.inset_axes(INSET)
     inset.set_facecolor("white")
@@ -104,6 +106,8 @@ def alpha_inset(ax, run, highlight: int, critical: float) -> None:
     if 0 < highlight <= len(alphas):
         inset.plot(highlight - 1, alphas[highlight - 1], "o", mfc="none", mec=VERMILLION, mew=1.5)
     top = max(float(alphas.max()) if len(alphas) else 1.0, 1e-300)
+    if critical is None:
+        critical = math.inf
     if critical <= 1.6 * top:
         inset.axhline(critical, ls="--", c="k", lw=1)
         inset.text(len(alphas) - 1, critical, " α_crit", va="bottom", ha="right", fontsize=MIN_FONT)
@@ -151,12 +155,13 @@ def _data_panel_static(ax, data: LineData, view: View):
     ax.set_xlabel(axis_label(data.x_label))
     ax.set_ylabel(axis_label(data.y_label))
     ax.set_title("Data and fit")
+    final = [] if "partial" in view.mode else [Line2D([], [], c=ORANGE, lw=2.5, label="final fit")]
     legend_below(
         ax,
         [
             marker("data from true θ" if data.theta_true else "data", "x", GREEN, ms=7),
             Line2D([], [], c=BLUE, lw=1.5, alpha=0.6, label="fit at each iterate"),
-            Line2D([], [], c=ORANGE, lw=2.5, label="final fit"),
+            *final,
             Line2D([], [], c=VERMILLION, lw=2, ls="--", label="highlighted iterate"),
         ],
         ncol=2,
@@ -234,8 +239,9 @@ def _data_static(fig: Figure, data: LineData, problem: LeastSquares, view: View)
 
 def _data_dynamic(fig, run, view, highlight, upto=None):
     (ax,) = axes(fig, (DATA_RECT,), bare=True)
-    if "schedule" in view.mode:
-        alpha_inset(ax, run, highlight, critical_alpha(run.problem))
+    if "schedule" in view.mode:  # α_crit only once the whole run is drawn
+        partial = "partial" in view.mode
+        alpha_inset(ax, run, highlight, None if partial else critical_alpha(run.problem))
     n = revealed(run.rows, upto)
     params = run.trajectory.params[:n]
     lines = run.scaling.to_original(params) if run.scaling else params
@@ -289,16 +295,18 @@ def whole_figure(
 COST_RECT = (0.17, 0.35, 0.78, 0.58)
 
 
-def one_parameter_view(run) -> View:
-    """Limits of the 1D figure: θ1 ∈ [−0.2, 1.2], zoomed out to hold the iterates."""
+def one_parameter_view(run, upto: int | None = None) -> View:
+    """Limits of the 1D figure: θ1 ∈ [−0.2, 1.2], zoomed out to hold the iterates (those
+    up to ``upto`` only, when given: the window must not tell where the run goes)."""
     data, problem, trajectory = run.data, run.problem, run.trajectory
+    n = revealed(run.rows, upto)
     if data.theta_true is None:  # measured data: the same window, scaled to θ1*
         best = float(problem.solution[0])
         base, targets = sorted((-0.4 * best, 2.4 * best)) if best else (-1.0, 1.0), []
     else:
         base, targets = (-0.2, 1.2), [data.theta_true[1]]
     lo, hi = _zoom_to_fit(
-        np.concatenate([trajectory.params[:, 0], problem.solution, targets]), *base
+        np.concatenate([trajectory.params[:n, 0], problem.solution, targets]), *base
     )
     lo, hi = padded(lo, hi, 0.03)
     top = 1.1 * float(problem.cost(np.array([[lo], [hi]])).max())
@@ -308,8 +316,13 @@ def one_parameter_view(run) -> View:
         theta0=(0.0, 0.0),
         theta1=(lo, hi),
         cost_top=top,
-        mode=modes(run),
+        mode=modes(run) + partial_mode(run, upto),
     )
+
+
+def partial_mode(run, upto: int | None) -> tuple[str, ...]:
+    """("partial",) for a picture that draws only part of the run, else ()."""
+    return ("partial",) if revealed(run.rows, upto) < run.rows else ()
 
 
 def _cost_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
@@ -320,7 +333,7 @@ def _cost_static(fig: Figure, data: LineData, problem: LeastSquares, view: View)
         Line2D([], [], c="k", label="J(θ₁)"),
         marker("iterates", "o", BLUE),
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps, in order"),
-        marker("final θ₁", "o", ORANGE, ms=9),
+        *([] if "partial" in view.mode else [marker("final θ₁", "o", ORANGE, ms=9)]),
         highlight_handle(),
     ]
     if data.theta_true is not None:
@@ -394,7 +407,7 @@ def one_parameter_figure(
 ) -> Figure:
     """Both panels on one Figure: J(θ1) with the iterates on it; data with fit lines (those
     up to iterate ``upto`` only, when given)."""
-    return whole_figure(ONE_PANELS, run, one_parameter_view(run), highlight, theme, upto)
+    return whole_figure(ONE_PANELS, run, one_parameter_view(run, upto), highlight, theme, upto)
 
 
 # ---------------------------------------------------------------- layered PNGs
@@ -411,5 +424,5 @@ def one_parameter_png(
     run, *, highlight: int, theme: str = "light", upto: int | None = None
 ) -> tuple[Rendered, ...]:
     """Each panel of :func:`one_parameter_figure` as its own image, static layers cached."""
-    view = one_parameter_view(run)
+    view = one_parameter_view(run, upto)
     return tuple(panel_png(p, run, view, highlight, theme, upto) for p in ONE_PANELS)

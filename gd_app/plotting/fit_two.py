@@ -40,6 +40,7 @@ from gd_app.plotting.fit import (
     modes,
     panel_png,
     parameter_units,
+    partial_mode,
     whole_figure,
 )
 from gd_core.linear import LeastSquares, LineData
@@ -86,8 +87,10 @@ def _in_coordinates(run, theta) -> np.ndarray:
     return run.scaling.from_original(theta) if run.scaling else theta
 
 
-def two_parameter_view(run) -> View:
-    problem, params = run.problem, run.trajectory.params
+def two_parameter_view(run, upto: int | None = None) -> View:
+    """The map's window: it holds the start, θ* and the iterates (those up to ``upto``
+    only, when given: the window must not tell where the run goes)."""
+    problem, params = run.problem, run.trajectory.params[: revealed(run.rows, upto)]
     targets = [] if run.data.theta_true is None else [_in_coordinates(run, run.data.theta_true)]
     fixed = np.vstack([params[:1], problem.solution, *targets])
     half = np.array([HALF_THETA0, HALF_THETA1])
@@ -108,12 +111,13 @@ def two_parameter_view(run) -> View:
         data_y=_data_ylim(run.data, inset=run.schedule != "constant"),
         theta0=(float(lo[0]), float(hi[0])),
         theta1=(float(lo[1]), float(hi[1])),
-        mode=modes(run) + (("standardized",) if run.scaling else ()),
+        mode=modes(run) + (("standardized",) if run.scaling else ()) + partial_mode(run, upto),
     )
 
 
 def _eigenvectors(ax, problem: LeastSquares, view: View) -> None:
     values, vectors = np.linalg.eigh(problem.hessian)
+    named = "partial" not in view.mode  # λmax gives α_crit = 2/λmax away: only once all is drawn
     length = 0.3 * (view.theta1[1] - view.theta1[0]) / 2
     for j, (name, colour) in enumerate((("λmin", "w"), ("λmax", "w"))):
         direction = vectors[:, j] * length
@@ -125,6 +129,8 @@ def _eigenvectors(ax, problem: LeastSquares, view: View) -> None:
             arrowprops=dict(arrowstyle="<->", color=colour, lw=1.6, shrinkA=0, shrinkB=0),
             zorder=4,
         )
+        if not named:
+            continue
         right = b[0] > (view.theta0[0] + view.theta0[1]) / 2  # write towards the middle
         ax.annotate(
             f"{name} = {values[j]:.3g}",
@@ -167,7 +173,7 @@ def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
         ),
         marker("iterates", "o", SKY),
         Line2D([], [], c=VERMILLION, marker=">", ms=5, label="steps"),
-        marker("final θ", "o", ORANGE, ms=8),
+        *([] if "partial" in view.mode else [marker("final θ", "o", ORANGE, ms=8)]),
         highlight_handle(),
         Line2D([], [], c="k", lw=1.2, marker="$↔$", ms=9, label="eigenvectors"),
     ]
@@ -278,12 +284,12 @@ def two_parameter_figure(
 ) -> Figure:
     """Both panels on one Figure: J(θ0, θ1) as a colour map with steps; data with fit lines
     (those up to iterate ``upto`` only, when given)."""
-    return whole_figure(TWO_PANELS, run, two_parameter_view(run), highlight, theme, upto)
+    return whole_figure(TWO_PANELS, run, two_parameter_view(run, upto), highlight, theme, upto)
 
 
 def two_parameter_png(
     run, *, highlight: int, theme: str = "light", upto: int | None = None
 ) -> tuple[Rendered, ...]:
     """Each panel of :func:`two_parameter_figure` as its own image, static layers cached."""
-    view = two_parameter_view(run)
+    view = two_parameter_view(run, upto)
     return tuple(panel_png(p, run, view, highlight, theme, upto) for p in TWO_PANELS)

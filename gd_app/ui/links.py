@@ -138,8 +138,10 @@ def report_refused(page: str, part: str, checks: list) -> None:
     _report_refused_link_values(page, part, checks)
 
 
-def refused_link_value(control: Control, raw: str | None, used) -> str | None:
+def refused_link_value(control: Control, raw: str | list[str] | None, used) -> str | None:
     """Streamlit drops or trims link values a widget can't take; say so instead of silently."""
+    if control.kind == "multiselect":  # raw: every value of the repeated key
+        return _refused_choices(control, raw, used)
     if raw is None:
         return None
     shown = raw if len(raw) <= 40 else f"{raw[:37]}… ({len(raw):,} characters)"
@@ -173,6 +175,20 @@ def refused_link_value(control: Control, raw: str | None, used) -> str | None:
     )
 
 
+def _refused_choices(control: Control, raw: str | list[str] | None, used) -> str | None:
+    picked = [v for v in ([raw] if isinstance(raw, str) else raw or []) if v]  # "key=" clears
+    if set(picked) == set(used):
+        return None
+    shown = ", ".join(picked)
+    shown = shown if len(shown) <= 40 else f"{shown[:37]}… ({len(shown):,} characters)"
+    return (
+        f"The link sets {control.key}={shown}, which is not allowed (each value one of "
+        f"{', '.join(map(str, control.options))}, the key repeated for several: "
+        f"{control.key}={control.options[0]}&{control.key}={control.options[1]}); using "
+        f"{control.key} = {', '.join(map(str, used)) or 'none'} instead."
+    )
+
+
 def _refused_option(control: Control, raw: str, used, shown: str) -> str | None:
     try:
         if math.isclose(float(raw), float(used), rel_tol=1e-9, abs_tol=0.0):
@@ -202,6 +218,7 @@ def check_link(page: str, controls: tuple[Control, ...], raw: dict, values: dict
     checked = [
         c
         for c in controls
-        if c.kind in ("number", "slider", "text", "toggle") or (c.kind == "choice" and c.options)
+        if c.kind in ("number", "slider", "text", "toggle")
+        or (c.kind in ("choice", "multiselect") and c.options)
     ]
     _report_refused_link_values(page, "controls", [(c, raw[c.key], values[c.key]) for c in checked])
