@@ -77,7 +77,7 @@ def main() -> None:
         rerun_seconds(hook, params, key, 2)  # warm
         rerun = rerun_seconds(hook, params, key, count)
         began = time.perf_counter()
-        gif = export._make_gif(hook, params, "light", 5, rows, lambda done, total: None)
+        gif = export._make_gif(page, params, "light", 5, rows, lambda done, total: None)
         took = time.perf_counter() - began
         frames = Image.open(io.BytesIO(gif)).n_frames
         print(

@@ -1,13 +1,14 @@
 """The run as an animated GIF, built on request in a background thread (issue 12).
 
 One frame per iterate up to MAX_FRAMES, evenly thinned beyond. Each frame is
-the page's own picture (the fast route, pixel for pixel the one-figure route:
-tests/test_export.py checks it), scaled to GIF_WIDTH, with a band under it
-naming the iterate. That band also keeps consecutive frames distinct, so the
+the page's own picture drawn up to its iterate, at GIF_WIDTH (by a drawing worker,
+the static layer reused for every frame: :mod:`gd_app.plotting.frames`), with a band
+under it naming the iterate. That band also keeps consecutive frames distinct, so the
 GIF holds exactly the promised frames (Pillow merges identical neighbours).
 
-A GIF has its own path: its frames are drawn by the page's picture function past the
-shared picture cache (see :func:`gd_app.export._make_gif`), two at a time. Builds run
+A GIF has its own path: its frames are drawn by the page's frames function past the
+shared picture cache (see :func:`gd_app.export._make_gif`), CHUNK per job, two jobs at
+a time. Builds run
 one at a time in the whole server (two cores serve every visitor),
 each in its own thread so the visitor can go on exploring; a session starts at
 most one at a time (see :mod:`gd_app.export`). Finished GIFs are kept in a
@@ -33,7 +34,8 @@ GIF_WIDTH = 800  # pixels; Pillow holds every frame until it writes (≈ 0.4 MB 
 BAND = 30  # pixels under the figure for "iterate k of n"
 HOLD_LAST_MS = 1500  # the last frame stays a little longer before the loop restarts
 GIF_CACHE = 6  # finished GIFs kept (a few MB each at most)
-FRAME_THREADS = 2  # frames drawn at once (as many as the drawing workers)
+FRAME_THREADS = 2  # chunks of frames drawn at once (as many as the drawing workers)
+CHUNK = 10  # frames per drawing job: few round trips, and progress shown as it goes
 
 
 def frame_steps(rows: int) -> np.ndarray:
@@ -44,44 +46,51 @@ def frame_steps(rows: int) -> np.ndarray:
     return np.linspace(0, rows - 1, MAX_FRAMES).round().astype(int)
 
 
-def gif_frame(png: bytes, step: int, last: int, theme: str) -> Image.Image:
-    """One frame: the picture scaled to GIF_WIDTH, with a band saying which iterate it shows."""
-    picture = Image.open(io.BytesIO(png)).convert("RGB")
-    height = round(picture.height * GIF_WIDTH / picture.width)
-    # A box filter first (by the whole factor), then bilinear the rest of the way: as
-    # smooth as Lanczos at this scale, in half the time.
-    picture = picture.resize((GIF_WIDTH, height), Image.Resampling.BILINEAR, reducing_gap=1.0)
+def gif_frame(picture: np.ndarray, step: int, last: int, theme: str) -> Image.Image:
+    """One frame: the picture (RGB pixels, GIF_WIDTH wide), with a band saying which
+    iterate it shows."""
+    image = Image.fromarray(np.ascontiguousarray(picture[..., :3]), "RGB")
+    if image.width != GIF_WIDTH:
+        height = round(image.height * GIF_WIDTH / image.width)
+        image = image.resize((GIF_WIDTH, height), Image.Resampling.BILINEAR, reducing_gap=1.0)
     background, text = (DARK_BACKGROUND, DARK_TEXT) if theme == "dark" else ("white", "black")
-    frame = Image.new("RGB", (GIF_WIDTH, height + BAND), background)
-    frame.paste(picture, (0, 0))
+    frame = Image.new("RGB", (GIF_WIDTH, image.height + BAND), background)
+    frame.paste(image, (0, 0))
     font = ImageFont.load_default(size=18)
-    ImageDraw.Draw(frame).text((16, height + 4), f"iterate {step} of {last}", fill=text, font=font)
+    ImageDraw.Draw(frame).text(
+        (16, image.height + 4), f"iterate {step} of {last}", fill=text, font=font
+    )
     return frame
 
 
 def build_gif(
-    picture: Callable[[int], bytes],
+    pictures: Callable[[list[int]], list[np.ndarray]],
     rows: int,
     *,
     theme: str,
     speed: int,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> bytes:
-    """The GIF of a run of ``rows`` iterates; ``picture(step)`` gives the PNG of one iterate."""
-    steps = frame_steps(rows)
+    """The GIF of a run of ``rows`` iterates; ``pictures(steps)`` gives the pictures of
+    those iterates (RGB arrays GIF_WIDTH pixels wide, drawn at that size)."""
+    steps = [int(step) for step in frame_steps(rows)]
+    chunks = [steps[i : i + CHUNK] for i in range(0, len(steps), CHUNK)]
     frames, palette = [], None
 
-    def make(step: int) -> Image.Image:
-        return gif_frame(picture(step), step, rows - 1, theme)
+    def make(chunk: list[int]) -> list[Image.Image]:
+        return [
+            gif_frame(p, s, rows - 1, theme) for s, p in zip(chunk, pictures(chunk), strict=True)
+        ]
 
-    # FRAME_THREADS frames at once: the drawing workers draw them side by side, and Pillow
-    # decodes and scales them without the GIL. The frames come back in order.
+    # FRAME_THREADS chunks at once: the drawing workers draw them side by side. The
+    # frames come back in order.
     with ThreadPoolExecutor(FRAME_THREADS, thread_name_prefix="gif-frame") as threads:
-        for done, frame in enumerate(threads.map(make, map(int, steps)), start=1):
-            if palette is None:  # one palette from the first frame: colours don't flicker
-                palette = frame.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-            frames.append(frame.quantize(palette=palette, dither=Image.Dither.NONE))
-            progress(done, len(steps))
+        for chunk in threads.map(make, chunks):
+            for frame in chunk:
+                if palette is None:  # one palette from the first frame: colours don't flicker
+                    palette = frame.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+                frames.append(frame.quantize(palette=palette, dither=Image.Dither.NONE))
+            progress(len(frames), len(steps))
     durations = [10 * round(100 / speed)] * len(frames)  # GIF counts time in 10 ms steps
     durations[-1] += HOLD_LAST_MS
     buffer = io.BytesIO()

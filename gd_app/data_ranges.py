@@ -101,13 +101,20 @@ def _start(key: str, label: str, best: float, scale: float, *, guess: bool = Fal
     )
 
 
-def data_controls(controls: tuple[Control, ...], data: DataSet, *, intercept: bool):
-    """``controls`` for ``data``: generated-line settings dropped, ranges from the data."""
+def data_alpha_options(data: DataSet, *, intercept: bool) -> tuple[float, ...]:
+    """The values the α control takes for ``data`` (as it is and, with an intercept,
+    standardized)."""
     known = facts(data, intercept=intercept)
     crits = (known.critical,) + (
         (known.critical_standardized,) if known.critical_standardized else ()
     )
-    options = alpha_options(crits)
+    return alpha_options(crits)
+
+
+def data_controls(controls: tuple[Control, ...], data: DataSet, *, intercept: bool):
+    """``controls`` for ``data``: generated-line settings dropped, ranges from the data."""
+    known = facts(data, intercept=intercept)
+    options = data_alpha_options(data, intercept=intercept)
     target = DEFAULT_FRACTION[intercept] * known.critical
     default = min(options, key=lambda v: abs(math.log10(v) - math.log10(target)))
     sx, sy = float(np.std(data.x)), float(np.std(data.y))
@@ -126,7 +133,7 @@ def data_controls(controls: tuple[Control, ...], data: DataSet, *, intercept: bo
                 step=None,
                 kind="select",
                 options=options,
-                help=control.help.split(". ")[0]
+                help=control.help.split(". ")[0].rstrip(".")
                 + f". Every value with two significant digits from {options[0]:.2g} to "
                 f"{options[-1]:.2g}: from below 0.01·α_crit to past 1.3·α_crit for this data"
                 + (", as it is and standardized." if intercept else "."),

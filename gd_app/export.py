@@ -221,22 +221,34 @@ def animation_panel(
             width="stretch",
         ):
             st.session_state["_gif_build"] = animation.start(
-                key, lambda progress: _make_gif(hook, params, theme, speed, rows, progress), frames
+                key, lambda progress: _make_gif(page, params, theme, speed, rows, progress), frames
             )
             st.rerun(scope="app")  # start checking on it
 
     panel()
 
 
-def _make_gif(hook: Hooks, params: dict, theme: str, speed: int, rows: int, progress) -> bytes:
-    # The GIF's own path: each frame is drawn by the page's picture function itself, past
-    # the shared picture cache (a GIF's frames would evict every visitor's pictures); the
-    # run comes from its cache, and the fit pages' static layer is drawn once per worker.
-    frame = getattr(hook.picture, "__wrapped__", hook.picture)
+# Each page's GIF frames (see gd_app.plotting.frames): the picture drawn up to each iterate.
+FRAMES = {
+    "one_parameter": "gd_app.demos.fit_one:one_parameter_frames",
+    "two_parameters": "gd_app.demos.fit_two:two_parameters_frames",
+    "symbolic": "gd_app.demos.symbolic:symbolic_frames",
+}
+
+
+def _make_gif(page: str, params: dict, theme: str, speed: int, rows: int, progress) -> bytes:
+    # The GIF's own path: its frames are drawn past the shared picture cache (a GIF's
+    # frames would evict every visitor's pictures), at the GIF's size, in the drawing
+    # workers; the run comes from its cache. Each frame draws the run only up to its own
+    # iterate: the GIF reveals, like play. A picture of several panels becomes one frame,
+    # its panels side by side.
+    frames = _resolve(FRAMES[page])
+    screen = hooks(page).picture(step=rows - 1, theme=theme, **params)  # the page's own (cached)
+    full_width = sum(panel.width for panel in screen.panels)
     return animation.build_gif(
-        # Each frame draws the run only up to its own iterate: the GIF reveals, like play.
-        # A picture of several panels becomes one frame, its panels side by side.
-        lambda step: frame(step=step, theme=theme, reveal=True, **params).whole_png(),
+        lambda steps: frames(
+            steps, theme=theme, width=animation.GIF_WIDTH, full_width=full_width, **params
+        ),
         rows,
         theme=theme,
         speed=speed,

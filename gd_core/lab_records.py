@@ -12,7 +12,6 @@ from gd_core.second_order import Oracle
 from gd_core.surface import Surface
 
 LINE_SEARCH = ("gd_ls", "newton", "bfgs")
-EVAL_NAMES = ("f_evals", "g_evals", "h_evals")
 
 
 def scalar_oracle(surface: Surface) -> Oracle:

@@ -1,5 +1,7 @@
 """Optimizer lab (issue 10): GD, momentum, Nesterov, AdaGrad, RMSProp and Adam race on f(x, y)."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from gd_app import ui
@@ -62,6 +64,9 @@ with st.sidebar:
         values[key] = ui.widget(CONTROLS[key])
     values["basin_method"] = ui.widget(CONTROLS["basin_method"], LAB_METHODS)
 ui.check_link(PAGE, OPTIMIZERS, raw, values)
+if raw["preset"] is not None and raw["preset"] not in LAB_PRESETS:  # its options come at run time
+    preset = replace(CONTROLS["preset"], options=LAB_PRESETS)
+    ui.report_refused(PAGE, "preset", [(preset, raw["preset"], values["preset"])])
 ui.class_controls(PAGE, OPTIMIZERS, values)
 
 if not values["methods"]:

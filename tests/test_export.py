@@ -157,20 +157,23 @@ def test_frames_are_every_iterate_up_to_200_then_evenly_thinned():
     assert gaps.min() >= 5 and gaps.max() <= 6  # 999 / 199 = 5.02
 
 
-def _tiny_png(step: int) -> bytes:
-    image = Image.new("RGB", (160, 80), "white")
-    image.putpixel((step % 160, 40), (0, 0, 0))
-    buffer = io.BytesIO()
-    image.save(buffer, format="png")
-    return buffer.getvalue()
+def _tiny_pictures(seen: list[int]):
+    def pictures(steps: list[int]) -> list[np.ndarray]:
+        seen.extend(steps)
+        out = []
+        for step in steps:
+            image = np.full((80, animation.GIF_WIDTH, 3), 255, np.uint8)
+            image[40, step % animation.GIF_WIDTH] = 0
+            out.append(image)
+        return out
+
+    return pictures
 
 
 @pytest.mark.parametrize("rows, frames", [(1, 1), (7, 7), (201, 200), (1000, 200)])
 def test_gif_has_the_promised_frames(rows, frames):
     seen = []
-    gif = animation.build_gif(
-        lambda step: seen.append(step) or _tiny_png(step), rows, theme="light", speed=5
-    )
+    gif = animation.build_gif(_tiny_pictures(seen), rows, theme="light", speed=5)
     image = Image.open(io.BytesIO(gif))
     assert image.n_frames == frames
     assert seen == animation.frame_steps(rows).tolist()
@@ -180,13 +183,8 @@ def test_gif_has_the_promised_frames(rows, frames):
 
 
 def test_gif_of_a_real_run_shows_each_iterate():
-    hook, run = export.hooks("one_parameter"), dict(PAGES["one_parameter"], N=6)
-    gif = animation.build_gif(
-        lambda step: hook.picture(step=step, theme="dark", **run).whole_png(),
-        6,
-        theme="dark",
-        speed=2,
-    )
+    run = dict(PAGES["one_parameter"], N=6)
+    gif = export._make_gif("one_parameter", run, "dark", 2, 6, lambda done, total: None)
     image = Image.open(io.BytesIO(gif))
     assert image.n_frames == 6 and image.size[0] == animation.GIF_WIDTH
     first = np.asarray(image.convert("RGB"))

@@ -267,6 +267,7 @@ def test_sweep_and_basin_toggles_add_their_figures():
 
 
 def test_refused_methods_in_a_link_are_named_with_the_allowed_ones():
+    assert not [w for w in run().warning if "not allowed" in w.value]  # no methods in the link
     at = run(methods=["gd", "nope"])  # a multiselect's link repeats its key
     warnings = [plain(w.value) for w in at.warning]
     assert any(
@@ -280,3 +281,14 @@ def test_refused_methods_in_a_link_are_named_with_the_allowed_ones():
     at = run(methods=["gd", "newton"])
     assert not [w for w in at.warning if "not allowed" in w.value]
     assert list(summary(at)["method"]) == ["gd", "newton"]
+
+
+def test_an_unknown_preset_in_a_link_is_named_with_the_presets():
+    at = run(preset="himmelblau")
+    warnings = [plain(w.value) for w in at.warning]
+    assert any(
+        "preset=himmelblau" in w and "not allowed" in w and "Himmelblau" in w for w in warnings
+    ), warnings
+    at = run(preset="Himmelblau")
+    assert not [w for w in at.warning if "not allowed" in w.value]
+    assert at.text_input(key="f").value == PRESETS["Himmelblau"][0]

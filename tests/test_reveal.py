@@ -1,16 +1,18 @@
 """Play reveals, it doesn't spoil: a revealed picture at iterate k draws no iterate after k."""
 
+import io
+
 import numpy as np
 import pytest
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.quiver import Quiver
 from matplotlib.text import Text
+from PIL import Image
 
 from gd_app import export
 from gd_app.controls import OPTIMIZERS, SYMBOLIC, TWO_PARAMETERS, defaults
 from gd_app.demos import optimizers as lab
-from gd_app.demos.common import Picture
 from gd_app.demos.fit_one import _one_run
 from gd_app.demos.fit_two import _two_run
 from gd_app.demos.symbolic import _symbolic_run
@@ -114,18 +116,27 @@ def test_lab_paths_stop_at_k():
         assert is_one_of(run.params[: k + 1], drawn_points(race)).all(), run.method
 
 
-def test_gif_frames_reveal(monkeypatch):
-    calls = []
-
-    class Hook:
-        def picture(self, **kwargs):
-            calls.append(kwargs)
-            panels = fit.one_parameter_png(_one_run(**ONE), highlight=0)
-            return Picture.of_panels(panels, ("cost", "data"))
-
-    monkeypatch.setattr(export.animation, "build_gif", lambda picture, rows, **kw: picture(1))
-    export._make_gif(Hook(), ONE, "light", 4, 12, lambda *a: None)
-    assert calls and all(c.get("reveal") is True for c in calls)
+@pytest.mark.parametrize(
+    "page, params",
+    [
+        ("one_parameter", ONE),
+        ("two_parameters", defaults(TWO_PARAMETERS) | {"N": 12}),
+        ("symbolic", defaults(SYMBOLIC)),
+    ],
+)
+def test_gif_frames_are_the_revealed_picture(page, params):
+    """A GIF frame drawn at the screen's size is, pixel for pixel, the page's picture of
+    that iterate with nothing after it drawn (play reveals), and not the whole run's."""
+    hook, frames = export.hooks(page), export._resolve(export.FRAMES[page])
+    step = 2
+    revealed = hook.picture(step=step, theme="light", reveal=True, **params)
+    whole = hook.picture(step=step, theme="light", **params)
+    width = sum(panel.width for panel in revealed.panels)
+    (frame,) = frames([step], theme="light", width=width, full_width=width, **params)
+    expected = np.asarray(Image.open(io.BytesIO(revealed.whole_png())).convert("RGB"))
+    spoiled = np.asarray(Image.open(io.BytesIO(whole.whole_png())).convert("RGB"))
+    np.testing.assert_array_equal(frame, expected)
+    assert not np.array_equal(frame, spoiled)
 
 
 def texts(fig) -> list[str]:

@@ -20,9 +20,11 @@ from gd_app.controls import (
     control,
     defaults,
 )
+from gd_app.data_ranges import data_controls, hidden_values
 from gd_app.demos import TWO_PARAMETER_SUGGESTIONS, one_parameter, two_parameters
 from gd_app.demos.fit_one import _one_run
 from gd_app.demos.fit_two import _two_run
+from gd_core import bundled
 
 CONTROLS = {"one_parameter": ONE_PARAMETER, "two_parameters": TWO_PARAMETERS}
 
@@ -105,3 +107,28 @@ def test_the_one_parameter_note_names_a_value_the_slider_takes():
     assert abs(1 - shown * lam) == min(
         abs(1 - a * lam) for a in allowed_values(control(ONE_PARAMETER, "alpha"))
     )
+
+
+@pytest.mark.parametrize("page", ["one_parameter", "two_parameters"])
+@pytest.mark.parametrize("name", ["penguins", "anscombe I"])
+def test_on_chosen_data_the_note_names_a_value_that_data_s_slider_takes(page, name):
+    """The α control takes the data's own values (about 1e-7 to 7e-5 on the penguins):
+    the note's fastest α is one of those, with the least ρ, not one of the generated line's."""
+    data = bundled.penguins() if name == "penguins" else bundled.anscombe(name.split()[1])
+    intercept = page == "two_parameters"
+    controls = data_controls(CONTROLS[page], data, intercept=intercept)
+    grid = np.array(allowed_values(control(controls, "alpha")))
+    alpha = control(controls, "alpha").default
+    assert ".." not in control(controls, "alpha").help  # one sentence ends, the next begins
+    values = hidden_values(CONTROLS[page]) | defaults(controls)
+    values |= {"alpha": alpha, "m": len(data), "source": data}
+    demo = (two_parameters if intercept else one_parameter)(**values)
+    x = np.column_stack([np.ones_like(data.x), data.x]) if intercept else data.x[:, None]
+    lam = np.linalg.eigvalsh(x.T @ x / len(data))
+    rho = np.max(np.abs(1 - np.outer(grid, lam)), axis=1)
+    if "on this slider" in demo.alpha_note:
+        shown = float(demo.alpha_note.split("on this slider: α = ")[1].split(")")[0])
+        assert np.isclose(grid, shown, rtol=1e-12, atol=0).any(), (shown, grid[[0, -1]])
+        assert rho[np.isclose(grid, shown, rtol=1e-12, atol=0)].min() == pytest.approx(rho.min())
+    else:
+        assert np.isclose(2 / (lam[0] + lam[-1]), grid[np.argmin(rho)])

@@ -444,3 +444,67 @@ def test_fit_run_verdict_matches_the_closed_form_of_each_step(alpha):
     demo = demos.one_parameter(**{**ONE, "alpha": alpha, "N": 10})
     statuses = list(demo.table["status"][1:])
     assert all(("overshot" in s) == (factor < 0) for s in statuses)
+
+
+def test_a_step_that_lands_on_the_best_fit_is_not_called_an_overshoot():
+    # Penguins, standardized: XᵀX/m of [1, z] is the identity (eigvalsh: 1 and 1), so
+    # α = 1 = 1/λmax lands on θ* (numpy.linalg.lstsq) in one step; the gradient there is
+    # rounding noise, which must not read as an overshoot.
+    from gd_app.demos.fit import verdict_of, verdicts_of
+    from gd_core import bundled
+
+    data = bundled.penguins()
+    z = (data.x - data.x.mean()) / data.x.std()
+    Z = np.column_stack([np.ones_like(z), z])
+    np.testing.assert_allclose(np.linalg.eigvalsh(Z.T @ Z / len(z)), [1, 1], atol=1e-12)
+    best = np.linalg.lstsq(Z, data.y, rcond=None)[0]
+    run = fit_run(
+        intercept=True,
+        theta_true=None,
+        start=(-6000.0, 0.0),
+        N=3,
+        alpha=1.0,
+        m=0,
+        noise=0.0,
+        seed=0,
+        standardize=True,
+        source=data,
+    )
+    np.testing.assert_allclose(run.trajectory.params[1], best, rtol=1e-12)
+    verdict = verdict_of(run, 1.0)
+    assert not verdict.steps.overshot.any() and not verdict.steps.line_overshot.any()
+    assert verdict.outcome is Outcome.DIRECT
+    assert not re.search(r"(each step|\d+ of \d+ steps) overshot", verdict.headline.lower())
+    assert not any("overshot" in s for s in verdicts_of(run, verdict).statuses)
+    assert "between" not in verdict.key_reason  # α = 1/λmax is at it, not past it
+
+
+def test_raw_penguins_below_the_no_overshoot_limit_never_speaks_of_overshoot():
+    # Raw penguins: 1/λmax from numpy.linalg.eigvalsh; at 0.35·α_crit = 0.7/λmax < 1/λmax
+    # every error component along the eigenvectors keeps its sign (1 − αλ > 0), so no
+    # step overshoots, and no line on the page may say one did.
+    from gd_app.demos.fit import verdict_of, verdicts_of
+    from gd_core import bundled
+
+    data = bundled.penguins()
+    X = np.column_stack([np.ones_like(data.x), data.x])
+    lam = np.linalg.eigvalsh(X.T @ X / len(data.x))
+    alpha = float(f"{0.35 * 2 / lam[-1]:.2g}")
+    assert np.all(1 - alpha * lam > 0)
+    run = fit_run(
+        intercept=True,
+        theta_true=None,
+        start=(0.0, 0.0),
+        N=60,
+        alpha=alpha,
+        m=0,
+        noise=0.0,
+        seed=0,
+        source=data,
+    )
+    verdict = verdict_of(run, alpha)
+    words = " ".join((verdict.headline, verdict.key_reason, *verdict.details)).lower()
+    claims = re.findall(r"(each step|[1-9]\d*(?: of \d+ steps)?) overshot|back and forth", words)
+    assert not claims
+    assert not any("overshot" in s for s in verdicts_of(run, verdict).statuses)
+    assert verdict.outcome in (Outcome.CREEP, Outcome.DIRECT)

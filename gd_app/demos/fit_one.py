@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from gd_app import runtime
 from gd_app.controls import ONE_PARAMETER, allowed_values, control
+from gd_app.data_ranges import data_alpha_options
 from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highlighted_row
 from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run
 from gd_app.demos.fit_words import lines_text, points_text
 from gd_app.plotting import fit as plotting
+from gd_app.plotting.frames import frames
 from gd_core.data import DataSet
 
 ALPHA_GRID = allowed_values(control(ONE_PARAMETER, "alpha"))
@@ -53,7 +55,9 @@ def one_parameter(**params) -> Demo:
         labels=("θ1",),
         names=("theta1",),
         box=[view.theta1],
-        alpha_grid=ALPHA_GRID,
+        alpha_grid=ALPHA_GRID  # the α control's own values: on chosen data, the data's
+        if params.get("source") is None
+        else data_alpha_options(params["source"], intercept=False),
     )
 
 
@@ -102,3 +106,19 @@ def one_parameter_picture(
         fit_png, plotting.one_parameter_png, run, highlight=highlight, theme=theme, **upto
     )
     return Picture.of_panels(panels, (cost_alt, data_alt))
+
+
+def one_parameter_frames(steps, *, theme: str, width: int, full_width: int, **params) -> list:
+    """An animation's frames of :func:`one_parameter_picture` with ``reveal``, one per step,
+    ``width`` pixels wide, as RGB arrays (drawn past the shared picture cache)."""
+    run = _one_run(**params)
+    highlights = [highlighted_row(step, run.trajectory) for step in steps]
+    return runtime.draw(
+        frames,
+        fit_png,
+        (plotting.one_parameter_png, run),
+        highlights,
+        theme=theme,
+        width=width,
+        full_width=full_width,
+    )

@@ -7,6 +7,7 @@ import numpy as np
 
 from gd_app import runtime
 from gd_app.controls import ALPHA_VALUES
+from gd_app.data_ranges import data_alpha_options
 from gd_app.demos.common import (
     PICTURES,
     Demo,
@@ -24,6 +25,7 @@ from gd_app.demos.fit import (
 )
 from gd_app.demos.fit_words import lines_text, plural, points_text
 from gd_app.plotting import fit_two as plotting_two
+from gd_app.plotting.frames import frames
 from gd_core.conditioning import (
     contraction,
     curvature,
@@ -175,7 +177,9 @@ def two_parameters(**params) -> Demo:
         notes=notes,
         original=original,
         rates_extra=line,
-        alpha_grid=ALPHA_VALUES,
+        alpha_grid=ALPHA_VALUES  # the α control's own values: on chosen data, the data's
+        if params.get("source") is None
+        else data_alpha_options(params["source"], intercept=True),
     )
 
 
@@ -239,3 +243,19 @@ def two_parameters_picture(
         fit_png, plotting_two.two_parameter_png, run, highlight=highlight, theme=theme, **upto
     )
     return Picture.of_panels(panels, (map_alt, data_alt))
+
+
+def two_parameters_frames(steps, *, theme: str, width: int, full_width: int, **params) -> list:
+    """An animation's frames of :func:`two_parameters_picture` with ``reveal``, one per
+    step, ``width`` pixels wide, as RGB arrays (drawn past the shared picture cache)."""
+    run = _two_run(**params)
+    highlights = [highlighted_row(step, run.trajectory) for step in steps]
+    return runtime.draw(
+        frames,
+        fit_png,
+        (plotting_two.two_parameter_png, run),
+        highlights,
+        theme=theme,
+        width=width,
+        full_width=full_width,
+    )

@@ -23,6 +23,7 @@ from gd_app.demos.common import (
     verdict_fields,
 )
 from gd_app.plotting import symbolic as plotting
+from gd_app.plotting.frames import frames
 from gd_app.tables import symbolic_history
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.expr import MAX_LENGTH, parse_expression
@@ -185,6 +186,22 @@ def symbolic_picture(
         plotting.symbolic_png, run, highlight=highlighted_row(step, trajectory), theme=theme
     )
     return Picture(png=png, alt=alt, width=width)
+
+
+def symbolic_frames(steps, *, theme: str, width: int, full_width: int, **params) -> list:
+    """An animation's frames of :func:`symbolic_picture` with ``reveal``, one per step,
+    ``width`` pixels wide, as RGB arrays (drawn past the shared picture cache)."""
+    run = _symbolic_run(**params)
+    highlights = [highlighted_row(step, run.trajectory) for step in steps]
+    return runtime.draw(
+        frames,
+        plotting.symbolic_png,
+        (run,),
+        highlights,
+        theme=theme,
+        width=width,
+        full_width=full_width,
+    )
 
 
 def figure(*, step: int = 0, theme: str = "light", reveal: bool = False, **params):

@@ -8,6 +8,7 @@ registry would be shared between them, so every figure is a plain
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import struct
 import threading
 import weakref
@@ -23,6 +24,29 @@ from matplotlib.lines import Line2D
 
 BLUE, ORANGE, GREEN, VERMILLION, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9"
 DPI = 200  # as st.pyplot renders the seeds' figures
+
+# An animation's frames are drawn at their own size and kept as pixels (see
+# gd_app.plotting.frames): the dots per inch of new figures, and whether a picture is
+# returned as raw RGBA pixels instead of a PNG. Per thread, so a rerun drawing beside a
+# GIF build keeps the screen's size.
+_DPI: contextvars.ContextVar[float] = contextvars.ContextVar("dpi", default=DPI)
+_RAW: contextvars.ContextVar[bool] = contextvars.ContextVar("raw", default=False)
+
+
+@contextlib.contextmanager
+def frame_pixels(dpi: float):
+    """Within: figures drawn at ``dpi`` and rendered to raw RGBA arrays (``Rendered.png``
+    then holds the array), for an animation's frames."""
+    dpi_token, raw_token = _DPI.set(dpi), _RAW.set(True)
+    try:
+        yield
+    finally:
+        _DPI.reset(dpi_token)
+        _RAW.reset(raw_token)
+
+
+def current_dpi() -> float:
+    return _DPI.get()
 
 
 # ---------------------------------------------------------------- themes
@@ -95,12 +119,12 @@ def _dark_legend(legend) -> None:
 class Rendered(NamedTuple):
     """A PNG and its width in pixels, carried from the canvas that drew it."""
 
-    png: bytes
+    png: bytes  # (within frame_pixels: the RGBA pixels, an array)
     width: int
 
 
 def new_figure(size: tuple[float, float], *, transparent: bool = False) -> Figure:
-    fig = Figure(figsize=size, dpi=DPI)
+    fig = Figure(figsize=size, dpi=_DPI.get())
     FigureCanvasAgg(fig)
     if transparent:
         fig.patch.set_alpha(0)
@@ -185,8 +209,12 @@ def _adler32_combine(adler1: int, adler2: int, length2: int) -> int:
 
 def render(fig: Figure) -> Rendered:
     """Render a whole Figure at its dpi; its layout is fixed, so one draw suffices."""
-    rgba = pixels(fig)
-    return Rendered(encode(rgba), rgba.shape[1])
+    return _finished(pixels(fig))
+
+
+def _finished(rgba: np.ndarray) -> Rendered:
+    """The canvas's pixels as a PNG, or (within :func:`frame_pixels`) as a copy."""
+    return Rendered(rgba.copy() if _RAW.get() else encode(rgba), rgba.shape[1])
 
 
 def to_png(fig: Figure) -> bytes:
@@ -210,8 +238,7 @@ def draw_over(static, dynamic_fig: Figure) -> Rendered:
     canvas.restore_region(static)
     for ax in dynamic_fig.axes:
         ax.redraw_in_frame()
-    rgba = np.asarray(canvas.buffer_rgba())
-    return Rendered(encode(rgba), rgba.shape[1])
+    return _finished(np.asarray(canvas.buffer_rgba()))
 
 
 def frozen(array: np.ndarray) -> np.ndarray:
@@ -262,7 +289,7 @@ def dynamic_figure(size: tuple[float, float], kind: str = ""):
     Axes never share a figure.
     """
     with _SPARES_LOCK:
-        spares = _SPARES.setdefault((tuple(size), kind), [])
+        spares = _SPARES.setdefault((tuple(size), kind, _DPI.get()), [])
         fig = spares.pop() if spares else new_figure(size, transparent=True)
     try:
         yield fig

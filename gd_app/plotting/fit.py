@@ -32,6 +32,7 @@ from gd_app.plotting.common import (
     apply_theme,
     axes,
     background,
+    current_dpi,
     draw_over,
     dynamic_figure,
     highlight_handle,
@@ -264,7 +265,9 @@ def panel_png(
     up to ``upto`` only, when given)."""
     with dynamic_figure(panel.size, panel.name) as fig:
         panel.dynamic(fig, run, view, highlight, upto)
-        static = static_pixels(panel.static, panel.size, run.data, run.problem, view, theme)
+        static = static_pixels(
+            panel.static, panel.size, run.data, run.problem, view, theme, current_dpi()
+        )
         return draw_over(static, apply_theme(fig, theme))
 
 
@@ -412,9 +415,12 @@ def one_parameter_figure(
 
 # ---------------------------------------------------------------- layered PNGs
 @lru_cache(maxsize=STATIC_CACHE)
-def static_pixels(draw, size, data: LineData, problem: LeastSquares, view: View, theme: str):
-    """The static layer drawn by ``draw(fig, data, problem, view)`` in ``theme``, as a cached
-    pixel region."""
+def static_pixels(
+    draw, size, data: LineData, problem: LeastSquares, view: View, theme: str, dpi: float
+):
+    """The static layer drawn by ``draw(fig, data, problem, view)`` in ``theme`` at ``dpi``
+    (the screen's, or an animation frame's: see :func:`current_dpi`), as a cached pixel
+    region."""
     fig = new_figure(size)
     draw(fig, data, problem, view)
     return background(apply_theme(fig, theme))

@@ -9,7 +9,7 @@ import numpy as np
 
 import gd_app.runtime  # noqa: F401 - the workers' main loop
 from gd_app.fit_run import FitRun
-from gd_app.plotting import common, fit, fit_two
+from gd_app.plotting import common, fit, fit_two, frames  # noqa: F401 - the GIF frames job
 from gd_core.linear import LeastSquares, design_matrix, fit_line, line_data
 
 

@@ -176,7 +176,9 @@ def refused_link_value(control: Control, raw: str | list[str] | None, used) -> s
 
 
 def _refused_choices(control: Control, raw: str | list[str] | None, used) -> str | None:
-    picked = [v for v in ([raw] if isinstance(raw, str) else raw or []) if v]  # "key=" clears
+    if not raw:  # not in the link
+        return None
+    picked = [v for v in ([raw] if isinstance(raw, str) else raw) if v]  # "key=" clears
     if set(picked) == set(used):
         return None
     shown = ", ".join(picked)

@@ -33,7 +33,7 @@ from gd_core.verdict.model import (
     trend,
 )
 from gd_core.verdict.rates import distinct, factor, g, versus
-from gd_core.verdict.steps import StepFacts, step_facts
+from gd_core.verdict.steps import EPS, StepFacts, step_facts
 from gd_core.verdict.wording import counts, headline, point_lines, stop_line
 
 
@@ -190,7 +190,8 @@ def _settle_reason(facts: Facts, steps: StepFacts, overshot: bool) -> str:
         calm = 1 / limit.eigenvalues[-1]
         name = "1/λ" if len(limit.eigenvalues) == 1 else "1/λmax"
         a, c, v = distinct(limit.alpha, calm, limit.value)
-        if limit.alpha <= calm:
+        # λmax from eigh carries rounding: α = 1 on a Hessian that is I must read "at most".
+        if limit.alpha <= calm * (1 + 8 * EPS):
             return f"α = {a} is at most {name} = {c}, so no step overshoots, from any start."
         return (
             f"α = {a} is between {name} = {c} and {limit.name} = {v}: steps overshoot along "

@@ -9,7 +9,9 @@ Row k describes the step from θ(k−1) to θ(k); row 0 is the start.
   the error along an eigenvector overshot along that direction too;
 * the step was longer or shorter than the one before;
 * where θ* is known, the distance |θ − θ*| grew or shrank, and a step that starts and
-  ends within ``floor`` of θ* is "at the minimum": rounding only.
+  ends within ``floor`` of θ* is "at the minimum": rounding only. A step that ends within
+  ``floor`` of θ* landed on it: whether it went past cannot be told from rounding, so it
+  is never called an overshoot (the gradient there is rounding noise).
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ class StepFacts:
     """Per row (row 0 the start); arrays are read-only.
 
     f_change: −1, 0, +1; overshot: bool (the line test, or an eigen-direction flip; never
-    on a step of rounding at the minimum); line_overshot: the line test alone, on every row
-    (rounding included); step: |Δθ|; step_ratio: |Δθ_k|/|Δθ_(k−1)| (nan on
+    on a step of rounding at the minimum); line_overshot: the line test alone (never on a
+    step that ends within rounding of θ*); step: |Δθ|; step_ratio: |Δθ_k|/|Δθ_(k−1)| (nan on
     rows 0 and 1); distance: |θ − θ*| (nan when θ* is unknown); at_minimum: bool.
     """
 
@@ -98,6 +100,9 @@ def step_facts(
         errors = params - np.asarray(minimizer, dtype=float)
         distance = norms(errors)
         at_minimum[1:] = (distance[1:] <= floor) & (distance[:-1] <= floor)
+        landed = distance[1:] <= floor  # on θ* to rounding: no verifiable overshoot
+        line[1:] &= ~landed
+        overshot[1:] &= ~landed
         if eigenvectors is not None:
             parts = errors @ np.asarray(eigenvectors, dtype=float)
             big = np.abs(parts) > floor
