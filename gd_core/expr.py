@@ -6,21 +6,34 @@ So we read it with ast.parse, accept a small whitelist of node kinds, names and 
 build the SymPy expression ourselves, bounding sizes and magnitudes before SymPy evaluates them.
 """
 
+from __future__ import annotations
+
 import ast
 import math
 import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import ClassVar
 
-import sympy
-
 from gd_core.errors import ExpressionError
+from gd_core.lazy import sympy
 
-__all__ = ["MAX_LENGTH", "X", "ExpressionError", "parse_expression"]
+__all__ = ["MAX_LENGTH", "ExpressionError", "parse_expression", "symbol_x"]
 
-X = sympy.Symbol("x", real=True)
+
+@cache
+def symbol_x():
+    """The real symbol x of every f(x) (SymPy is imported on first use: gd_core.lazy)."""
+    return sympy.Symbol("x", real=True)
+
+
+def __getattr__(name: str):
+    if name == "X":  # expr.X, as before: made on first use
+        return symbol_x()
+    raise AttributeError(name)
+
 
 MAX_LENGTH = 200  # characters of input
 _MAX_NODES = 100  # numbers, names, operations and calls in the syntax tree
@@ -44,30 +57,30 @@ class _Built:
     value: float | None  # None when the expression depends on x
 
 
-_CONSTANTS = {"pi": sympy.pi, "E": sympy.E, "e": sympy.E}
+_CONSTANTS = {"pi": "pi", "E": "E", "e": "E"}  # name -> SymPy's name
 _NAME_VALUES = {"pi": math.pi, "E": math.e, "e": math.e}
 
-_FUNCTIONS: dict[str, tuple[Callable, Callable[[float], float]]] = {
-    "sin": (sympy.sin, math.sin),
-    "cos": (sympy.cos, math.cos),
-    "tan": (sympy.tan, math.tan),
-    "sec": (sympy.sec, lambda v: 1 / math.cos(v)),
-    "csc": (sympy.csc, lambda v: 1 / math.sin(v)),
-    "cot": (sympy.cot, lambda v: 1 / math.tan(v)),
-    "asin": (sympy.asin, math.asin),
-    "acos": (sympy.acos, math.acos),
-    "atan": (sympy.atan, math.atan),
-    "sinh": (sympy.sinh, math.sinh),
-    "cosh": (sympy.cosh, math.cosh),
-    "tanh": (sympy.tanh, math.tanh),
-    "asinh": (sympy.asinh, math.asinh),
-    "acosh": (sympy.acosh, math.acosh),
-    "atanh": (sympy.atanh, math.atanh),
-    "exp": (sympy.exp, math.exp),
-    "log": (sympy.log, math.log),
-    "ln": (sympy.log, math.log),
-    "sqrt": (sympy.sqrt, math.sqrt),
-    "abs": (sympy.Abs, abs),
+_FUNCTIONS: dict[str, tuple[str, Callable[[float], float]]] = {  # SymPy's name, float
+    "sin": ("sin", math.sin),
+    "cos": ("cos", math.cos),
+    "tan": ("tan", math.tan),
+    "sec": ("sec", lambda v: 1 / math.cos(v)),
+    "csc": ("csc", lambda v: 1 / math.sin(v)),
+    "cot": ("cot", lambda v: 1 / math.tan(v)),
+    "asin": ("asin", math.asin),
+    "acos": ("acos", math.acos),
+    "atan": ("atan", math.atan),
+    "sinh": ("sinh", math.sinh),
+    "cosh": ("cosh", math.cosh),
+    "tanh": ("tanh", math.tanh),
+    "asinh": ("asinh", math.asinh),
+    "acosh": ("acosh", math.acosh),
+    "atanh": ("atanh", math.atanh),
+    "exp": ("exp", math.exp),
+    "log": ("log", math.log),
+    "ln": ("log", math.log),
+    "sqrt": ("sqrt", math.sqrt),
+    "abs": ("Abs", abs),
 }
 _ALLOWED_FUNCTIONS = ", ".join(_FUNCTIONS)
 
@@ -103,7 +116,12 @@ _FORBIDDEN_NODES = {
     ast.Tuple: "Commas are not allowed: f(x) is a single formula",
 }
 
-_NOT_REAL = {sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I}
+
+@cache
+def _not_real() -> frozenset:
+    return frozenset({sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I})
+
+
 _UNDEFINED = "f(x) is undefined or not real (division by zero, log(0), sqrt(-1), ...)"
 _TOO_LARGE = "Numbers in f(x) get too large (the limit is 1e100)"
 
@@ -137,7 +155,7 @@ def _variables(variables: tuple[str, ...]) -> dict[str, sympy.Symbol]:
     for name in variables:
         if not name.isidentifier() or name in _CONSTANTS or name in _FUNCTIONS:
             raise ValueError(f"{name!r} can't be a variable")
-        symbols[name] = X if name == "x" else sympy.Symbol(name, real=True)
+        symbols[name] = symbol_x() if name == "x" else sympy.Symbol(name, real=True)
     return symbols
 
 
@@ -207,7 +225,7 @@ def _check_size(root: ast.expr) -> None:
 def _checked(expr: sympy.Expr, value: float | None) -> _Built:
     """Check a freshly built expression: real, finite and with bounded numbers and exponents."""
     for node in sympy.preorder_traversal(expr):
-        if node in _NOT_REAL:
+        if node in _not_real():
             raise ExpressionError(_UNDEFINED)
         if node.is_Rational and max(abs(node.p), node.q) > _MAX_MAGNITUDE:
             raise ExpressionError(_TOO_LARGE)
@@ -300,7 +318,7 @@ class _Builder:
                 f"Only the {kind} {_and(names)} and the constants pi and e are allowed; "
                 f"found '{name}'"
             )
-        return _Built(_CONSTANTS[name], _NAME_VALUES[name])
+        return _Built(getattr(sympy, _CONSTANTS[name]), _NAME_VALUES[name])
 
     def _unary(self, node: ast.UnaryOp) -> _Built:
         op = _UNARY_OPERATORS.get(type(node.op))
@@ -354,8 +372,9 @@ class _Builder:
         if len(node.args) != 1:
             raise ExpressionError(f"{name}() takes exactly one argument, as in {name}(x)")
         argument = self.build(node.args[0])
-        sympy_function, float_function = _FUNCTIONS[name]
-        if sympy_function is sympy.sqrt:
+        sympy_name, float_function = _FUNCTIONS[name]
+        sympy_function = getattr(sympy, sympy_name)
+        if sympy_name == "sqrt":
             _check_root_base(argument.expr)
         value = None
         if argument.value is not None:

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import sympy
 
 from gd_core.errors import ExpressionError
 from gd_core.expr import parse_expression
+from gd_core.lazy import sympy
 from gd_core.symbolic import MAX_FIRST_NODES, MAX_SECOND_NODES
 
 VARIABLES = ("x", "y")

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import sympy
 
 from gd_core.descent import StopReason, Trajectory, descend
 from gd_core.errors import ExpressionError, OutsideDomain
-from gd_core.expr import X, parse_expression
+from gd_core.expr import parse_expression, symbol_x
+from gd_core.lazy import sympy
 from gd_core.optimizers import gradient_descent
 from gd_core.symbolic_run import Formula, SymbolicRun  # noqa: F401 - also imported from here
 from gd_core.verdict import Facts, judge
@@ -79,8 +79,8 @@ def _formula(name: str, expr: sympy.Expr) -> Formula:
 def compile_function(text: str) -> SymbolicFunction:
     """Parse, differentiate twice and lambdify; raises ExpressionError for bad input."""
     expr = parse_expression(text)
-    first = _bounded(_without_spikes(sympy.diff(expr, X)), "f′(x)", MAX_FIRST_NODES)
-    second = _bounded(_without_spikes(sympy.diff(first, X)), "f″(x)", MAX_SECOND_NODES)
+    first = _bounded(_without_spikes(sympy.diff(expr, symbol_x())), "f′(x)", MAX_FIRST_NODES)
+    second = _bounded(_without_spikes(sympy.diff(first, symbol_x())), "f″(x)", MAX_SECOND_NODES)
     numeric = {}
     for name, e in (("f(x)", expr), ("f′(x)", first), ("f″(x)", second)):
         if e.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.Derivative, sympy.Subs):
@@ -123,7 +123,7 @@ def _without_spikes(expr: sympy.Expr) -> sympy.Expr:
 
 
 def _numeric(name: str, expr: sympy.Expr) -> Callable[[float], float]:
-    function = sympy.lambdify(X, expr, modules="numpy")
+    function = sympy.lambdify(symbol_x(), expr, modules="numpy")
     try:  # a function numpy lacks fails here, not in the middle of a run
         with np.errstate(all="ignore"):
             function(np.float64(0.5))
@@ -158,7 +158,7 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
     if trajectory.reason is not StopReason.FAULT:
         h = endpoint.half_width(trajectory.steps[:, 0], float(xs[-1]))
         point = endpoint.classify(
-            function.expr, X, function.f_array, function.df_array, float(xs[-1]), h
+            function.expr, symbol_x(), function.f_array, function.df_array, float(xs[-1]), h
         )
     lo, hi = view_range(xs)
     lower = None

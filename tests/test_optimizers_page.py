@@ -292,3 +292,10 @@ def test_an_unknown_preset_in_a_link_is_named_with_the_presets():
     at = run(preset="Himmelblau")
     assert not [w for w in at.warning if "not allowed" in w.value]
     assert at.text_input(key="f").value == PRESETS["Himmelblau"][0]
+
+
+def test_every_iterate_table_reads_k_x_y_f_first():
+    from gd_app.tables import key_first
+
+    for table in lab.optimizers(**{**DEFAULTS, "N": 10}).histories.values():
+        assert key_first(table.columns)[:4] == ["iteration", "x", "y", "f"]

@@ -31,7 +31,7 @@ LAB = Spec(
         Column("method", "method", "The update rule of this row.", None),
         Column("iteration", "k", "Iteration; 0 is the start.", "%d", key=True),
         Column("x", "x", "The iterate's x.", key=True),
-        Column("y", "y", "The iterate's y."),
+        Column("y", "y", "The iterate's y.", key=True),
         Column("f", "f", "f at the iterate.", key=True),
         Column("df_dx", "∂f/∂x", "Gradient component along x."),
         Column("df_dy", "∂f/∂y", "Gradient component along y."),

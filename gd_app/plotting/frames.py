@@ -53,6 +53,8 @@ def _side_by_side(rendered, width: int) -> np.ndarray:
 
 
 def _opaque(rgba: np.ndarray) -> np.ndarray:
-    """RGBA over white, as RGB (the figures' backgrounds are opaque: a no-op for them)."""
+    """RGBA over white, as RGB (the figures' backgrounds are opaque: then just RGB)."""
+    if (rgba[..., 3] == 255).all():
+        return rgba[..., :3]
     alpha = rgba[..., 3:4].astype(np.uint16)
     return ((rgba[..., :3] * alpha + 255 * (255 - alpha)) // 255).astype(np.uint8)
