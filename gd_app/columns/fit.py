@@ -54,8 +54,13 @@ TWO_PARAMETERS = Spec(
         ITERATION,
         Column("theta0_std", "θ0′", "θ0′ of h = θ0′ + θ1′·z, z = standardized x.", key=True),
         Column("theta1_std", "θ1′", "θ1′ of h = θ0′ + θ1′·z, z = standardized x.", key=True),
-        Column("theta0", "θ0", "Intercept of the fitted line, in the units of x.", key=True),
-        Column("theta1", "θ1", "Slope of the fitted line, in the units of x.", key=True),
+        Column("theta0", "θ0", "Intercept of the fitted line h = θ0 + θ1·x: h at x = 0.", key=True),
+        Column(
+            "theta1",
+            "θ1",
+            "Slope of the fitted line h = θ0 + θ1·x: how much h grows per unit of x.",
+            key=True,
+        ),
         Column("J", "J(θ)", J_HELP, key=True),
         *_per_parameter("grad_", "∂J/∂{}", "Full-batch gradient component along {}."),
         *_per_parameter(
