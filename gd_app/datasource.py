@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import streamlit as st
 
-from gd_app import teacher
+from gd_app import teacher, ui
 from gd_app.controls import DATA, SET, Control
 from gd_app.data_ranges import data_controls, hidden_values
 from gd_app.text import escape_markdown
@@ -85,7 +85,9 @@ def choose(page: str, *, intercept: bool) -> Source:
     good_key = f"_data_good_{page}"
     _points_from_link(page)
     st.header("Data", anchor=False)  # h2: an h3 straight after the h1 skips a level
+    raw_kind, raw_set = st.query_params.get(DATA.key), st.query_params.get(SET.key)
     kind = teacher.choice(DATA)  # a bound select box a teacher's link may hide or lock
+    ui.report_refused(page, "data", [(DATA, raw_kind, kind)])  # Streamlit drops it silently
     _note(WHAT[kind])
     travels = True
     try:
@@ -95,6 +97,7 @@ def choose(page: str, *, intercept: bool) -> Source:
             data = bundled.penguins()
         elif kind == "anscombe":
             which = teacher.choice(SET)
+            ui.report_refused(page, "set", [(SET, raw_set, which)])
             data = bundled.anscombe(which)
         elif kind == "paste":
             data, travels = _pasted()

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gd_app.columns.fit import ONE_PARAMETER, TWO_PARAMETERS
+from gd_app.columns.lab import LAB
+from gd_app.columns.symbolic import SYMBOLIC
 from gd_core.descent import StopReason, Trajectory
 
 
@@ -19,8 +22,15 @@ class StepVerdicts:
 
 
 # What a narrow screen shows first: the iteration, the parameters, the cost and how the
-# step went; the other columns follow (scrolled to, on a phone).
-KEY_COLUMNS = ("iteration", "theta0_std", "theta1_std", "theta0", "theta1", "x", "y", "J", "f")
+# step went; the other columns follow (scrolled to, on a phone). The specs mark them.
+KEY_COLUMNS = tuple(
+    dict.fromkeys(
+        name
+        for spec in (ONE_PARAMETER, TWO_PARAMETERS, SYMBOLIC, LAB)
+        for name in spec.keys
+        if name != "status"
+    )
+)
 
 
 def key_columns(columns) -> list[str]:
@@ -61,7 +71,8 @@ def fit_history(
     batch_grads: np.ndarray | None = None,
     alphas: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Columns: iteration, each θ, [θ in the units of x], J, each ∂J/∂θ, [each mini-batch
+    """The columns of :data:`gd_app.columns.fit.ONE_PARAMETER` or ``TWO_PARAMETERS``:
+    iteration, each θ, [θ in the units of x], J, each ∂J/∂θ, [each mini-batch
     gradient], each step Δθ, [alpha], ratio, status.
 
     ``original`` (n, 2): θ0, θ1 of the same line in the units of x, when the descent
@@ -86,20 +97,21 @@ def fit_history(
     if alphas is not None:
         columns["alpha"] = alphas
     columns.update(_verdict_columns(verdicts, trajectory))
-    return pd.DataFrame(columns)
+    spec = ONE_PARAMETER if names == ("theta1",) and original is None else TWO_PARAMETERS
+    return spec.frame(columns)
 
 
 def symbolic_history(
     trajectory: Trajectory, step_ratio: np.ndarray, statuses: tuple[str, ...], curvature: np.ndarray
 ) -> pd.DataFrame:
-    """Columns: iteration, x, f, df, step, d2f, alpha_crit (2/f″ where f″ > 0), ratio, status.
+    """The columns of :data:`gd_app.columns.symbolic.SYMBOLIC`: iteration, x, f, df, step, d2f, alpha_crit (2/f″ where f″ > 0), ratio, status.
 
     step is the realised x_k − x_(k−1) (the number the stop rule tests); ratio is the step
     length ratio |Δx_k| / |Δx_(k−1)|; status says what the step into the row did.
     """
     with np.errstate(all="ignore"):
         local_critical = np.where(curvature > 0, 2.0 / curvature, np.nan)
-    return pd.DataFrame(
+    return SYMBOLIC.frame(
         {
             "iteration": np.arange(len(trajectory.values)),
             "x": trajectory.params[:, 0],

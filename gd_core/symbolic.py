@@ -178,7 +178,7 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
         lower=lower,
         view=f"the figure's range, x from {g(lo, 4)} to {g(hi, 4)}",
         limit=_local_limit(function, point, alpha),
-        runs_off=_runs_off(point, trajectory.reason),
+        runs_off=_runs_off(point, trajectory.reason) or _runs_off_to_overflow(function, trajectory),
         breaks=tuple(k for k, kind in enumerate(crossings) if kind == endpoint.BREAK),
     )
     return SymbolicRun(
@@ -233,6 +233,39 @@ def _runs_off(point, reason: StopReason) -> str:
     return (
         f"f′ keeps its sign at every point checked to the {side}, as far as "
         f"x = {g(point.probe_to, 6)}."
+    )
+
+
+def _runs_off_to_overflow(function: SymbolicFunction, trajectory: Trajectory) -> str:
+    """A run that ended in an overflow after f fell on every step, each step the same way and
+    longer than the one before, with f′ keeping its sign as far as it can be checked that
+    way: f keeps falling that way (the overflow is f and x growing too large), or ""."""
+    if trajectory.reason is not StopReason.FAULT or "overflow" not in trajectory.message:
+        return ""
+    xs, values = trajectory.params[:, 0], trajectory.values
+    if len(values) < 3 or not np.all(np.diff(values) < 0):
+        return ""
+    moves = np.diff(xs)
+    direction = int(np.sign(moves[-1]))
+    if not direction or not np.all(np.sign(moves) == direction):
+        return ""
+    if not np.all(np.abs(moves[1:]) > np.abs(moves[:-1])):
+        return ""
+    x = float(xs[-1])
+    slope = float(real_values(function.df_array, np.array([x]))[0])
+    if not np.isfinite(slope) or np.sign(slope) != -direction:
+        return ""
+    start = endpoint.EndPoint(
+        x, endpoint.FALLING, "", x, x, slope_left=slope, slope_right=slope, falls_towards=direction
+    )
+    probe = endpoint._probe(function.f_array, function.df_array, start)
+    if probe.probe_change is not None or not np.isfinite(probe.probe_to) or probe.probe_to == x:
+        return ""
+    side = "left" if direction < 0 else "right"
+    return (
+        f"f fell on each of the {len(moves)} steps, every step to the {side} and longer than "
+        f"the one before, and f′ keeps its sign at every point checked to the {side}, as far "
+        f"as x = {g(probe.probe_to, 6)}."
     )
 
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from gd_app import datasource, demos, ui
+from gd_app.columns.fit import ONE_PARAMETER as ONE_PARAMETER_COLUMNS
 from gd_app.controls import ONE_PARAMETER
 
 ui.run_through_navigation()
@@ -34,27 +35,7 @@ ui.show_results(
     demo,
     demos.one_parameter_picture,
     controls,
-    {
-        "theta1": ui.number("θ1", "%.6g", "The parameter: the slope of the fitted line."),
-        "J": ui.number("J(θ1)", "%.6g", "Full-batch cost: half the mean squared error."),
-        "grad_theta1": ui.number("dJ/dθ1", "%.6g", "Slope of the full-batch cost at θ1."),
-        "batch_grad_theta1": ui.number(
-            "batch dJ/dθ1",
-            "%.6g",
-            "The mini-batch gradient the step into this row used (None on row 0).",
-        ),
-        "step_theta1": ui.number(
-            "Δθ1",
-            "%.6g",
-            "The step into this row: −α·(gradient) of the row before (None on row 0).",
-        ),
-        "alpha": ui.number(
-            "α", "%.6g", "The learning rate of the step into this row (None on row 0)."
-        ),
-        **ui.verdict_columns(
-            "|θ1(k) − θ1*| / |θ1(k−1) − θ1*|: below 1 means closer to the best fit θ1*."
-        ),
-    },
+    ONE_PARAMETER_COLUMNS.config(),
     page="one_parameter",
     place=results,
 )

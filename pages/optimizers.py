@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from gd_app import ui
+from gd_app.columns.lab import LAB_HISTORY
 from gd_app.controls import FIRST_ORDER, LAB_METHODS, LAB_PRESETS, LINE_SEARCH, OPTIMIZERS
 from gd_app.demos import optimizer_maps as maps
 from gd_app.demos import optimizers as lab
@@ -176,24 +177,6 @@ for key, title in (("sweep", "Learning-rate sweep"), ("basins", "Basin map")):
 st.header("Every iterate")
 for tab, table in zip(st.tabs(list(demo.histories)), demo.histories.values(), strict=True):
     with tab:
-        state = {
-            name: st.column_config.TextColumn(lab.state_label(name), help=lab.state_help(name))
-            if name in ("note", "trial_points")
-            else ui.number(lab.state_label(name), "%.6g", lab.state_help(name))
-            for name in table.columns[7:]
-        }
-        ui.show_table(
-            table,
-            {
-                "iteration": ui.number("k", "%d", "Iteration; 0 is the start."),
-                "x": ui.number("x", "%.6g", "The iterate's x."),
-                "y": ui.number("y", "%.6g", "The iterate's y."),
-                "f": ui.number("f", "%.6g", "f at the iterate."),
-                "df_dx": ui.number("∂f/∂x", "%.6g", "Gradient component along x."),
-                "df_dy": ui.number("∂f/∂y", "%.6g", "Gradient component along y."),
-                "grad_norm": ui.number("|∇f|", "%.6g", "Gradient norm."),
-                **state,
-            },
-        )
+        ui.show_table(table, LAB_HISTORY.config())
 
 ui.show_downloads(PAGE, values, rows=demo.longest)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from gd_app import datasource, demos, ui
+from gd_app.columns.fit import TWO_PARAMETERS as TWO_PARAMETER_COLUMNS
 from gd_app.controls import TWO_PARAMETERS
 
 ui.run_through_navigation()
@@ -32,37 +33,11 @@ for message in refused:  # none left once the widgets took the replaced values
 controls = controls.with_values(values)  # what the run uses, data included
 demo = demos.two_parameters(**values)
 
-columns = {
-    "theta0": ui.number("θ0", "%.6g", "Intercept of the fitted line, in the units of x."),
-    "theta1": ui.number("θ1", "%.6g", "Slope of the fitted line, in the units of x."),
-    "J": ui.number("J(θ)", "%.6g", "Full-batch cost: half the mean squared error."),
-    "alpha": ui.number("α", "%.6g", "The learning rate of the step into this row (None on row 0)."),
-    **ui.verdict_columns("|θ(k) − θ*| / |θ(k−1) − θ*|: below 1 means closer to the best fit θ*."),
-}
-for name, label in (
-    ("theta0", "θ0"),
-    ("theta1", "θ1"),
-    ("theta0_std", "θ0′"),
-    ("theta1_std", "θ1′"),
-):
-    if name.endswith("_std"):
-        columns[name] = ui.number(label, "%.6g", f"{label} of h = θ0′ + θ1′·z, z = standardized x.")
-    columns[f"grad_{name}"] = ui.number(
-        f"∂J/∂{label}", "%.6g", f"Full-batch gradient component along {label}."
-    )
-    columns[f"batch_grad_{name}"] = ui.number(
-        f"batch ∂J/∂{label}",
-        "%.6g",
-        f"The mini-batch gradient along {label} that the step into this row used (None on row 0).",
-    )
-    columns[f"step_{name}"] = ui.number(
-        f"Δ{label}", "%.6g", f"The step into this row along {label} (None on row 0)."
-    )
 ui.show_results(
     demo,
     demos.two_parameters_picture,
     controls,
-    columns,
+    TWO_PARAMETER_COLUMNS.config(),
     page="two_parameters",
     suggestions=demos.TWO_PARAMETER_SUGGESTIONS,
     place=results,

@@ -320,3 +320,19 @@ def test_link_values_outside_the_datas_ranges_are_refused_naming_the_key(page, k
     assert_healthy(at)
     shown = [plain(w.value) for w in at.warning]
     assert any(f"The link sets {key}={value}, which is not allowed" in w for w in shown), shown
+
+
+@pytest.mark.parametrize(
+    "query, named",
+    [
+        ({"data": "nope"}, ("data=nope", "line, penguins, anscombe, paste, upload", "data = line")),
+        ({"data": "anscombe", "set": "V"}, ("set=V", "I, II, III, IV", "set = I")),
+    ],
+)
+def test_a_refused_data_or_set_in_a_link_is_named_with_its_choices(query, named):
+    at = run(ONE, **query)
+    warnings = [plain(w.value) for w in at.warning]
+    assert any(all(part in w for part in named) for w in warnings), warnings
+    assert not at.exception
+    at = run(ONE, data="anscombe", set="II")  # allowed values: no message
+    assert not [w for w in at.warning if "not allowed" in w.value]

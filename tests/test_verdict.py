@@ -508,3 +508,26 @@ def test_raw_penguins_below_the_no_overshoot_limit_never_speaks_of_overshoot():
     assert not claims
     assert not any("overshot" in s for s in verdicts_of(run, verdict).statuses)
     assert verdict.outcome in (Outcome.CREEP, Outcome.DIRECT)
+
+
+def test_a_run_that_falls_into_an_overflow_runs_off():
+    # f = x·exp(−x): f′ = (1 − x)·exp(−x) > 0 left of 1 and f → −∞ as x → −∞ (SymPy), so
+    # descent from 0.5 runs off to the left until x overflows: "runs off" is the truth.
+    f = x * sympy.exp(-x)
+    assert sympy.limit(f, x, -sympy.oo) == -sympy.oo
+    assert all(sympy.diff(f, x).subs(x, sympy.Rational(-k, 2)) > 0 for k in range(0, 2000, 37))
+    run = analyse("x*exp(-x)", x0=0.5, alpha=0.1, precision=1e-4, max_iter=100)
+    assert "overflow" in run.trajectory.message
+    assert np.all(np.diff(run.trajectory.values) < 0) and np.all(
+        np.diff(run.trajectory.params[:, 0]) < 0
+    )
+    verdict = run.verdict
+    assert verdict.outcome is Outcome.RUN_OFF
+    assert "not a minimum" not in verdict.headline and "keeps falling" in verdict.headline
+
+
+def test_a_fault_without_a_fall_all_the_way_is_not_called_running_off():
+    # x⁴ at α = 1 from 3: x₁ = 3 − 108 = −105, then the overshoots grow (f rises): no run-off.
+    run = analyse("x**4", x0=3.0, alpha=1.0, precision=1e-4, max_iter=100)
+    assert run.trajectory.values[1] > run.trajectory.values[0]
+    assert run.verdict.outcome is not Outcome.RUN_OFF

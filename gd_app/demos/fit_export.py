@@ -9,20 +9,17 @@ so they agree to rounding (1e-12 relative or better).
 
 from __future__ import annotations
 
+from gd_app.columns.fit import ONE_PARAMETER, TWO_PARAMETERS
 from gd_app.demos.fit_one import one_parameter
 from gd_app.demos.fit_two import two_parameters
 
 
-def _csv(demo) -> str:
-    return demo.table.to_csv(index=False, float_format="%.17g", lineterminator="\n")
-
-
 def one_parameter_csv(**params) -> str:
-    return _csv(one_parameter(**params))
+    return ONE_PARAMETER.csv(one_parameter(**params).table)
 
 
 def two_parameters_csv(**params) -> str:
-    return _csv(two_parameters(**params))
+    return TWO_PARAMETERS.csv(two_parameters(**params).table)
 
 
 def one_parameter_script(**params) -> str:
@@ -43,7 +40,7 @@ def one_parameter_script(**params) -> str:
         decay=float(params.get("decay", 0.1)),
         **_data(params),
     )
-    return _script("One-parameter fit h(x) = θ1·x", settings)
+    return _script("One-parameter fit h(x) = θ1·x", settings, ONE_PARAMETER.numeric)
 
 
 def two_parameters_script(**params) -> str:
@@ -64,7 +61,7 @@ def two_parameters_script(**params) -> str:
         decay=float(params.get("decay", 0.1)),
         **_data(params),
     )
-    return _script("Two-parameter fit h(x) = θ0 + θ1·x", settings)
+    return _script("Two-parameter fit h(x) = θ0 + θ1·x", settings, TWO_PARAMETERS.numeric)
 
 
 def _data(params: dict) -> dict:
@@ -75,7 +72,7 @@ def _data(params: dict) -> dict:
     return dict(data_x=source.x.tolist(), data_y=source.y.tolist())
 
 
-def _script(title: str, settings: dict) -> str:
+def _script(title: str, settings: dict, names: tuple[str, ...]) -> str:
     if settings["schedule"] not in ("constant", "exponential", "inverse_time", "cosine"):
         raise ValueError("unknown schedule")
     lines = "\n".join(f"{key} = {value!r}" for key, value in settings.items())
@@ -98,6 +95,7 @@ import sys
 import numpy as np
 
 {lines}
+COLUMNS = {list(names)!r}  # the app's numeric columns, in its order
 {_BODY}'''
 
 
@@ -221,6 +219,7 @@ with np.errstate(divide="ignore", invalid="ignore"):
     ratio[1:] = norms[1:] / norms[:-1]
 columns["ratio"] = ratio
 
+columns = {name: columns[name] for name in COLUMNS if name in columns}
 out = sys.stdout
 out.write(",".join(columns) + "\\n")
 for row in range(n):

@@ -6,7 +6,8 @@ from gd_app import runtime
 from gd_app.controls import ONE_PARAMETER, allowed_values, control
 from gd_app.data_ranges import data_alpha_options
 from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highlighted_row
-from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run, lines_text, points_text
+from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run
+from gd_app.demos.fit_words import lines_text, points_text
 from gd_app.plotting import fit as plotting
 from gd_app.plotting.frames import frames
 from gd_core.data import DataSet

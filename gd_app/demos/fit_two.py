@@ -22,10 +22,8 @@ from gd_app.demos.fit import (
     fit_demo,
     fit_png,
     fit_run,
-    lines_text,
-    plural,
-    points_text,
 )
+from gd_app.demos.fit_words import lines_text, plural, points_text
 from gd_app.plotting import fit_two as plotting_two
 from gd_app.plotting.frames import frames
 from gd_core.conditioning import (

@@ -1,5 +1,6 @@
 """What the lab's tables and alt text show of the line-search rules (gd_ls, newton, bfgs):
-their extra history columns, the evaluations to reach tol, and the overlays in words."""
+their extra history columns (declared in :mod:`gd_app.columns.lab`), the evaluations
+to reach tol, and the overlays in words."""
 
 from __future__ import annotations
 
@@ -8,31 +9,6 @@ import numpy as np
 from gd_app.demos.optimizers_export import trial_points_text
 from gd_app.plotting import optimizer_overlays as overlays
 from gd_core.lab import LabResult, MethodRun
-
-HELP = {
-    "p": "search direction p of the step into this row (θ ← θ + α·p)",
-    "alpha": "The α the line search accepted for the step into this row (1: the full step).",
-    "trials": "Trial points the line search evaluated f at in the step into this row.",
-    "tau": "τ when H was not positive definite and H + τI was used (τ = 1e-3 − λmin(H)).",
-    "yTs": "yᵀs of the step into this row: B is updated only when it is above 1e-10.",
-    "f_evals": "Evaluations of f so far (the start's included): one per trial point.",
-    "g_evals": "Evaluations of ∇f so far (the start's included): one per step.",
-    "h_evals": "Evaluations of the Hessian H so far: one per Newton step.",
-    "note": "What the step into this row did differently.",
-    "trial_points": "The points the line search tried in the step into this row, in order; "
-    "the last is this row's iterate.",
-}
-LABELS = {
-    "alpha": "accepted α",
-    "trials": "trial points",
-    "tau": "τ",
-    "yTs": "yᵀs",
-    "f_evals": "f evaluations",
-    "g_evals": "∇f evaluations",
-    "h_evals": "H evaluations",
-    "note": "note",
-    "trial_points": "trial points (x, y)",
-}
 
 
 def columns(run: MethodRun) -> dict:

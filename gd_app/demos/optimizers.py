@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gd_app import runtime
+from gd_app.columns.lab import LAB_HISTORY
 from gd_app.controls import LAB_METHODS, LINE_SEARCH
 from gd_app.demos import line_search
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
@@ -53,13 +54,6 @@ RULES = {
     "gd_ls": "p = −g; θ ← θ + α·p, α from α0 halved until f falls enough",
     "newton": "H·p = −g; θ ← θ + α·p (α = 1 undamped)",
     "bfgs": "p = −B·g; θ ← θ + α·p; B from the steps and gradient changes",
-}
-STATE_HELP = {
-    "v": "velocity v after the step into this row",
-    "s": "accumulated squared gradient s after the step into this row",
-    "m": "Adam's first moment m (running mean of g)",
-    "mhat": "bias-corrected m̂ = m/(1 − β1ᵗ) used by the step into this row",
-    "vhat": "bias-corrected v̂ = v/(1 − β2ᵗ) used by the step into this row",
 }
 
 
@@ -181,18 +175,7 @@ def history_table(run: MethodRun) -> pd.DataFrame:
         columns[name] = run.states[:, j]
     if run.method in LINE_SEARCH:
         columns.update(line_search.columns(run))
-    return pd.DataFrame(columns)
-
-
-def state_help(name: str) -> str:
-    if name in line_search.HELP:
-        return line_search.HELP[name]
-    helps = {**STATE_HELP, **line_search.HELP}
-    return helps[name.rsplit("_", 1)[0]] + f" ({name[-1]} component)."
-
-
-def state_label(name: str) -> str:
-    return line_search.LABELS.get(name, name)
+    return LAB_HISTORY.frame(columns)
 
 
 def _notes(lab: LabResult) -> tuple[str, ...]:

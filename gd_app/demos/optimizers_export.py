@@ -5,39 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from gd_app.columns.lab import LAB
 from gd_core.lab import LabResult
 
-COLUMNS = (
-    "method",
-    "iteration",
-    "x",
-    "y",
-    "f",
-    "df_dx",
-    "df_dy",
-    "grad_norm",
-    "v_x",
-    "v_y",
-    "s_x",
-    "s_y",
-    "m_x",
-    "m_y",
-    "mhat_x",
-    "mhat_y",
-    "vhat_x",
-    "vhat_y",
-    "p_x",
-    "p_y",
-    "alpha",
-    "trials",
-    "tau",
-    "yTs",
-    "f_evals",
-    "g_evals",
-    "h_evals",
-    "trial_points",
-    "note",
-)
+COLUMNS = LAB.names  # the CSV header, and the exported script's
 SEARCH = ("gd_ls", "newton", "bfgs")
 
 
@@ -75,7 +46,7 @@ def trial_points_text(run) -> list[str]:
 
 
 def csv_text(lab: LabResult) -> str:
-    return frame(lab).to_csv(index=False, float_format="%.17g", na_rep="", lineterminator="\n")
+    return LAB.csv(frame(lab))
 
 
 _TEMPLATE = '''"""Optimizer lab, exported from the gradient-descent explorer.

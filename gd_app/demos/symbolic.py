@@ -11,6 +11,7 @@ import math
 import re
 
 from gd_app import runtime
+from gd_app.columns.symbolic import SYMBOLIC as SYMBOLIC_COLUMNS
 from gd_app.demos.common import (
     PICTURES,
     Demo,
@@ -213,14 +214,14 @@ def figure(*, step: int = 0, theme: str = "light", reveal: bool = False, **param
 
 
 # ------------------------------------------------------------------ export hooks
-CSV_COLUMNS = ("iteration", "x", "f", "df", "step", "d2f", "alpha_crit", "ratio")
+CSV_COLUMNS = SYMBOLIC_COLUMNS.numeric  # then status, the one text column
 
 
 def history_csv(**params) -> str:
     """The history as CSV: every column, full precision (%.17g); empty cells for nan."""
     table = symbolic(**params).table
     out = io.StringIO()
-    out.write(",".join((*CSV_COLUMNS, "status")) + "\n")
+    out.write(",".join(SYMBOLIC_COLUMNS.names) + "\n")
     for row in table.itertuples(index=False):
         cells = [str(row.iteration)]
         cells += [_cell(getattr(row, name)) for name in CSV_COLUMNS[1:]]
@@ -239,6 +240,8 @@ def script(**params) -> str:
     x0, alpha = float(params["x0"]), float(params["alpha"])
     precision, max_iter = float(params["precision"]), int(params["max_iter"])
     return _SCRIPT.format(
+        columns=repr(list(CSV_COLUMNS)),
+        listed=", ".join(CSV_COLUMNS),
         text=repr(run.text),
         x0=repr(x0),
         alpha=repr(alpha),
@@ -250,7 +253,7 @@ def script(**params) -> str:
 _SCRIPT = '''"""Gradient descent on f(x) with the settings of the explorer's symbolic page.
 
 Change the five settings below and run: python this_file.py (needs numpy and sympy).
-Prints the history as CSV: iteration, x, f, df, step, d2f, alpha_crit, ratio.
+Prints the history as CSV: {listed}.
 """
 
 import math
@@ -263,6 +266,7 @@ X0 = {x0}  # initial guess
 ALPHA = {alpha}  # learning rate
 PRECISION = {precision}  # stop after the first step with |x_new - x_old| below this
 MAX_ITER = {max_iter}  # at most this many steps
+COLUMNS = {columns}  # the explorer's numeric columns, in its order
 
 x = sympy.Symbol("x", real=True)
 f_expr = sympy.sympify(F, locals={{"x": x}})  # safe: runs in the downloaded script, on the parser's canonical text
@@ -312,8 +316,9 @@ with np.errstate(all="ignore"):
     ratio[2:] = np.where(sizes[1:-1] > 0, sizes[2:] / sizes[1:-1], np.nan)
     alpha_crit = np.where(curvature > 0, 2.0 / curvature, np.nan)
 
-print("iteration,x,f,df,step,d2f,alpha_crit,ratio")
+table = dict(x=xs, f=fs, df=dfs, step=steps, d2f=curvature, alpha_crit=alpha_crit, ratio=ratio)
+print(",".join(COLUMNS))
 for k in range(len(xs)):
-    row = [xs[k], fs[k], dfs[k], steps[k], curvature[k], alpha_crit[k], ratio[k]]
+    row = [table[name][k] for name in COLUMNS[1:]]  # COLUMNS[0] is the iteration, k
     print(",".join([str(k)] + ["" if not math.isfinite(v) else "%.17g" % v for v in row]))
 '''

@@ -36,16 +36,21 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             return f"No step overshot, and {where}."
         return f"No step overshot before the run reached {words.target}, and {where}."
     if outcome is Outcome.OVERSHOOT_SETTLE:
-        shot = _count(steps.overshot, "overshot")
+        shot = _count(steps.overshot, _overshot_verb(steps))
         if reached:
             return f"{shot}, but the steps got shorter and {where}."
         return f"{shot}, but the steps are getting shorter: the run is settling, and {where}."
     if outcome is Outcome.CREEP:
         lead = "Each step went downhill" if downhill else f"{f} fell overall"
+        # "overshot" alone is the line test; a step that only flipped the error's sign along
+        # the steepest eigenvector crossed the valley's floor that way, and is said so.
+        line = bool(np.all(steps.line_overshot[1:]))
         if _every(steps.overshot) and downhill:
-            lead = "Each step went downhill and overshot"
+            lead = "Each step went downhill and " + (
+                "overshot" if line else "crossed the valley's floor along its steepest direction"
+            )
         elif steps.overshot.any():
-            lead += f" ({_count(steps.overshot, 'overshot').lower()})"
+            lead += f" ({_count(steps.overshot, _overshot_verb(steps)).lower()})"
         if facts.minimizer is None and facts.min_value is None and facts.endpoint is None:
             return f"{lead}, and the run was still going when its {n} steps ran out: {where}."
         return f"{lead}, but too slowly to get there in {n} steps: {where}."
@@ -82,6 +87,13 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
     if what:
         return f"It stopped at {place(facts.params[-1])}, which is {what}, not a minimum."
     return f"It stopped at {place(facts.params[-1])}, where no test confirms a minimum."
+
+
+def _overshot_verb(steps: StepFacts) -> str:
+    """ "overshot" when every step counted passed the line test; else say what they did."""
+    if np.array_equal(steps.overshot, steps.line_overshot):
+        return "overshot"
+    return "crossed the valley's floor, along its own line or its steepest direction"
 
 
 def _count(mask: np.ndarray, verb: str) -> str:
