@@ -156,9 +156,18 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
     xs = trajectory.params[:, 0]
     point = None
     if trajectory.reason is not StopReason.FAULT:
-        h = endpoint.half_width(trajectory.steps[:, 0], float(xs[-1]))
+        steps = trajectory.steps[:, 0]
+        h = endpoint.half_width(steps, float(xs[-1]))
+        moved = steps[np.isfinite(steps) & (steps != 0)]
         point = endpoint.classify(
-            function.expr, symbol_x(), function.f_array, function.df_array, float(xs[-1]), h
+            function.expr,
+            symbol_x(),
+            function.f_array,
+            function.df_array,
+            float(xs[-1]),
+            h,
+            behind=endpoint.behind_width(steps, float(xs[-1]), h),
+            came_from=-int(np.sign(moved[-1])) if moved.size else 0,
         )
     lo, hi = view_range(xs)
     lower = None

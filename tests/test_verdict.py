@@ -531,3 +531,15 @@ def test_a_fault_without_a_fall_all_the_way_is_not_called_running_off():
     run = analyse("x**4", x0=3.0, alpha=1.0, precision=1e-4, max_iter=100)
     assert run.trajectory.values[1] > run.trajectory.values[0]
     assert run.verdict.outcome is not Outcome.RUN_OFF
+
+
+def test_a_critical_point_the_run_left_far_behind_is_not_its_end_point():
+    # f = x·exp(−x): f′ = (1 − x)·exp(−x) has its one zero at x = 1 (SymPy), a maximum; from
+    # 2 the run walks right, every iterate past 1, so where it stopped is no maximum.
+    f = x * sympy.exp(-x)
+    assert sympy.solve(sympy.diff(f, x), x) == [1]
+    run = analyse("x*exp(-x)", x0=2.0, alpha=0.5, precision=1e-4, max_iter=100)
+    assert np.all(run.trajectory.params[:, 0] > 1)
+    assert run.endpoint.kind != "maximum"
+    assert "maximum" not in run.verdict.text
+    assert run.verdict.outcome is not Outcome.STUCK

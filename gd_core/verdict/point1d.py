@@ -102,13 +102,42 @@ def half_width(steps: np.ndarray, x: float) -> float:
     return max(BRACKET_STEPS * max(recent, tail), MIN_HALF_WIDTH * max(1.0, abs(x)))
 
 
-def classify(f_expr: sympy.Expr, symbol: sympy.Symbol, f, df, x: float, h: float) -> EndPoint:
+def behind_width(steps: np.ndarray, x: float, h: float) -> float:
+    """How far the bracket reaches back along the way the run came: h, except when the
+    last steps all went one way, where the run itself walked that side (f′ kept its sign
+    at its iterates): then a few of the last steps only. A critical point the run left
+    far behind (x·exp(−x)'s maximum at 1, seen from 5) is not where it stopped."""
+    finite = steps[np.isfinite(steps)]
+    recent = finite[-RECENT:]
+    if finite.size < 2 or abs(np.sign(recent).sum()) != len(recent):
+        return h
+    return min(h, max(BRACKET_STEPS * float(np.abs(finite[-1])), MIN_HALF_WIDTH * max(1.0, abs(x))))
+
+
+def classify(
+    f_expr: sympy.Expr,
+    symbol: sympy.Symbol,
+    f,
+    df,
+    x: float,
+    h: float,
+    *,
+    behind: float | None = None,
+    came_from: int = 0,
+) -> EndPoint:
     """Classify the end point x with the bracket [x − h, x + h]; f, df work on numpy arrays.
+
+    ``behind``, ``came_from`` (−1: from the left, +1: from the right): the bracket reaches
+    only ``behind`` back the way the run came (see :func:`behind_width`).
 
     A sign change of f′ counts only where f is continuous (a root of f′, or a kink): across
     a pole or a gap in f's domain, f′ changes sign without any minimum there.
     """
     low, high = x - h, x + h
+    if behind is not None and came_from < 0:
+        low = x - behind
+    elif behind is not None and came_from > 0:
+        high = x + behind
     grid = np.union1d(np.linspace(low, high, SAMPLES), [x])
     slopes = real_values(df, grid)
     ends = dict(low=low, high=high, slope_left=slopes[0], slope_right=slopes[-1])
