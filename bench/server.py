@@ -302,7 +302,7 @@ async def open_and_settle(page, url: str, timeout: float = 120) -> None:
 
 async def press_until_new_figure(page, key: str, button: str, timeout: float = 60) -> float:
     """Press ``button`` on the slider ``key``; seconds from the key press to the new figure."""
-    await page.locator(f'[data-testid="stSidebar"] .st-key-{key} input[type="range"]').focus()
+    await page.locator(f'.st-key-{key} input[type="range"]').first.focus()
     await page.evaluate(WATCH_JS)
     await page.keyboard.press(button)
     await page.wait_for_function(
