@@ -185,6 +185,11 @@ class Batch:
         )
 
 
+def all_steps_taken(n: int) -> str:
+    """The message of a run that used its whole step budget ("all 1 step", "all 5 steps")."""
+    return f"took all {n} step{'' if n == 1 else 's'} it was allowed"
+
+
 def descend(
     objective: Objective,
     start: np.ndarray,
@@ -214,7 +219,7 @@ def descend(
         return _descend_batch(objective, theta, rule, oracle, stops, max_steps, name, keep)
     theta = theta.reshape(-1)
     history = _History(rule)
-    reason, message = StopReason.MAX_STEPS, f"took all {max_steps} steps it was allowed"
+    reason, message = StopReason.MAX_STEPS, all_steps_taken(max_steps)
     # Overflow, division by zero and invalid operations raise instead of
     # leaving inf/nan behind; underflow to 0 is harmless.
     with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
@@ -284,7 +289,7 @@ def _descend_batch(objective, theta, rule, oracle, stops, max_steps, name, keep)
     history = _History(rule, keep)
     live = np.ones(size, dtype=bool)
     reasons = [StopReason.MAX_STEPS] * size
-    messages = [f"took all {max_steps} steps it was allowed"] * size
+    messages = [all_steps_taken(max_steps)] * size
     lengths = np.zeros(size, dtype=int)
 
     def end(rows: np.ndarray, why: StopReason, says) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from gd_core import lab_analysis as analysis
+from gd_core.descent import all_steps_taken
 from gd_core.surface import Surface
 from gd_core.verdict import Ending, Facts, Outcome, judge, point2d
 from gd_core.verdict.judge import Limit
@@ -50,7 +51,7 @@ def judged(surface: Surface, run, *, view: View | None = None, known: tuple = ()
     elif run.converged:
         ending, message = Ending.RULE_MET, f"stopped after {n - 1} steps with |∇f| < tol"
     else:
-        ending, message = Ending.OUT_OF_STEPS, f"took all {n - 1} steps it was allowed"
+        ending, message = Ending.OUT_OF_STEPS, all_steps_taken(n - 1)
     f = value_of(surface)
     point = lower = None
     if run.converged:

@@ -370,3 +370,16 @@ def test_a_schedule_is_a_learning_rate_chained_after_any_rule():
         v = 0.5 * v + ls.gradient(theta)
         theta = theta - 0.9 / (1 + 0.1 * k) * v
     np.testing.assert_allclose(run.final, theta, rtol=1e-12)
+
+
+def test_a_run_of_one_step_says_step_not_steps():
+    from gd_core.optimizers import gradient_descent
+
+    def bowl(theta):
+        return float(theta @ theta), 2 * theta
+
+    one = descend(bowl, np.array([1.0]), rule=gradient_descent(alpha=0.1), max_steps=1)
+    many = descend(bowl, np.array([1.0]), rule=gradient_descent(alpha=0.1), max_steps=3)
+    assert one.message == "took all 1 step it was allowed"
+    assert many.message == "took all 3 steps it was allowed"
+    assert one.params[1, 0] == 1.0 - 0.1 * 2.0  # the step itself: θ − α·2θ
