@@ -543,3 +543,16 @@ def test_a_critical_point_the_run_left_far_behind_is_not_its_end_point():
     assert run.endpoint.kind != "maximum"
     assert "maximum" not in run.verdict.text
     assert run.verdict.outcome is not Outcome.STUCK
+
+
+def test_x_cubed_stops_next_to_its_flat_inflection_not_at_it():
+    """f = x³ from 1: f′ = 3x² is 0 only at x = 0, where f‴ = 6 ≠ 0 (odd order): an inflection.
+    The run stops short of 0, so the sentence names both points and calls only 0 the inflection."""
+    f = x**3
+    assert sympy.solve(sympy.diff(f, x), x) == [0]
+    assert sympy.diff(f, x, 3) == 6
+    run = analyse("x**3", x0=1.0, alpha=0.1, precision=1e-4, max_iter=100)
+    demo = demo_of(run, x0=1.0, precision=1e-4)
+    end = run.trajectory.final[0]
+    assert end != 0
+    assert "next to x = 0, which is a flat inflection point" in demo.verdict, demo.verdict

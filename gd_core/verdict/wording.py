@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import gd_core.verdict.point1d as p1
@@ -85,8 +87,19 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         return f"The run stopped at a numerical fault {facts.message}."
     what = KINDS.get(facts.endpoint.kind if facts.endpoint is not None else "", "")
     if what:
-        return f"It stopped at {place(facts.params[-1])}, which is {what}, not a minimum."
+        return f"It stopped at {_at_or_next_to(facts)}, which is {what}, not a minimum."
     return f"It stopped at {place(facts.params[-1])}, where no test confirms a minimum."
+
+
+def _at_or_next_to(facts: Facts) -> str:
+    """The end point, or "x = 0.03, next to x = 0" when the tested point is not where it stopped."""
+    end = np.atleast_1d(facts.params[-1])
+    where = getattr(facts.endpoint, "where", math.nan)
+    if end.size != 1 or not np.isscalar(where) or not math.isfinite(where):
+        return place(end)
+    if math.isclose(float(end[0]), where, rel_tol=1e-9, abs_tol=1e-12):
+        return place(end)
+    return f"{place(end)}, next to {place(where)}"
 
 
 def _overshot_verb(steps: StepFacts) -> str:
