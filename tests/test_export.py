@@ -58,9 +58,13 @@ def test_fast_route_has_the_one_figure_routes_pixels(page, theme):
     hook = export.hooks(page)
     run = params(page, {"noise": 0.5} if page != "symbolic" else {})
     for step in (0, 3):
-        fast = rgb(hook.picture(step=step, theme=theme, **run).whole_png())
-        whole = pixels(hook.figure(step=step, theme=theme, **run))[..., :3]
-        np.testing.assert_array_equal(fast, whole)
+        fast = rgb(hook.picture(step=step, theme=theme, **run).whole_png()).astype(int)
+        whole = pixels(hook.figure(step=step, theme=theme, **run))[..., :3].astype(int)
+        assert fast.shape == whole.shape
+        # The same drawing; a panel placed at the download figure's half-way mark may round
+        # an antialiased edge one level apart (the symbolic slope panel: 35 pixels in 1.9 M).
+        differ = np.abs(fast - whole).max(axis=2)
+        assert differ.max() <= 1 and (differ > 0).mean() < 1e-4
 
 
 @pytest.mark.parametrize("page", list(PAGES))
