@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from gd_app.plotting.common import DARK_BACKGROUND
-from gd_app.plotting.fit import PANEL_HEIGHT, PANEL_WIDTH
+from gd_app.plotting.panels import PANEL_HEIGHT, PANEL_WIDTH
 from tests import test_e2e as e2e
 from tests.test_e2e import LOCAL_HOSTS, SCREENSHOTS, VIEWPORT, figure, open_page, query, wait_idle
 
