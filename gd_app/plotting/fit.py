@@ -24,15 +24,14 @@ from gd_app.plotting.common import (
 )
 from gd_app.plotting.fit_data import DATA, data_ylim, parameter_units
 from gd_app.plotting.panels import (
-    PANEL_HEIGHT,
-    PANEL_WIDTH,
+    PANEL_SIZE,
     Panel,
     View,
     arrows,
+    layered_figure,
+    layered_png,
     modes,
-    panel_png,
     partial_mode,
-    whole_figure,
     zoom_to_fit,
 )
 from gd_core.linear import LeastSquares, LineData
@@ -128,7 +127,7 @@ def _cost_dynamic(fig, run, view, highlight, upto=None):
 
 
 MAX_ARROWS = 1000  # every step of the longest run
-COST = Panel("cost", (PANEL_WIDTH, PANEL_HEIGHT), _cost_static, _cost_dynamic)
+COST = Panel("cost", PANEL_SIZE, _cost_static, _cost_dynamic)
 ONE_PANELS = (COST, DATA)  # the cost first: on a phone it comes right under α
 
 
@@ -137,15 +136,11 @@ def one_parameter_figure(
 ) -> Figure:
     """Both panels on one Figure: J(θ1) with the iterates on it; data with fit lines (those
     up to iterate ``upto`` only, when given)."""
-    return whole_figure(ONE_PANELS, run, one_parameter_view(run, upto), highlight, theme, upto)
+    return layered_figure(
+        ONE_PANELS, one_parameter_view, run, highlight=highlight, theme=theme, upto=upto
+    )
 
 
-# ---------------------------------------------------------------- layered PNGs
-
-
-def one_parameter_png(
-    run, *, highlight: int, theme: str = "light", upto: int | None = None
-) -> tuple[Rendered, ...]:
+def one_parameter_png(run, **kwargs) -> tuple[Rendered, ...]:
     """Each panel of :func:`one_parameter_figure` as its own image, static layers cached."""
-    view = one_parameter_view(run, upto)
-    return tuple(panel_png(p, run, view, highlight, theme, upto) for p in ONE_PANELS)
+    return layered_png(ONE_PANELS, one_parameter_view, run, **kwargs)

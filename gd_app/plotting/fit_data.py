@@ -21,7 +21,7 @@ from gd_app.plotting.common import (
     padded,
     revealed,
 )
-from gd_app.plotting.panels import MIN_FONT, PANEL_HEIGHT, PANEL_WIDTH, Panel, View
+from gd_app.plotting.panels import MIN_FONT, PANEL_SIZE, Panel, View
 from gd_core.linear import LeastSquares, LineData
 
 MAX_SCATTER = 400  # data points drawn; a larger data set is drawn as an even sample
@@ -176,4 +176,4 @@ def critical_alpha(problem: LeastSquares) -> float:
     return 2.0 / float(np.linalg.eigvalsh(problem.hessian)[-1])
 
 
-DATA = Panel("data", (PANEL_WIDTH, PANEL_HEIGHT), _data_static, _data_dynamic)
+DATA = Panel("data", PANEL_SIZE, _data_static, _data_dynamic)

@@ -32,20 +32,19 @@ from gd_app.plotting.common import (
 from gd_app.plotting.fit_data import DATA, data_ylim, parameter_units
 from gd_app.plotting.panels import (
     MIN_FONT,
-    PANEL_HEIGHT,
-    PANEL_WIDTH,
+    PANEL_SIZE,
     Panel,
     View,
     arrows,
+    layered_figure,
+    layered_png,
     modes,
-    panel_png,
     partial_mode,
-    whole_figure,
 )
 from gd_core.linear import LeastSquares, LineData
 from gd_core.minibatch import per_example_gradients
 
-MAP_SIZE = (PANEL_WIDTH, PANEL_HEIGHT)
+MAP_SIZE = PANEL_SIZE
 MAP_RECT = (0.15, 0.35, 0.64, 0.58)
 COLORBAR_RECT = (0.815, 0.35, 0.03, 0.58)
 GRID = 101  # a 101 x 101 grid of J
@@ -268,12 +267,11 @@ def two_parameter_figure(
 ) -> Figure:
     """Both panels on one Figure: J(θ0, θ1) as a colour map with steps; data with fit lines
     (those up to iterate ``upto`` only, when given)."""
-    return whole_figure(TWO_PANELS, run, two_parameter_view(run, upto), highlight, theme, upto)
+    return layered_figure(
+        TWO_PANELS, two_parameter_view, run, highlight=highlight, theme=theme, upto=upto
+    )
 
 
-def two_parameter_png(
-    run, *, highlight: int, theme: str = "light", upto: int | None = None
-) -> tuple[Rendered, ...]:
+def two_parameter_png(run, **kwargs) -> tuple[Rendered, ...]:
     """Each panel of :func:`two_parameter_figure` as its own image, static layers cached."""
-    view = two_parameter_view(run, upto)
-    return tuple(panel_png(p, run, view, highlight, theme, upto) for p in TWO_PANELS)
+    return layered_png(TWO_PANELS, two_parameter_view, run, **kwargs)

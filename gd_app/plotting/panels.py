@@ -40,6 +40,7 @@ STATIC_CACHE = 8  # static layers kept, each 3.2 MB of RGBA pixels (900 x 900 x 
 # phone. PANEL_WIDTH inches at DPI 200 is 900 px: in a phone's 358 px column that is
 # 1.1 px per point, so text of 9 pt and more reads at 10 px or more.
 PANEL_WIDTH, PANEL_HEIGHT = 4.5, 4.5  # whole pixels at 200 and 300 dpi, exact in binary
+PANEL_SIZE = (PANEL_WIDTH, PANEL_HEIGHT)
 MIN_FONT = 9  # points: nothing on a panel is written smaller
 
 
@@ -119,6 +120,22 @@ def panel_figure(
     panel.static(fig, run.data, run.problem, view)
     panel.dynamic(fig, run, view, highlight, upto)
     return apply_theme(fig, theme)
+
+
+def layered_png(
+    panels, view, run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> tuple[Rendered, ...]:
+    """Each of ``panels`` as its own image, in the window ``view(run, upto)``, static layers
+    cached (the iterates up to ``upto`` only, when given)."""
+    shown = view(run, upto)
+    return tuple(panel_png(p, run, shown, highlight, theme, upto) for p in panels)
+
+
+def layered_figure(
+    panels, view, run, *, highlight: int, theme: str = "light", upto: int | None = None
+) -> Figure:
+    """:func:`layered_png`'s panels side by side on one Figure (the downloads)."""
+    return whole_figure(panels, run, view(run, upto), highlight, theme, upto)
 
 
 def whole_figure(
