@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 import gd_core.verdict.point1d as p1
-from gd_core.verdict.model import KINDS, Ending, Facts, Outcome, tail
+from gd_core.verdict.model import KINDS, Ending, Facts, Outcome, farther, tail
 from gd_core.verdict.rates import distinct, g
 from gd_core.verdict.sentences import endpoint_sentence, lower_sentence, place
 from gd_core.verdict.steps import StepFacts
@@ -74,6 +74,11 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         return f"{f} rose: {key}"
     if outcome is Outcome.DIVERGE:
         return f"The overshoots grow from step to step, so the run diverges. {key}"
+    if outcome is Outcome.RUN_OFF and facts.no_minimum and facts.ending is Ending.FAULT:
+        return (
+            f"{f} fell from {g(facts.values[0])} to {g(facts.values[-1])}, and {key} The run "
+            f"stopped at a numerical fault {facts.message}."
+        )
     if outcome is Outcome.RUN_OFF and facts.no_minimum:
         return f"{f} fell from {g(facts.values[0])} to {g(facts.values[-1])}, and {key}"
     if outcome is Outcome.RUN_OFF and facts.ending is Ending.FAULT:
@@ -85,6 +90,15 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         return f"{f} keeps falling the way the run went, so there is no minimum that way: {key}"
     if facts.ending is Ending.FAULT:
         return f"The run stopped at a numerical fault {facts.message}."
+    if outcome is Outcome.STUCK and farther(facts) is not None:
+        lead = "Each step went downhill" if downhill else f"{f} fell overall"
+        if facts.values[-1] >= facts.values[0]:
+            lead = f"{f} did not fall overall"
+        return (
+            f"{lead}, but the run went away from every known minimum: {key[0].lower()}{key[1:]} "
+            f"It stopped at {place(facts.params[-1])}, with {f} = {g(facts.values[-1], 4)}, "
+            "where no test confirms a minimum."
+        )
     what = KINDS.get(facts.endpoint.kind if facts.endpoint is not None else "", "")
     if what:
         return f"It stopped at {_at_or_next_to(facts)}, which is {what}, not a minimum."
