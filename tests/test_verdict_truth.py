@@ -91,3 +91,80 @@ def test_the_saddle_runs_off_in_one_clause(method):
     assert "negative eigenvalue" in run.sentence
     if run.fault:
         assert "numerical fault" in run.sentence
+
+
+# --------------------------------------------------------------- the symbolic page
+def symbolic(text, x0, alpha, steps=100):
+    from gd_core.symbolic import analyse
+
+    return analyse(text, x0=x0, alpha=alpha, precision=1e-6, max_iter=steps)
+
+
+def text_of(run):
+    return " ".join((run.verdict.headline, run.verdict.key_reason, *run.verdict.details))
+
+
+@pytest.mark.parametrize("x0", [3.0, -2.5, 1.0])
+def test_x_squared_at_alpha_one_flips_between_x0_and_minus_x0_exactly(x0):
+    run = symbolic("x**2", x0, 1.0)
+    xs = run.trajectory.params[:, 0]
+    # x − 1·f′(x) = x − 2x = −x: the closed form, row by row in the table
+    assert np.array_equal(xs, x0 * (-1.0) ** np.arange(len(xs)))
+    assert run.verdict.outcome is Outcome.BOUNCE
+    a, b = sorted((x0, -x0))
+    assert f"flipping between x = {x0:g} and x = {-x0:g} exactly," in run.verdict.headline
+    assert f"A minimum lies between x = {a:g} and {b:g}, where the last step went" in text_of(run)
+
+
+@pytest.mark.parametrize(
+    "text, x0, alpha, root",
+    [("x**4 - 3*x**3 + 2", 3.0, 0.1, 9 / 4), ("sin(x)", 3.0, 2.5, 3 * np.pi / 2)],
+)
+def test_a_bounce_brackets_its_minimum_with_its_own_last_step(text, x0, alpha, root):
+    import sympy
+
+    x = sympy.Symbol("x", real=True)
+    df = sympy.diff(sympy.sympify(text, locals={"x": x}), x)
+    run = symbolic(text, x0, alpha)
+    point, xs = run.endpoint, run.trajectory.params[:, 0]
+    assert run.verdict.outcome is Outcome.BOUNCE
+    assert (point.low, point.high) == tuple(sorted(xs[-2:]))  # the bracket is the last step
+    low, high = (sympy.Rational(v) for v in (point.low, point.high))
+    assert df.subs(x, low) < 0 < df.subs(x, high) and point.low < root < point.high
+    assert sympy.diff(df, x).subs(x, sympy.nsimplify(root, [sympy.pi])) > 0  # a minimum there
+    assert point.high - point.low < 2.5  # a step wide, not thousands
+
+
+def test_sin_at_alpha_2_5_says_from_which_step_it_cycles():
+    run = symbolic("sin(x)", 3.0, 2.5)
+    xs = run.trajectory.params[:, 0]
+    start = next(k for k in range(len(xs) - 2) if np.all(xs[k + 2 :] == xs[k:-2]))
+    assert f"exactly from step {start} on" in run.verdict.headline
+    assert f"x = {xs[start]:.6g} and x = {xs[start + 1]:.6g}" in run.verdict.headline
+
+
+@pytest.mark.parametrize("x0", [1.0, 0.5])
+def test_x_to_the_fifth_creeps_to_its_flat_inflection_and_does_not_run_off(x0):
+    import sympy
+
+    x = sympy.Symbol("x", real=True)
+    f = x**5
+    assert sympy.diff(f, x).subs(x, 0) == 0 and sympy.diff(f, x, 5).subs(x, 0) == 120
+    run = symbolic("x**5", x0, 0.1)
+    xs = run.trajectory.params[:, 0]
+    assert np.all(xs > 0) and np.all(np.diff(xs) < 0)  # it walks down to 0, never past it
+    assert np.all(np.diff(xs)[-10:] > np.diff(xs)[-11:-1])  # ever slower
+    assert run.verdict.outcome is Outcome.STUCK
+    words = text_of(run)
+    assert "no minimum that way" not in words and "runs off" not in words
+    assert "f′ = 0 exactly at x = 0" in words and "flat inflection" in words
+
+
+def test_x_to_the_fourth_has_no_step_size_limit_at_its_flat_minimum():
+    import sympy
+
+    x = sympy.Symbol("x", real=True)
+    assert sympy.diff(x**4, x, 2).subs(x, 0) == 0  # f″(0) = 0: 2/f″ is no number
+    run = symbolic("x**4", 1.0, 0.1)
+    assert "2/f″" not in text_of(run)
+    assert run.endpoint.low <= 0 <= run.endpoint.high

@@ -158,7 +158,13 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
     if point is not None and point.kind not in (p1.MINIMUM, p1.FALLING):
         return Outcome.STUCK, _kind_reason(point)
     if point is not None and point.kind == p1.FALLING:
-        if point.probe_change is None:
+        flat = getattr(point, "flat_ahead", None) or {}
+        if flat.get("kind") == p1.INFLECTION:
+            return Outcome.STUCK, (
+                f"f still falls where the run stopped, towards x = {g(flat['where'], 6)}, a flat "
+                "inflection point where the steps slow down: not a minimum."
+            )
+        if point.probe_change is None and flat.get("kind") != p1.MINIMUM:
             return Outcome.STUCK, _kind_reason(point)
         return Outcome.CREEP, "f still falls where the run stopped; a minimum lies further on."
     overshot = bool(steps.overshot.any())

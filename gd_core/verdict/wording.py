@@ -61,6 +61,7 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         if np.asarray(facts.params).shape[1] == 1:
             last = np.asarray(facts.params)[tail(steps), 0]
             span = f", between about x = {g(last.min(), 3)} and {g(last.max(), 3)},"
+            span = _two_cycle(np.asarray(facts.params)[:, 0]) or span
         limit = facts.limit
         if limit is not None and limit.alpha >= limit.value:  # theory says it can't settle
             return f"The steps bounce back and forth across {words.target}{span} for ever. {key}"
@@ -103,6 +104,18 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
     if what:
         return f"It stopped at {_at_or_next_to(facts)}, which is {what}, not a minimum."
     return f"It stopped at {place(facts.params[-1])}, where no test confirms a minimum."
+
+
+def _two_cycle(xs: np.ndarray) -> str:
+    """ ", flipping between x = 3 and x = −3 exactly," when the iterates repeat every two
+    steps exactly (to the last bit) from some row on, through the last 4 rows at least."""
+    same = xs[2:] == xs[:-2]  # row k + 2 equals row k
+    if len(xs) < 4 or not same[-2:].all() or xs[-1] == xs[-2]:
+        return ""
+    start = len(same) - int(np.argmin(same[::-1])) if not same.all() else 0
+    since = "" if start == 0 else f" from step {start} on"
+    a, b = xs[start], xs[start + 1]
+    return f", flipping between x = {g(a, 6)} and x = {g(b, 6)} exactly{since},"
 
 
 def _at_or_next_to(facts: Facts) -> str:
