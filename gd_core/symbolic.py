@@ -1,4 +1,4 @@
-"""Gradient descent on a typed f(x), differentiated by SymPy (seed 004).
+"""Gradient descent on a typed f(x), differentiated by SymPy.
 
 The text goes through :func:`gd_core.expr.parse_expression`, which builds the
 SymPy expression from a whitelisted syntax tree; only that trusted expression

@@ -1,4 +1,4 @@
-"""View model of the optimizer lab (issue 10): one budgeted job per run, tables and sentences.
+"""View model of the optimizer lab: one budgeted job per run, tables and sentences.
 
 Each rerun is up to seven small budgeted jobs, not one big one: each method's run
 (cached by its own settings, so moving one method's learning rate reruns only that
