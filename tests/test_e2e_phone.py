@@ -36,8 +36,8 @@ from gd_app.controls import TWO_PARAMETERS, defaults
 from gd_app.demos import TWO_PARAMETER_SUGGESTIONS
 from gd_app.demos.fit_two import _two_run
 from gd_app.plotting import common
-from gd_app.plotting import fit as plotting
 from gd_app.plotting import fit_two as plotting_two
+from gd_app.plotting.panels import MIN_FONT
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,7 @@ def test_figure_panels_stack_on_a_phone_each_legible_and_300_px_wide(server, pho
     assert abs(first["x"] - second["x"]) < 1
     for panel in (first, second):  # the smallest text, in screen pixels
         scale = panel["width"] / panel["drawn"]
-        assert plotting.MIN_FONT * common.DPI / 72 * scale >= 9.5, panel
+        assert MIN_FONT * common.DPI / 72 * scale >= 9.5, panel
     # The page never scrolls sideways on a phone (the table scrolls inside its own box).
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 

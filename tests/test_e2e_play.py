@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from gd_app.plotting.common import DARK_BACKGROUND
-from gd_app.plotting.fit import PANEL_HEIGHT, PANEL_WIDTH
+from gd_app.plotting.panels import PANEL_HEIGHT, PANEL_WIDTH
 from tests import e2e_support as e2e
 from tests.e2e_support import (
     LOCAL_HOSTS,
