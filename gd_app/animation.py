@@ -1,4 +1,4 @@
-"""The run as an animated GIF, built on request in a background thread (issue 12).
+"""The run as an animated GIF, built on request in a background thread.
 
 One frame per iterate up to MAX_FRAMES, evenly thinned beyond. Each frame is
 the page's own picture drawn up to its iterate, at GIF_WIDTH (by a drawing worker,

@@ -20,9 +20,9 @@ from gd_core.data import DataSet
 from gd_core.linear import LeastSquares, Standardization, design_matrix
 
 GENERATED_ONLY = ("m", "noise", "seed", "x_low", "x_high", "theta0_true", "theta1_true")
-# Default α as a fraction of α_crit: the seed's α = 1.15 with α_crit = 5.43 on one
-# parameter; on two, close below α_crit, as in the narrow-valley example (x from 9 to 11,
-# α = 0.018 with α_crit = 0.0197), so a narrow valley's zig-zag shows.
+# Default α as a fraction of α_crit: α = 1.15 with α_crit = 5.43 on one parameter; on two,
+# close below α_crit, as in the narrow-valley example (x from 9 to 11, α = 0.018 with
+# α_crit = 0.0197), so a narrow valley's zig-zag shows.
 DEFAULT_FRACTION = {False: 0.21, True: 0.9}
 
 

@@ -1,4 +1,4 @@
-"""The "Download" section of every demo page: CSV, PNG, SVG, GIF and a Python script (issue 12).
+"""The "Download" section of every demo page: CSV, PNG, SVG, GIF and a Python script.
 
 Each page's demo module supplies the hooks (see the brief's shared interfaces):
 ``history_csv(**params)``, ``script(**params)``, ``figure(*, step, theme, **params)``

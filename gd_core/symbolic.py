@@ -1,4 +1,4 @@
-"""Gradient descent on a typed f(x), differentiated by SymPy (seed 004).
+"""Gradient descent on a typed f(x), differentiated by SymPy.
 
 The text goes through :func:`gd_core.expr.parse_expression`, which builds the
 SymPy expression from a whitelisted syntax tree; only that trusted expression
@@ -168,6 +168,7 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
             h,
             behind=endpoint.behind_width(steps, float(xs[-1]), h),
             came_from=-int(np.sign(moved[-1])) if moved.size else 0,
+            previous=float(xs[-2]) if len(xs) > 1 else None,
         )
     lo, hi = view_range(xs)
     lower = None
@@ -229,9 +230,11 @@ def _local_limit(function: SymbolicFunction, point, alpha: float) -> Limit | Non
     """2/f″ at the minimum next to the end point: above it, the steps can't settle there."""
     if point is None or point.kind != endpoint.MINIMUM or not np.isfinite(point.where):
         return None
-    curvature = float(real_values(function.d2f_array, np.array([point.where]))[0])
-    if not curvature > 0:
-        return None
+    curvature, *ends = real_values(
+        function.d2f_array, np.array([point.where, point.low, point.high])
+    )
+    if not curvature > 1e-6 * np.nanmax(np.abs([curvature, *ends])):
+        return None  # f″ is 0 there, to rounding (x⁴ at 0): a flat minimum has no 2/f″
     return Limit(alpha, 2.0 / curvature, f"2/f″({near(point.where, point.high - point.low)})")
 
 
@@ -239,6 +242,8 @@ def _runs_off(point, reason: StopReason) -> str:
     """The probe's stated check, when the run was still going and f keeps falling that way."""
     if reason is StopReason.PRECISION or point is None or point.kind != endpoint.FALLING:
         return ""
+    if point.flat_ahead is not None:
+        return ""  # f′ is 0 at a flat point ahead: the steps slow down there
     reach = endpoint.PROBE_REACH * max(1.0, abs(point.x))
     if point.probe_change is not None or not abs(point.probe_to - point.x) >= reach / 2:
         return ""  # a sign change ahead, or the check stopped early (a pole, f's domain)

@@ -1,18 +1,18 @@
 """Phones and keyboards, in a real headless Chromium: the figure panels of the fit pages,
-the symbolic page and the lab stack on a 390 × 844 screen, α is within 10 Tab presses of the page's load and works from the keyboard,
-play too; suggestions and refused values leave links that show what the page showed.
+the symbolic page and the lab stack on a 390 × 844 screen, α is within 10 Tab presses of
+the page's load and works from the keyboard, play too; suggestions and refused values leave links that show what the page showed.
 
-Reuses the server, browser and wait logic of tests/test_e2e.py (one server for the module).
+Reuses the server, browser and wait logic of tests/e2e_support.py (one server for the module).
 """
 
-# ruff: noqa: F811 (pytest fixtures imported from test_e2e are parameters here)
+# ruff: noqa: F811 (pytest fixtures imported from e2e_support are parameters here)
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from test_e2e import (  # noqa: F401 (fixtures)
+from e2e_support import (  # noqa: F401 (fixtures)
     SCREENSHOTS,
     VIEWPORT,
     act,
@@ -35,9 +35,9 @@ from test_e2e import (  # noqa: F401 (fixtures)
 from gd_app.controls import TWO_PARAMETERS, defaults
 from gd_app.demos import TWO_PARAMETER_SUGGESTIONS
 from gd_app.demos.fit_two import _two_run
-from gd_app.plotting import fit as plotting
 from gd_app.plotting import fit_two as plotting_two
 from gd_app.plotting import optimizers as plotting_lab
+from gd_app.plotting import panels
 from gd_app.plotting import symbolic as plotting_symbolic
 
 pytestmark = pytest.mark.browser
@@ -46,8 +46,8 @@ PHONE = {"width": 390, "height": 844}
 FIT_PAGES = ("/one_parameter", "/two_parameters")
 # Each page's panels: inches wide as drawn, and the smallest text on them in points.
 PANEL_TEXT = {
-    "/one_parameter": (plotting.PANEL_WIDTH, plotting.MIN_FONT),
-    "/two_parameters": (plotting.PANEL_WIDTH, plotting.MIN_FONT),
+    "/one_parameter": (panels.PANEL_WIDTH, panels.MIN_FONT),
+    "/two_parameters": (panels.PANEL_WIDTH, panels.MIN_FONT),
     "/symbolic": (plotting_symbolic.PANEL_WIDTH, plotting_symbolic.MIN_FONT),
     "/optimizers?N=200": (plotting_lab.PANEL_WIDTH, plotting_lab.MIN_FONT),
 }

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from hostile import HOSTILE
 from streamlit.testing.v1 import AppTest
-from test_expr import HOSTILE
 from test_optimizers import SETTINGS, gradient_of, transcription
 
 from gd_app.controls import OPTIMIZERS, defaults

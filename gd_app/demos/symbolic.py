@@ -1,4 +1,4 @@
-"""View model of the symbolic f(x) demo.
+"""View model of the symbolic f(x) demo (descent on a typed formula).
 
 The run itself happens in a budget worker (:func:`gd_core.symbolic.run_symbolic`);
 here it is turned into the table, the sentences, the figure and the export hooks.
@@ -115,7 +115,7 @@ def shown_formulas(formulas: tuple[Formula, ...]) -> tuple[str, ...]:
 
 
 def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int) -> Demo:
-    """Minimise f from x0 by gradient descent.
+    """Gradient descent on the typed f from x0, until a step is below precision or max_iter.
 
     Raises ExpressionError for a formula the parser refuses, OutsideDomain when f
     or f′ is not a real number at x0, OverBudget when the analysis ran past its budget.

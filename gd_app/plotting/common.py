@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 BLUE, ORANGE, GREEN, VERMILLION, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9"
-DPI = 200  # as st.pyplot renders the seeds' figures
+DPI = 200  # st.pyplot's resolution, so every figure matches the pages' first ones
 
 # An animation's frames are drawn at their own size and kept as pixels (see
 # gd_app.plotting.frames): the dots per inch of new figures, and whether a picture is

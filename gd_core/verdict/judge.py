@@ -19,6 +19,7 @@ import gd_core.verdict.point1d as p1
 import gd_core.verdict.point2d as p2
 from gd_core.verdict.model import (
     CLOSE,
+    DRIFT,
     KINDS,
     STEADY,
     TAIL,
@@ -29,6 +30,7 @@ from gd_core.verdict.model import (
     Verdict,
     Words,
     ending_of,
+    farther,
     tail,
     trend,
 )
@@ -99,8 +101,32 @@ def _bouncing(facts: Facts, steps: StepFacts, reached: bool) -> bool:
     if limit is not None and math.isfinite(limit.value):
         return limit.alpha >= limit.value
     # without a limit to compare with: a cycle comes back to the same f, so a tail in which
-    # f fell at every step (as a line search makes it) is no bounce, however steady its steps
-    return ratio >= 1 - STEADY and not np.all(steps.f_change[rows] < 0)
+    # f fell at every step (as a line search makes it) is no bounce, however steady its steps,
+    # and neither is one whose lows keep falling (a zig-zag that creeps along a valley)
+    if not ratio >= 1 - STEADY or np.all(steps.f_change[rows] < 0):
+        return False
+    return _no_drift(np.asarray(facts.values, dtype=float)[-2 * TAIL :])
+
+
+def _no_drift(values: np.ndarray) -> bool:
+    """The lows of the second half of ``values`` are no lower than those of the first half,
+    beyond a small part of the swing between its highs and lows: f comes back to itself."""
+    half = len(values) // 2
+    if half < 2 or not np.all(np.isfinite(values)):
+        return False
+    swing = float(values.max() - values.min())
+    return bool(values[half:].min() >= values[:half].min() - DRIFT * swing)
+
+
+def _settling_shown(facts: Facts, steps: StepFacts) -> bool:
+    """A run that did not reach its goal may be called settling only where something beyond
+    its shrinking steps shows it: the exact theory of a quadratic at a constant α below its
+    limit, or a last step that overshot a minimum the end point's test verified."""
+    limit, point = facts.limit, facts.endpoint
+    if limit is not None and limit.exact and limit.alpha < limit.value:
+        return True
+    verified = point is not None and point.kind in (p1.MINIMUM, p2.MINIMUM)
+    return bool(verified and steps.line_overshot[-1])
 
 
 def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, str]:
@@ -110,10 +136,12 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
         if _growing(facts, steps) or (above and _steep_grew(facts, steps)):
             return Outcome.DIVERGE, _limit_reason(limit) or _grew_reason(steps)
         if facts.runs_off:
-            return Outcome.RUN_OFF, facts.runs_off
+            return Outcome.RUN_OFF, facts.no_minimum or facts.runs_off
+        if facts.no_minimum and facts.values[-1] < facts.values[0]:
+            return Outcome.RUN_OFF, facts.no_minimum
         return Outcome.STUCK, f"The run ended in a numerical fault {facts.message}."
     if facts.runs_off:
-        return Outcome.RUN_OFF, facts.runs_off
+        return Outcome.RUN_OFF, facts.no_minimum or facts.runs_off
     if facts.no_minimum and facts.ending is not Ending.RULE_MET:
         if facts.values[-1] < facts.values[0]:
             return Outcome.RUN_OFF, facts.no_minimum
@@ -130,16 +158,29 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
     if point is not None and point.kind not in (p1.MINIMUM, p1.FALLING):
         return Outcome.STUCK, _kind_reason(point)
     if point is not None and point.kind == p1.FALLING:
-        if point.probe_change is None:
+        flat = getattr(point, "flat_ahead", None) or {}
+        if flat.get("kind") == p1.INFLECTION:
+            return Outcome.STUCK, (
+                f"f still falls where the run stopped, towards x = {g(flat['where'], 6)}, a flat "
+                "inflection point where the steps slow down: not a minimum."
+            )
+        if point.probe_change is None and flat.get("kind") != p1.MINIMUM:
             return Outcome.STUCK, _kind_reason(point)
         return Outcome.CREEP, "f still falls where the run stopped; a minimum lies further on."
     overshot = bool(steps.overshot.any())
     if reached:
         outcome = Outcome.OVERSHOOT_SETTLE if overshot else Outcome.DIRECT
         return outcome, _settle_reason(facts, steps, overshot)
-    if not overshot or not trend(steps, tail(steps)) < 1 - STEADY:
-        return Outcome.CREEP, _creep_reason(facts, steps)
-    return Outcome.OVERSHOOT_SETTLE, _settle_reason(facts, steps, overshot)
+    away = farther(facts)
+    if away is not None:
+        end, start = distinct(*away)
+        return Outcome.STUCK, (
+            f"It ended {end} from the nearest known minimum, farther than at the start ({start})."
+        )
+    shrinking = trend(steps, tail(steps)) < 1 - STEADY
+    if overshot and shrinking and _settling_shown(facts, steps):
+        return Outcome.OVERSHOOT_SETTLE, _settle_reason(facts, steps, overshot)
+    return Outcome.CREEP, _creep_reason(facts, steps)
 
 
 def _steep_grew(facts: Facts, steps: StepFacts) -> bool:
