@@ -2,17 +2,17 @@
 a 390 × 844 screen, α is within 10 Tab presses of the page's load and works from the keyboard,
 play too; suggestions and refused values leave links that show what the page showed.
 
-Reuses the server, browser and wait logic of tests/test_e2e.py (one server for the module).
+Reuses the server, browser and wait logic of tests/e2e_support.py (one server for the module).
 """
 
-# ruff: noqa: F811 (pytest fixtures imported from test_e2e are parameters here)
+# ruff: noqa: F811 (pytest fixtures imported from e2e_support are parameters here)
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from test_e2e import (  # noqa: F401 (fixtures)
+from e2e_support import (  # noqa: F401 (fixtures)
     SCREENSHOTS,
     VIEWPORT,
     act,
@@ -36,8 +36,8 @@ from gd_app.controls import TWO_PARAMETERS, defaults
 from gd_app.demos import TWO_PARAMETER_SUGGESTIONS
 from gd_app.demos.fit_two import _two_run
 from gd_app.plotting import common
-from gd_app.plotting import fit as plotting
 from gd_app.plotting import fit_two as plotting_two
+from gd_app.plotting.panels import MIN_FONT
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,7 @@ def test_figure_panels_stack_on_a_phone_each_legible_and_300_px_wide(server, pho
     assert abs(first["x"] - second["x"]) < 1
     for panel in (first, second):  # the smallest text, in screen pixels
         scale = panel["width"] / panel["drawn"]
-        assert plotting.MIN_FONT * common.DPI / 72 * scale >= 9.5, panel
+        assert MIN_FONT * common.DPI / 72 * scale >= 9.5, panel
     # The page never scrolls sideways on a phone (the table scrolls inside its own box).
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 

@@ -17,6 +17,7 @@ from gd_app.demos.fit_one import _one_run
 from gd_app.demos.fit_two import _two_run
 from gd_app.demos.symbolic import _symbolic_run
 from gd_app.plotting import fit, fit_two, optimizers, symbolic
+from gd_app.plotting.panels import panel_figure
 
 TARGETS = ("*", "P")  # the true θ and the best fit θ*: fixed marks, not iterates
 
@@ -39,7 +40,7 @@ def is_one_of(points: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 
 def panel_axes(panels, run, view, k, upto=None) -> list:
     """The dynamic layer's Axes of each panel, each panel drawn whole on its own Figure."""
-    return [fit.panel_figure(p, run, view(run), k, "light", upto).axes[-1] for p in panels]
+    return [panel_figure(p, run, view(run), k, "light", upto).axes[-1] for p in panels]
 
 
 ONE = dict(N=12, alpha=3.0, theta1=0.0)  # overshoots: iterates on both sides of the minimum
@@ -161,12 +162,11 @@ def test_a_partial_picture_names_no_final_point_and_no_eigenvalue(panels, view, 
     last = run.rows - 1
     for k in (0, 4):
         words = " ".join(
-            " ".join(texts(fit.panel_figure(p, run, view(run, k), k, "light", k))) for p in panels
+            " ".join(texts(panel_figure(p, run, view(run, k), k, "light", k))) for p in panels
         )
         assert "final" not in words and "λ" not in words and "α_crit" not in words
     whole = " ".join(
-        " ".join(texts(fit.panel_figure(p, run, view(run, last), last, "light", last)))
-        for p in panels
+        " ".join(texts(panel_figure(p, run, view(run, last), last, "light", last))) for p in panels
     )
     assert "final" in whole  # the legend names the final fit once the whole run is drawn
     if panels is fit_two.TWO_PANELS:

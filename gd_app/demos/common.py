@@ -9,7 +9,7 @@ one per thing, each bounded (no ``st.cache_data`` layer on top):
   ``symbolic._symbolic_run``; a page's Demo (table, sentences) and its picture
   both read this one run object, and the Demo, cheap to build from it, is not cached;
 * the picture: ``cache_by_name`` on each ``*_picture`` (one PNG per entry);
-* the static figure layer: ``plotting.fit.static_pixels`` (8 layers of 3.3 MB).
+* the static figure layer: ``plotting.panels.static_pixels`` (8 layers of 3.3 MB).
 """
 
 from __future__ import annotations

@@ -29,24 +29,22 @@ from gd_app.plotting.common import (
     revealed,
     ring,
 )
-from gd_app.plotting.fit import (
-    DATA,
+from gd_app.plotting.fit_data import DATA, data_ylim, parameter_units
+from gd_app.plotting.panels import (
     MIN_FONT,
-    PANEL_HEIGHT,
-    PANEL_WIDTH,
+    PANEL_SIZE,
     Panel,
     View,
-    _data_ylim,
+    arrows,
+    layered_figure,
+    layered_png,
     modes,
-    panel_png,
-    parameter_units,
     partial_mode,
-    whole_figure,
 )
 from gd_core.linear import LeastSquares, LineData
 from gd_core.minibatch import per_example_gradients
 
-MAP_SIZE = (PANEL_WIDTH, PANEL_HEIGHT)
+MAP_SIZE = PANEL_SIZE
 MAP_RECT = (0.15, 0.35, 0.64, 0.58)
 COLORBAR_RECT = (0.815, 0.35, 0.03, 0.58)
 GRID = 101  # a 101 x 101 grid of J
@@ -108,7 +106,7 @@ def two_parameter_view(run, upto: int | None = None) -> View:
             zoom *= 2
     lo, hi = centre - zoom * half, centre + zoom * half
     return View(
-        data_y=_data_ylim(run.data, inset=run.schedule != "constant"),
+        data_y=data_ylim(run.data, inset=run.schedule != "constant"),
         theta0=(float(lo[0]), float(hi[0])),
         theta1=(float(lo[1]), float(hi[1])),
         mode=modes(run) + (("standardized",) if run.scaling else ()) + partial_mode(run, upto),
@@ -192,19 +190,6 @@ def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     legend_below(right, handles, ncol=2)
 
 
-def _arrows(ax, tails, deltas, **kwargs):
-    ax.quiver(
-        tails[:, 0],
-        tails[:, 1],
-        deltas[:, 0],
-        deltas[:, 1],
-        angles="xy",
-        scale_units="xy",
-        scale=1,
-        **kwargs,
-    )
-
-
 def _fan(ax, run, highlight: int) -> None:
     """At θ(k−1), the per-example steps −α_(k−1)·∇ℓ_i of step k's batch: their mean is step k.
 
@@ -222,8 +207,8 @@ def _fan(ax, run, highlight: int) -> None:
         steps = steps[np.linspace(0, len(steps) - 1, FAN).round().astype(int)]
     mean = run.trajectory.params[highlight] - theta
     tails = np.repeat(theta[None], len(steps), 0)
-    _arrows(ax, tails, steps, color=PURPLE, width=0.003, zorder=8)
-    _arrows(ax, theta[None], mean[None], color="k", width=0.006, zorder=8)
+    arrows(ax, tails, steps, color=PURPLE, width=0.003, zorder=8)
+    arrows(ax, theta[None], mean[None], color="k", width=0.006, zorder=8)
     reach = float(np.max(np.abs(np.vstack([steps, mean[None]])))) if len(steps) else 0.0
     if not reach > 0:
         return
@@ -232,8 +217,8 @@ def _fan(ax, run, highlight: int) -> None:
     half = 1.15 * reach
     inset.set_xlim(theta[0] - half, theta[0] + half)  # the inset is square: equal scales
     inset.set_ylim(theta[1] - half, theta[1] + half)
-    _arrows(inset, tails, steps, color=PURPLE, width=0.012)
-    _arrows(inset, theta[None], mean[None], color="k", width=0.03)
+    arrows(inset, tails, steps, color=PURPLE, width=0.012)
+    arrows(inset, theta[None], mean[None], color="k", width=0.03)
     inset.plot(*theta, "o", c=SKY, ms=5, zorder=5)
     inset.plot(*(theta + mean), "x", c="k", ms=6, mew=1.5, zorder=6)  # the step's end
     inset.set_xticks([])
@@ -258,9 +243,7 @@ def _map_dynamic(fig, run, view, highlight, upto=None):
     right.set_xlim(*view.theta0)
     right.set_ylim(*view.theta1)
     if len(params) > 1:
-        _arrows(
-            right, params[:-1], np.diff(params, axis=0), color=VERMILLION, width=0.006, zorder=5
-        )
+        arrows(right, params[:-1], np.diff(params, axis=0), color=VERMILLION, width=0.006, zorder=5)
     if "batch" in view.mode and highlight > 0:
         _fan(right, run, highlight)
     right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=8)
@@ -284,12 +267,11 @@ def two_parameter_figure(
 ) -> Figure:
     """Both panels on one Figure: J(θ0, θ1) as a colour map with steps; data with fit lines
     (those up to iterate ``upto`` only, when given)."""
-    return whole_figure(TWO_PANELS, run, two_parameter_view(run, upto), highlight, theme, upto)
+    return layered_figure(
+        TWO_PANELS, two_parameter_view, run, highlight=highlight, theme=theme, upto=upto
+    )
 
 
-def two_parameter_png(
-    run, *, highlight: int, theme: str = "light", upto: int | None = None
-) -> tuple[Rendered, ...]:
+def two_parameter_png(run, **kwargs) -> tuple[Rendered, ...]:
     """Each panel of :func:`two_parameter_figure` as its own image, static layers cached."""
-    view = two_parameter_view(run, upto)
-    return tuple(panel_png(p, run, view, highlight, theme, upto) for p in TWO_PANELS)
+    return layered_png(TWO_PANELS, two_parameter_view, run, **kwargs)
