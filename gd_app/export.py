@@ -1,6 +1,6 @@
 """The "Download" section of every demo page: CSV, PNG, SVG, GIF and a Python script.
 
-Each page's demo module supplies the hooks (see the brief's shared interfaces):
+Each page's demo module supplies these hooks:
 ``history_csv(**params)``, ``script(**params)``, ``figure(*, step, theme, **params)``
 (the one-figure route, drawn at 300 dpi for PNG and as vectors for SVG), and its
 picture function (the fast route, for GIF frames). Nothing is computed until a

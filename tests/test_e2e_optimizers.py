@@ -1,4 +1,4 @@
-"""End to end: the Optimizers page in headless Chromium (issue 10), with tests/test_e2e.py's
+"""End to end: the Optimizers page in headless Chromium (issue 10), with tests/e2e_support.py's
 server, browser and waiting logic."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from gd_app.controls import OPTIMIZERS, defaults
 from gd_app.demos import optimizers as lab
 from gd_core.lab import PRESETS
-from tests import test_e2e as e2e
-from tests.test_e2e import (
+from tests import e2e_support as e2e
+from tests.e2e_support import (
     ROOT,
     SCREENSHOTS,
     VIEWPORT,
@@ -23,7 +23,7 @@ from tests.test_e2e import (
     wait_idle,
 )
 
-# tests/test_e2e.py's fixtures, found by name
+# tests/e2e_support.py's fixtures, found by name
 logs, server, browser, new_context, page = (
     e2e.logs,
     e2e.server,

@@ -2,17 +2,17 @@
 a 390 × 844 screen, α is within 10 Tab presses of the page's load and works from the keyboard,
 play too; suggestions and refused values leave links that show what the page showed.
 
-Reuses the server, browser and wait logic of tests/test_e2e.py (one server for the module).
+Reuses the server, browser and wait logic of tests/e2e_support.py (one server for the module).
 """
 
-# ruff: noqa: F811 (pytest fixtures imported from test_e2e are parameters here)
+# ruff: noqa: F811 (pytest fixtures imported from e2e_support are parameters here)
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from test_e2e import (  # noqa: F401 (fixtures)
+from e2e_support import (  # noqa: F401 (fixtures)
     SCREENSHOTS,
     VIEWPORT,
     act,
