@@ -168,3 +168,63 @@ def test_x_to_the_fourth_has_no_step_size_limit_at_its_flat_minimum():
     run = symbolic("x**4", 1.0, 0.1)
     assert "2/f″" not in text_of(run)
     assert run.endpoint.low <= 0 <= run.endpoint.high
+
+
+# --------------------------------------------------------------- fit pages: penguins, standardized
+TWO = "pages/two_parameters.py"
+
+
+def penguins_standardized():
+    from gd_core import bundled
+
+    data = bundled.penguins()
+    z = (data.x - data.x.mean()) / data.x.std()
+    X = np.column_stack([np.ones_like(z), z])
+    return X, data.y
+
+
+def test_a_penguins_link_with_standardize_and_no_alpha_takes_the_standardized_alpha():
+    from test_pages import assert_healthy, run, table
+
+    X, y = penguins_standardized()
+    critical = 2 / np.linalg.eigvalsh(X.T @ X / len(y))[-1]  # 2: XᵀX/m is I for z
+    at = run(TWO, data="penguins", standardize="true")
+    assert_healthy(at)
+    alpha = at.select_slider(key="alpha").value
+    assert 0.3 * critical <= alpha <= 0.4 * critical  # the "standardized" cure's 0.7, not 4e-5
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    end = table(at)[["theta0_std", "theta1_std"]].iloc[-1].to_numpy()
+    start = table(at)[["theta0_std", "theta1_std"]].iloc[0].to_numpy()
+    assert np.linalg.norm(end - best) < 1e-3 * np.linalg.norm(start - best)
+
+
+def test_turning_standardize_on_for_penguins_moves_alpha_to_the_standardized_default():
+    from test_pages import run
+
+    at = run(TWO, data="penguins")
+    raw = at.select_slider(key="alpha").value
+    at.toggle(key="standardize").set_value(True).run()
+    assert not at.exception
+    assert raw < 1e-3 and at.select_slider(key="alpha").value == pytest.approx(0.7)
+
+
+def test_raw_penguins_creep_along_the_flat_direction_and_are_not_said_to_settle():
+    from gd_app import demos
+    from gd_app.controls import TWO_PARAMETERS
+    from gd_app.data_ranges import data_controls
+    from gd_core import bundled
+
+    data = bundled.penguins()
+    values = {c.key: c.default for c in data_controls(TWO_PARAMETERS, data, intercept=True)}
+    values |= {"m": len(data), "source": data, "x_low": -1.0, "x_high": 1.0}
+    values |= {"theta0_true": 2.0, "theta1_true": 2.0, "noise": 0.0, "seed": 0}
+    demo = demos.two_parameters(**values)
+    X = np.column_stack([np.ones_like(data.x), data.x])
+    lam, vectors = np.linalg.eigh(X.T @ X / len(data))
+    best = np.linalg.lstsq(X, data.y, rcond=None)[0]
+    rows = demo.table[["theta0", "theta1"]].to_numpy()
+    parts = np.abs((rows[-1] - best) @ vectors)
+    assert parts[0] > parts[1]  # what is left lies along the flat eigenvector…
+    assert 1 - values["alpha"] * lam[0] > 0  # …along which no step overshoots
+    assert np.linalg.norm(rows[-1] - best) > 0.5 * np.linalg.norm(rows[0] - best)
+    assert "settl" not in demo.verdict

@@ -121,10 +121,20 @@ def _no_drift(values: np.ndarray) -> bool:
 def _settling_shown(facts: Facts, steps: StepFacts) -> bool:
     """A run that did not reach its goal may be called settling only where something beyond
     its shrinking steps shows it: the exact theory of a quadratic at a constant α below its
-    limit, or a last step that overshot a minimum the end point's test verified."""
+    limit, where what is left of the error lies mostly along a direction in which each step
+    overshoots (1 − αλ < 0; else the run creeps along a flat one), or, without the
+    eigenvalues, has closed most of its distance to θ*; or a last step that overshot a
+    minimum the end point's test verified."""
     limit, point = facts.limit, facts.endpoint
     if limit is not None and limit.exact and limit.alpha < limit.value:
-        return True
+        if facts.minimizer is None:
+            return True
+        if limit.eigenvalues and facts.eigenvectors is not None:
+            error = np.asarray(facts.params[-1], dtype=float) - facts.minimizer
+            parts = np.abs(error @ np.asarray(facts.eigenvectors, dtype=float))
+            main = int(np.argmax(parts))
+            return bool(1 - limit.alpha * limit.eigenvalues[main] < 0)
+        return bool(steps.distance[-1] <= CLOSE * steps.distance[0])
     verified = point is not None and point.kind in (p1.MINIMUM, p2.MINIMUM)
     return bool(verified and steps.line_overshot[-1])
 
