@@ -19,7 +19,7 @@ from PIL import Image
 
 from gd_app import animation, export
 from gd_app import gif as gif_file
-from gd_app.controls import ONE_PARAMETER, SYMBOLIC, TWO_PARAMETERS, defaults
+from gd_app.controls import ONE_PARAMETER, OPTIMIZERS, SYMBOLIC, TWO_PARAMETERS, defaults
 from gd_app.play import DROP, Playback, due_step
 from gd_app.plotting.common import DARK_BACKGROUND, pixels
 
@@ -219,6 +219,16 @@ def test_gif_of_a_real_run_shows_each_iterate():
     first = np.asarray(image.convert("RGB"))
     image.seek(5)
     assert np.asarray(image.convert("RGB")).mean() < 80  # dark theme, dark frames
+    assert not np.array_equal(first, np.asarray(image.convert("RGB")))
+
+
+def test_the_lab_s_gif_reveals_the_race_frame_by_frame():
+    params = dict(defaults(OPTIMIZERS), N=6, methods=["gd", "adam"])
+    gif = export._make_gif("optimizers", params, "light", 2, 6, lambda done, total: None)
+    image = Image.open(io.BytesIO(gif))
+    assert image.n_frames == 6 and image.size[0] == animation.GIF_WIDTH
+    first = np.asarray(image.convert("RGB"))
+    image.seek(5)
     assert not np.array_equal(first, np.asarray(image.convert("RGB")))
 
 

@@ -326,23 +326,23 @@ def optimizers_picture(
     return Picture.of_panels(panels, _alts(lab, step, scrubber.frame))
 
 
-def optimizers_frames(steps, *, theme: str, width: int, full_width: int, **params) -> list:
+def optimizers_frames(
+    steps, *, theme: str, width: int, full_width: int, encoding=None, **params
+) -> list:
     """An animation's frames of :func:`optimizers_picture` with ``reveal``, one per step,
-    ``width`` pixels wide, as RGB arrays (drawn at that size, past the picture cache)."""
+    ``width`` pixels wide, as RGB arrays; given ``encoding``, as one chunk of a GIF. Drawn
+    here at that size, past the picture cache (the lab draws in the server)."""
     lab = result(**params)
     scrubbers = {}
-
-    def frame(partial: bool):
-        if partial not in scrubbers:
-            scrubbers[partial] = plotting.Scrubber(lab, theme, paths=not partial)
-        return scrubbers[partial]
-
     pictures = []
     with runtime.LOCK, frame_pixels(SCREEN_DPI * width / full_width):
         for step in steps:
             partial = plotting.is_partial(lab, step)
-            pictures.append(frame(partial).png(step, upto=step if partial else None))
-    return [side_by_side(panels, width) for panels in pictures]
+            if partial not in scrubbers:
+                scrubbers[partial] = plotting.Scrubber(lab, theme, paths=not partial)
+            pictures.append(scrubbers[partial].png(step, upto=step if partial else None))
+    frames = [side_by_side(panels, width) for panels in pictures]
+    return frames if encoding is None else encoding.encode(frames, theme)
 
 
 @cache_by_name(maxsize=PICTURES)
