@@ -1,6 +1,8 @@
 """The parser against hostile input: code injection and denial of service."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,34 @@ def test_parser_never_names_eval_or_sympify():
     assert "parse" in attributes  # the walk sees real code (ast.parse)
     assert not names & evaluators
     assert not attributes & (evaluators | {"parsing"}) - {"compile"}  # re.compile is fine
+
+
+REFUSED_UNBUILT = """
+import sys
+from gd_core.errors import ExpressionError
+from gd_core.expr import parse_expression
+
+for text in ["x+" * 150, b"x", "2x", "sin(" * 25 + "x" + ")" * 25]:
+    for variables in [("x",), ("x", "y")]:
+        try:
+            parse_expression(text, variables)
+        except ExpressionError:
+            pass
+        else:
+            raise AssertionError(text)
+print("sympy loaded:", "sympy" in sys.modules)
+"""
+
+
+def test_text_refused_before_it_is_built_never_imports_sympy():
+    """The server refuses a too long formula itself (gd_app.demos.symbolic.run_symbolic): that
+    must not load SymPy into it. A fresh interpreter, as this one has imported SymPy."""
+    done = subprocess.run(
+        [sys.executable, "-c", REFUSED_UNBUILT],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "sympy loaded: False" in done.stdout, done.stdout

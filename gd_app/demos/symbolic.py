@@ -17,13 +17,13 @@ from gd_app.demos.common import (
     Demo,
     Metric,
     Picture,
+    animation_frames,
     cache_by_name,
     fmt,
     highlighted_row,
     verdict_fields,
 )
 from gd_app.plotting import symbolic as plotting
-from gd_app.plotting.frames import frames
 from gd_app.tables import symbolic_history
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.expr import MAX_LENGTH, parse_expression
@@ -188,19 +188,18 @@ def symbolic_picture(
     return Picture(png=png, alt=alt, width=width)
 
 
-def symbolic_frames(steps, *, theme: str, width: int, full_width: int, **params) -> list:
-    """An animation's frames of :func:`symbolic_picture` with ``reveal``, one per step,
-    ``width`` pixels wide, as RGB arrays (drawn past the shared picture cache)."""
+def symbolic_frames(steps, *, theme, width, full_width, encoding=None, **params):
+    """An animation's frames of :func:`symbolic_picture` (see
+    :func:`gd_app.demos.common.animation_frames`)."""
     run = _symbolic_run(**params)
-    highlights = [highlighted_row(step, run.trajectory) for step in steps]
-    return runtime.draw(
-        frames,
-        plotting.symbolic_png,
-        (run,),
-        highlights,
+    return animation_frames(
+        run.trajectory,
+        (plotting.symbolic_png, run),
+        steps,
         theme=theme,
         width=width,
         full_width=full_width,
+        encoding=encoding,
     )
 
 

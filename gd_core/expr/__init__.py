@@ -44,33 +44,35 @@ def parse_expression(text: str, variables: tuple[str, ...] = ("x",)) -> sympy.Ex
 
     With the default it is f(x) in :data:`X`; the lab page passes ("x", "y"). The
     expression must depend on at least one of the variables. Messages name the
-    function as f(x) or f(x, y) and list the allowed variables.
+    function as f(x) or f(x, y) and list the allowed variables. Text refused before it is
+    built (too long, not Python, too large a tree) is refused without importing SymPy.
     """
-    names = _variables(tuple(variables))
+    variables = tuple(variables)
+    _check_names(variables)
     try:
-        return _parse(text, names)
+        source, tree = read_tree(text)
+        expr = build(source, tree, _symbols(variables))
+        if not expr.free_symbols:
+            raise ExpressionError(f"f(x) does not depend on {listed(list(variables), 'or')}")
+        return expr
     except ExpressionError as error:
-        if tuple(variables) == ("x",):
+        if variables == ("x",):
             raise
         message = str(error).replace("f(x)", f"f({', '.join(variables)})")
         raise ExpressionError(message) from None
 
 
-def _variables(variables: tuple[str, ...]) -> dict[str, sympy.Symbol]:
-    """The symbol of each variable name (x is :data:`X`); names must be plain and new."""
+def _check_names(variables: tuple[str, ...]) -> None:
+    """Variable names must be plain and new (a caller's mistake otherwise: ValueError)."""
     if not variables:
         raise ValueError("at least one variable is needed")
-    symbols = {}
     for name in variables:
         if not name.isidentifier() or name in CONSTANTS or name in FUNCTIONS:
             raise ValueError(f"{name!r} can't be a variable")
-        symbols[name] = symbol_x() if name == "x" else sympy.Symbol(name, real=True)
-    return symbols
 
 
-def _parse(text: str, variables: dict[str, sympy.Symbol]) -> sympy.Expr:
-    source, tree = read_tree(text)
-    expr = build(source, tree, variables)
-    if not expr.free_symbols:
-        raise ExpressionError(f"f(x) does not depend on {listed(list(variables), 'or')}")
-    return expr
+def _symbols(variables: tuple[str, ...]) -> dict[str, sympy.Symbol]:
+    """The real symbol of each variable name (x is :data:`X`)."""
+    return {
+        name: symbol_x() if name == "x" else sympy.Symbol(name, real=True) for name in variables
+    }
