@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from gd_app import runtime
 from gd_app.columns.lab import LAB_HISTORY, LAB_SUMMARY, LAB_THEORY
-from gd_app.controls import LAB_METHODS, LINE_SEARCH
+from gd_app.controls.lab import HYPER, LAB_METHODS, LINE_SEARCH, RULES  # noqa: F401 - RULES too
 from gd_app.demos import line_search
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
 from gd_app.demos.optimizers_export import csv_text, script_text
@@ -34,30 +34,6 @@ from gd_app.plotting.frames import _side_by_side as side_by_side
 from gd_app.plotting.lab_surface import surface_figure
 from gd_core.errors import ExpressionError, OutsideDomain
 from gd_core.lab import LabResult, MethodRun, finish_job, method_job
-
-# page key -> the rule's keyword, per method
-HYPER = {
-    "gd": (("lr_gd", "alpha"),),
-    "momentum": (("lr_momentum", "alpha"), ("beta_momentum", "beta")),
-    "nesterov": (("lr_nesterov", "alpha"), ("beta_nesterov", "beta")),
-    "adagrad": (("lr_adagrad", "alpha"),),
-    "rmsprop": (("lr_rmsprop", "alpha"), ("rho_rmsprop", "rho")),
-    "adam": (("lr_adam", "alpha"), ("beta1_adam", "beta1"), ("beta2_adam", "beta2")),
-    "gd_ls": (("alpha0_ls", "alpha0"), ("c_ls", "c"), ("rho_ls", "rho")),
-    "newton": (("damped", "damped"), ("c_ls", "c"), ("rho_ls", "rho")),
-    "bfgs": (("c_ls", "c"), ("rho_ls", "rho")),
-}
-RULES = {
-    "gd": "θ ← θ − α·g",
-    "momentum": "v ← β·v + g; θ ← θ − α·v",
-    "nesterov": "v ← β·v + g; θ ← θ − α·(g + β·v)",
-    "adagrad": "s ← s + g²; θ ← θ − α·g/(√s + 1e-10)",
-    "rmsprop": "s ← ρ·s + (1 − ρ)·g²; θ ← θ − α·g/(√s + 1e-8)",
-    "adam": "m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; θ ← θ − α·m̂/(√v̂ + 1e-8)",
-    "gd_ls": "p = −g; θ ← θ + α·p, α from α0 halved until f falls enough",
-    "newton": "H·p = −g; θ ← θ + α·p (α = 1 undamped)",
-    "bfgs": "p = −B·g; θ ← θ + α·p; B from the steps and gradient changes",
-}
 
 
 def spec(params: dict) -> tuple:
