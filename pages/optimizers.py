@@ -70,6 +70,7 @@ with st.expander("Why? The numbers behind each verdict"):
 st.header("Theory for a quadratic f")
 for line in demo.theory:
     st.markdown(line)
+ui.show_suggestions(demo.suggestions)
 if demo.theory_table is not None:
     st.dataframe(
         demo.theory_table, column_config=LAB_THEORY.config(), hide_index=True, width="stretch"

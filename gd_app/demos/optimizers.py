@@ -23,9 +23,15 @@ from matplotlib.figure import Figure
 
 from gd_app import runtime
 from gd_app.columns.lab import LAB_HISTORY, LAB_SUMMARY, LAB_THEORY
-from gd_app.controls.lab import HYPER, LAB_METHODS, LINE_SEARCH, RULES  # noqa: F401 - RULES too
+from gd_app.controls.lab import (  # noqa: F401 - RULES too
+    HYPER,
+    LAB_METHODS,
+    LINE_SEARCH,
+    OPTIMIZERS,
+    RULES,
+)
 from gd_app.demos import line_search
-from gd_app.demos.common import PICTURES, Picture, cache_by_name
+from gd_app.demos.common import PICTURES, Picture, Suggestion, cache_by_name
 from gd_app.demos.optimizers_export import csv_text, script_text
 from gd_app.plotting import optimizers as plotting
 from gd_app.plotting.common import DPI as SCREEN_DPI
@@ -106,6 +112,7 @@ class LabDemo:
     theory_table: pd.DataFrame | None
     notes: tuple[str, ...]
     longest: int  # rows of the longest history
+    suggestions: tuple[Suggestion, ...] = ()  # "try" links under the theory
 
 
 def optimizers(**params) -> LabDemo:
@@ -120,6 +127,7 @@ def optimizers(**params) -> LabDemo:
         theory_table=theory_table(lab, params),
         notes=_notes(lab),
         longest=max(len(run.values) for run in lab.runs),
+        suggestions=fastest_pair(lab, params),
     )
 
 
@@ -202,6 +210,47 @@ def theory_lines(lab: LabResult) -> tuple[str, ...]:
         "Pure Newton (damped off) ends in one step from any start: f equals its own "
         "quadratic model $f + g^T d + \\tfrac12 d^T H d$, so the step $p = -H^{-1} g$ lands "
         "on the minimum.",
+    )
+
+
+def _spelled(value: float) -> str:
+    """A learning rate as its control shows it (four significant digits), for a link."""
+    return f"{value:.4g}"
+
+
+def fastest_pair(lab: LabResult, params: dict) -> tuple[Suggestion, ...]:
+    """For a positive definite quadratic f: a link that races gd at its fastest constant
+    α = 2/(λmin + λmax) against momentum at the best heavy-ball pair (α*, β*), from the
+    same start, f and N; offered only when each value is one its control takes."""
+    theory = lab.theory
+    if theory is None or theory.kind != "positive definite" or not math.isfinite(theory.alpha_star):
+        return ()
+    low, high = theory.eigenvalues
+    chosen = {"lr_gd": 2 / (low + high), "lr_momentum": theory.alpha_star}
+    chosen["beta_momentum"] = theory.beta_star
+    controls = {c.key: c for c in OPTIMIZERS}
+    spelled = {key: _spelled(value) for key, value in chosen.items()}
+    if not all(controls[k].low <= float(v) <= controls[k].high for k, v in spelled.items()):
+        return ()
+    values = (
+        ("f", params["f"]),
+        ("x0", _spelled(params["x0"])),
+        ("y0", _spelled(params["y0"])),
+        ("N", str(params["N"])),
+        ("tol", f"{params['tol']:.1e}"),
+        ("methods", "gd"),
+        ("methods", "momentum"),
+        *spelled.items(),
+    )
+    return (
+        Suggestion(
+            f"gd at α = {spelled['lr_gd']}, momentum at α* = {spelled['lr_momentum']} and "
+            f"β* = {spelled['beta_momentum']}",
+            "plain gradient descent at its fastest constant α = 2/(λmin + λmax) against the "
+            "best heavy-ball pair, from the same start: compare how fast f falls.",
+            "pages/optimizers.py",
+            values,
+        ),
     )
 
 
