@@ -43,7 +43,9 @@ st.latex(f"\\nabla f = {grad_tex}")  # one formula a line: each fits a phone's w
 st.latex(f"H = {hessian_tex}")
 
 if ui.predicting(PAGE, values, "lowest"):  # prediction mode: the race only up to the iterate shown
-    ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE, hide_outcome=True)
+    ui.show_player(
+        demo.longest, lab.optimizers_picture, values, PAGE, hide_outcome=True, span=values["N"]
+    )
     st.stop()
 ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE)
 for note in demo.notes:
