@@ -228,3 +228,18 @@ def test_raw_penguins_creep_along_the_flat_direction_and_are_not_said_to_settle(
     assert 1 - values["alpha"] * lam[0] > 0  # …along which no step overshoots
     assert np.linalg.norm(rows[-1] - best) > 0.5 * np.linalg.norm(rows[0] - best)
     assert "settl" not in demo.verdict
+
+
+def test_single_point_batches_that_blow_up_are_not_said_to_fall_or_creep():
+    from test_pages import plain, run, table
+
+    at = run(TWO, alpha="1.9", N="60", batch="1")
+    rows = table(at)
+    X = np.column_stack([np.ones(20), np.linspace(-1.0, 1.0, 20)])
+    best = np.linalg.lstsq(X, 2 + 2 * X[:, 1], rcond=None)[0]
+    theta = rows[["theta0", "theta1"]].to_numpy()
+    start, end = np.linalg.norm(theta[[0, -1]] - best, axis=1)
+    assert rows["J"].iloc[-1] > 1e6 * rows["J"].iloc[0] and end > 1e3 * start  # by the table
+    verdict = plain(at.error[0].value)
+    assert "diverges" in verdict and "fell overall" not in verdict and "slowly" not in verdict
+    assert not at.success
