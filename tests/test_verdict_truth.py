@@ -243,3 +243,17 @@ def test_single_point_batches_that_blow_up_are_not_said_to_fall_or_creep():
     verdict = plain(at.error[0].value)
     assert "diverges" in verdict and "fell overall" not in verdict and "slowly" not in verdict
     assert not at.success
+
+
+def test_tan_is_not_said_to_keep_falling_past_its_poles():
+    import sympy
+
+    run = symbolic("tan(x)", 1.0, 0.1)
+    end = float(run.trajectory.params[-1, 0])
+    x = sympy.Symbol("x", real=True)
+    # a pole of tan lies within π to the left of where it stopped: f jumps from −∞ to +∞ there
+    pole = sympy.floor((end + sympy.pi / 2) / sympy.pi) * sympy.pi - sympy.pi / 2
+    assert end - float(sympy.pi) < float(pole) < end
+    assert sympy.limit(sympy.tan(x), x, pole, "+") == -sympy.oo
+    assert run.verdict.outcome is not Outcome.RUN_OFF
+    assert "keeps falling" not in text_of(run) and "no minimum that way" not in text_of(run)
