@@ -118,30 +118,77 @@ def _eigenvectors(ax, problem: LeastSquares, view: View) -> None:
     values, vectors = np.linalg.eigh(problem.hessian)
     named = "partial" not in view.mode  # λmax gives α_crit = 2/λmax away: only once all is drawn
     length = 0.3 * (view.theta1[1] - view.theta1[0]) / 2
-    for j, (name, colour) in enumerate((("λmin", "w"), ("λmax", "w"))):
+    for j in range(2):
         direction = vectors[:, j] * length
-        a, b = problem.solution - direction, problem.solution + direction
         ax.annotate(
             "",
-            xy=b,
-            xytext=a,
-            arrowprops=dict(arrowstyle="<->", color=colour, lw=1.6, shrinkA=0, shrinkB=0),
+            xy=problem.solution + direction,
+            xytext=problem.solution - direction,
+            arrowprops=dict(arrowstyle="<->", color="w", lw=1.6, shrinkA=0, shrinkB=0),
             zorder=4,
         )
-        if not named:
-            continue
-        right = b[0] > (view.theta0[0] + view.theta0[1]) / 2  # write towards the middle
+    if not named:
+        return
+    texts = [f"{name} = {values[j]:.3g}" for j, name in enumerate(("λmin", "λmax"))]
+    ends = _label_ends(ax, problem, vectors * length, texts)
+    for text, (end, outward) in zip(texts, ends, strict=True):
+        # written outward from θ*, past the arrow's end: never over θ* or the other label
+        across = abs(outward[0]) >= abs(outward[1])
+        sign_x, sign_y = (1 if outward[0] >= 0 else -1), (1 if outward[1] >= 0 else -1)
         ax.annotate(
-            f"{name} = {values[j]:.3g}",
-            xy=b,
-            xytext=(-4 if right else 4, 4),
-            ha="right" if right else "left",
+            text,
+            xy=end,
+            xytext=(5 * sign_x, 0) if across else (0, 5 * sign_y),
+            ha=("left" if sign_x > 0 else "right") if across else "center",
+            va="center" if across else ("bottom" if sign_y > 0 else "top"),
             textcoords="offset points",
             color="w",
             fontsize=MIN_FONT,
             zorder=4,
             bbox=dict(boxstyle="round,pad=0.15", fc="k", ec="none", alpha=0.55),
         )
+
+
+def _label_ends(ax, problem: LeastSquares, directions: np.ndarray, texts) -> list:
+    """For each eigenvector's label, (the arrow's end it is written at, the outward direction
+    on the page): of its two ends, the one whose label fits inside the axes, the two labels
+    apart, and as many as can be at θ* + v (v pointing up, or right), then far apart."""
+    size = np.array([ax.bbox.width, ax.bbox.height]) * 72 / ax.figure.dpi  # points
+    # up (or right) first: the start usually lies below and left of θ*, and eigh's signs are
+    # arbitrary
+    flip = np.where(
+        np.abs(directions[1]) > 1e-9 * np.abs(directions).max(), directions[1], directions[0]
+    )
+    directions = directions * np.where(flip < 0, -1.0, 1.0)
+    lo = np.array([ax.get_xlim()[0], ax.get_ylim()[0]])
+    span = np.array([ax.get_xlim()[1], ax.get_ylim()[1]]) - lo
+    centre = (np.asarray(problem.solution, dtype=float) - lo) / span * size
+
+    def box_of(j, sign):  # the label's box in points from the axes' lower left corner
+        end = centre + sign * directions[:, j] / span * size
+        out = end - centre
+        w, h = 0.62 * MIN_FONT * len(texts[j]) + 4, 1.4 * MIN_FONT + 4
+        if abs(out[0]) >= abs(out[1]):
+            x0 = end[0] + 5 if out[0] >= 0 else end[0] - 5 - w
+            return np.array([x0, end[1] - h / 2, x0 + w, end[1] + h / 2]), out
+        y0 = end[1] + 5 if out[1] >= 0 else end[1] - 5 - h
+        return np.array([end[0] - w / 2, y0, end[0] + w / 2, y0 + h]), out
+
+    def outside(b):  # how far the box sticks out of the axes, in points
+        return (
+            max(0.0, -b[0]) + max(0.0, -b[1]) + max(0.0, b[2] - size[0]) + max(0.0, b[3] - size[1])
+        )
+
+    def score(signs):
+        (a, _), (b, _) = (box_of(j, sign) for j, sign in enumerate(signs))
+        gap = max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3])  # < 0: they overlap
+        return (-(outside(a) + outside(b)), min(gap, 0.0), sum(signs), gap)
+
+    best = max(((1, 1), (1, -1), (-1, 1), (-1, -1)), key=score)
+    return [
+        (problem.solution + sign * directions[:, j], box_of(j, sign)[1])
+        for j, sign in enumerate(best)
+    ]
 
 
 def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
