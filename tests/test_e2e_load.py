@@ -1,8 +1,9 @@
-"""End to end under load: a real server's memory over many reruns, and a light visitor's
-page answering while other sessions keep firing the slowest runs.
+"""End to end under load: a real server through 300 random reruns (its memory growth is
+printed; bench/memory.py measures memory), and a light visitor's page answering while
+other sessions keep firing the slowest runs.
 
 Each test starts a fresh server of its own (tests/e2e_server.py), so what it sees is its own
-load. No time is asserted: bench/load.py --scenario heavy prints how much heavy visitors slow
+load. No time or memory is asserted: bench/load.py --scenario heavy prints how much heavy visitors slow
 a light one, as a ratio measured in one run.
 """
 
@@ -75,7 +76,7 @@ def _next_move(rng: random.Random, state: dict) -> tuple[str, str]:
     return rng.choice(moves)
 
 
-def test_memory_does_not_grow_over_300_reruns(logs, browser, new_context):
+def test_300_random_reruns_keep_the_page_working(logs, browser, new_context):
     _need(psutil is not None, "the Python package psutil is not installed")
     reruns, first_sample = 300, 50
     with streamlit_server(logs, "memory") as fresh:
@@ -104,7 +105,7 @@ def test_memory_does_not_grow_over_300_reruns(logs, browser, new_context):
         + f"\nmemory: key presses {dict(sorted(counts.items()))}; final sliders {final}"
     )
     assert len([k for k in counts if counts[k] >= 10]) >= 6, counts
-    assert growth < 30, f"server RSS grew by {growth:.1f} MiB between rerun 50 and {reruns}"
+    # The growth is printed, not asserted: memory goals live in bench/ (bench/memory.py).
 
 
 # ========================================================================= 2. responsiveness

@@ -346,8 +346,8 @@ def highlight_handle() -> Line2D:
     )
 
 
-def ring(ax, x, y, **kwargs):
-    ax.plot(x, y, "o", mfc="none", mec=VERMILLION, ms=14, mew=2, **kwargs)
+def ring(ax, x, y, **kwargs) -> Line2D:
+    return ax.plot(x, y, "o", mfc="none", mec=VERMILLION, ms=14, mew=2, **kwargs)[0]
 
 
 def revealed(rows: int, upto: int | None) -> int:
