@@ -65,8 +65,9 @@ def test_a_run_that_went_away_from_beales_minimum_is_not_said_to_creep_towards_i
     assert "towards" not in run.sentence and "away from every known minimum" in run.sentence
 
 
-def test_a_zigzag_whose_lows_keep_falling_is_no_bounce_for_ever():
-    run = lab_run("Rosenbrock", "rmsprop", alpha=0.01, rho=0.9)
+@pytest.mark.parametrize("alpha", [0.01, 0.03])
+def test_a_zigzag_whose_lows_keep_falling_is_no_bounce_for_ever(alpha):
+    run = lab_run("Rosenbrock", "rmsprop", alpha=alpha, rho=0.9)
     lows = [run.values[k : k + 20].min() for k in range(len(run.values) - 200, len(run.values), 20)]
     assert np.all(np.diff(lows) < 0)  # f's lows fell over every 20 of the last 200 rows
     assert run.outcome is not Outcome.BOUNCE

@@ -20,6 +20,7 @@ import gd_core.verdict.point2d as p2
 from gd_core.verdict.model import (
     BLOWN,
     CLOSE,
+    CYCLE_WINDOW,
     DRIFT,
     KINDS,
     STEADY,
@@ -115,7 +116,7 @@ def _bouncing(facts: Facts, steps: StepFacts, reached: bool) -> bool:
     # and neither is one whose lows keep falling (a zig-zag that creeps along a valley)
     if not ratio >= 1 - STEADY or np.all(steps.f_change[rows] < 0):
         return False
-    return _no_drift(np.asarray(facts.values, dtype=float)[-2 * TAIL :])
+    return _no_drift(np.asarray(facts.values, dtype=float)[-CYCLE_WINDOW:])
 
 
 def _no_drift(values: np.ndarray) -> bool:
