@@ -258,3 +258,18 @@ def test_tan_is_not_said_to_keep_falling_past_its_poles():
     assert sympy.limit(sympy.tan(x), x, pole, "+") == -sympy.oo
     assert run.verdict.outcome is not Outcome.RUN_OFF
     assert "keeps falling" not in text_of(run) and "no minimum that way" not in text_of(run)
+
+
+@pytest.mark.parametrize("text, x0", [("x**3 - 3*x", 0.3), ("sin(3*x) + cos(x)", -2.5)])
+def test_a_run_above_the_local_limit_jumps_about_and_is_not_said_to_creep(text, x0):
+    import sympy
+
+    x = sympy.Symbol("x", real=True)
+    f = sympy.sympify(text, locals={"x": x})
+    run = symbolic(text, x0, 0.5)
+    where = run.endpoint.where
+    curvature = float(sympy.diff(f, x, 2).subs(x, sympy.Float(where, 30)))
+    assert 0.5 > 2 / curvature  # above 2/f″ at the minimum next to the end, by SymPy
+    assert run.trajectory.values[-1] > run.trajectory.values[0]  # it did not even fall overall
+    assert run.verdict.outcome is Outcome.BOUNCE
+    assert "slowly" not in run.verdict.headline and "without settling" in run.verdict.headline
