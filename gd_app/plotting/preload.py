@@ -35,4 +35,8 @@ def _warm_up() -> None:
 
 
 _warm_up()
+# The warm-up's pictures are of a data set no page shows: their static layers and spare
+# figures (36 MB of pixels) would only sit here, copied into every worker and evicted there.
+fit.static_pixels.cache_clear()
+common.forget_spares()
 common.stop_threads()  # forked workers must not inherit threads that don't exist there
