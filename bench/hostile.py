@@ -1,6 +1,6 @@
 """Hostile f(x) text: code injection and denial of service, shared by tests and bench/.
 
-HOSTILE: every entry must be refused by the parser (tests/test_expr.py), and through
+HOSTILE: every entry must be refused by the parser (tests/test_expr_hostile.py), and through
 the budget's worker as well (tests/test_symbolic.py). SLOW_SYMPY: text the parser
 accepts on which SymPy itself is slow (exact zeros it tries to decide); the budget must
 answer it in time, done or refused (bench/budget.py prints the worst time).

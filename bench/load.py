@@ -1,7 +1,7 @@
 """Many visitors at once against a real ``streamlit run``: median, p95 and errors (#13).
 
-    python bench/load.py                      # every scenario (about 4 minutes)
-    python bench/load.py --scenario class     # one of them: browsers | bare | class
+    python bench/load.py                      # every scenario (about 5 minutes)
+    python bench/load.py --scenario class     # one of them: browsers | bare | class | heavy
     python bench/load.py --tiny               # a few moves each: shows it works
 
 1. browsers: 6 sessions in headless Chromium, alternating the one- and the
@@ -16,6 +16,11 @@
    moving α to a value no session has asked for about every 3 s for a minute.
    A move's time runs from sending the rerun to the run finished and its
    figure fetched over HTTP. (Goal: p95 <= 1 s, no errors.)
+3. heavy: a light visitor (a new session on /one_parameter at a fresh α, until
+   its run has finished and its figure is fetched) alone, then while 3 sessions
+   keep firing the slowest runs the pages allow (m = 100,000, N = 1,000; the
+   symbolic page at 10,000 iterations), each fired again as soon as it ends.
+   The ratio of the medians says how much a heavy visitor slows a light one.
 
 Each session starts with its own N, so no two sessions ask for the same run.
 Errors are runs that raised, timed out or lost their connection. The machine
@@ -157,9 +162,66 @@ async def a_class(url: str, sessions: int, duration: float, every: float, seed: 
     )
 
 
+# ------------------------------------------------------------------ 3. heavy runs
+HEAVY = [  # the slowest inputs the pages allow; {i} makes each firing a new (uncached) run
+    ("two_parameters", "N=1000&m=100000&noise=2&alpha=2.5&seed={i}&step={i}"),
+    ("symbolic", "max_iter=10000&precision=1e-12&alpha=0.0001&x0={x0}"),
+    ("one_parameter", "N=1000&m=100000&noise=2&alpha=6&seed={i}"),
+]
+
+
+async def heavy_runs(url: str, visits: int) -> str:
+    """A light visitor's time alone, then while heavy visitors keep the server busy."""
+    alphas = iter(round(0.35 + 0.05 * i, 2) for i in range(2 * visits + 1))
+    errors: list[str] = []
+    fired = 0
+
+    async def light() -> float:
+        session = WireSession(url)
+        began = time.monotonic()
+        try:
+            await session.open("one_parameter", f"alpha={next(alphas):g}", timeout=300)
+            await session.fetch_image()
+            errors.extend(session.errors)
+            return time.monotonic() - began
+        finally:
+            await session.close()
+
+    async def heavy(page: str, query: str, stop: asyncio.Event) -> None:
+        nonlocal fired
+        while not stop.is_set():
+            fired += 1
+            session = WireSession(url)
+            try:
+                await session.open(page, query.format(i=fired, x0=3 + fired / 8), timeout=300)
+                errors.extend(session.errors)
+            except Exception as error:
+                errors.append(f"{page}: {type(error).__name__}: {error}"[:200])
+            finally:
+                await session.close()
+
+    await light()  # the first run after a start imports and draws cold: not counted
+    alone = [await light() for _ in range(visits)]
+    stop = asyncio.Event()
+    heavies = [asyncio.create_task(heavy(page, query, stop)) for page, query in HEAVY]
+    await asyncio.sleep(0.5)  # the heavy runs are under way
+    loaded = [await light() for _ in range(visits)]
+    stop.set()
+    await asyncio.gather(*heavies)
+    ratio = statistics.median(loaded) / statistics.median(alone)
+    line = (
+        f"heavy: light page alone median {1000 * statistics.median(alone):.0f} ms, "
+        f"while {len(HEAVY)} sessions fire the slowest runs ({fired} in all) median "
+        f"{1000 * statistics.median(loaded):.0f} ms, ratio {ratio:.2f}, errors {len(errors)}"
+    )
+    return line + "".join(f"\n    error: {e}" for e in errors[:5])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", choices=["browsers", "bare", "class", "all"], default="all")
+    parser.add_argument(
+        "--scenario", choices=["browsers", "bare", "class", "heavy", "all"], default="all"
+    )
     parser.add_argument("--tiny", action="store_true", help="a few moves: shows it works")
     parser.add_argument(
         "--log", type=Path, help="the server's log file (the class's server: NAME-class.log)"
@@ -177,6 +239,9 @@ def main() -> None:
         log = args.log and args.log.with_name(f"{args.log.stem}-class{args.log.suffix}")
         with streamlit_server(log=log) as url:
             print(asyncio.run(a_class(url, sessions, duration, every=3.0)), flush=True)
+    if args.scenario in ("heavy", "all"):
+        with streamlit_server() as url:
+            print(asyncio.run(heavy_runs(url, 2 if args.tiny else 6)), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,23 +1,22 @@
-"""The run as an animated GIF, built on request in a background thread (issue 12).
+"""The run as an animated GIF, built on request in a background thread.
 
 One frame per iterate up to MAX_FRAMES, evenly thinned beyond. Each frame is
 the page's own picture drawn up to its iterate, at GIF_WIDTH (by a drawing worker,
 the static layer reused for every frame: :mod:`gd_app.plotting.frames`), with a band
-under it naming the iterate. That band also keeps consecutive frames distinct, so the
-GIF holds exactly the promised frames (Pillow merges identical neighbours).
+under it naming the iterate. That band also keeps consecutive frames distinct.
 
 A GIF has its own path: its frames are drawn by the page's frames function past the
 shared picture cache (see :func:`gd_app.export._make_gif`), CHUNK per job, two jobs at
-a time. Builds run
-one at a time in the whole server (two cores serve every visitor),
-each in its own thread so the visitor can go on exploring; a session starts at
-most one at a time (see :mod:`gd_app.export`). Finished GIFs are kept in a
-small LRU cache keyed by the run, the theme and the speed.
+a time. The worker that draws a chunk also labels, quantizes (to one palette for the
+whole animation, chosen from the page's picture of the whole run) and encodes it
+(:mod:`gd_app.gif`): only the encoded frames come back. Builds run one at a time in the
+whole server (two cores serve every visitor), each in its own thread so the visitor can
+go on exploring; a session starts at most one at a time (see :mod:`gd_app.export`).
+Finished GIFs are kept in a small LRU cache keyed by the run, the theme and the speed.
 """
 
 from __future__ import annotations
 
-import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -25,13 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
-from gd_app.plotting.common import DARK_BACKGROUND, DARK_TEXT
+from gd_app import gif
+from gd_app.plotting.frames import GifFrames
 
 MAX_FRAMES = 200
-GIF_WIDTH = 800  # pixels; Pillow holds every frame until it writes (≈ 0.4 MB each)
-BAND = 30  # pixels under the figure for "iterate k of n"
+GIF_WIDTH = 800  # pixels
 HOLD_LAST_MS = 1500  # the last frame stays a little longer before the loop restarts
 GIF_CACHE = 6  # finished GIFs kept (a few MB each at most)
 FRAME_THREADS = 2  # chunks of frames drawn at once (as many as the drawing workers)
@@ -46,58 +45,46 @@ def frame_steps(rows: int) -> np.ndarray:
     return np.linspace(0, rows - 1, MAX_FRAMES).round().astype(int)
 
 
-def gif_frame(picture: np.ndarray, step: int, last: int, theme: str) -> Image.Image:
-    """One frame: the picture (RGB pixels, GIF_WIDTH wide), with a band saying which
-    iterate it shows."""
-    image = Image.fromarray(np.ascontiguousarray(picture[..., :3]), "RGB")
-    if image.width != GIF_WIDTH:
-        height = round(image.height * GIF_WIDTH / image.width)
-        image = image.resize((GIF_WIDTH, height), Image.Resampling.BILINEAR, reducing_gap=1.0)
-    background, text = (DARK_BACKGROUND, DARK_TEXT) if theme == "dark" else ("white", "black")
-    frame = Image.new("RGB", (GIF_WIDTH, image.height + BAND), background)
-    frame.paste(image, (0, 0))
-    font = ImageFont.load_default(size=18)
-    ImageDraw.Draw(frame).text(
-        (16, image.height + 4), f"iterate {step} of {last}", fill=text, font=font
-    )
-    return frame
+def label(step: int, last: int) -> str:
+    return f"iterate {step} of {last}"
+
+
+def palette(whole: Image.Image, rows: int, theme: str) -> bytes:
+    """The animation's palette, from ``whole``: the page's picture of the whole run (it
+    holds every colour the frames draw), at GIF_WIDTH, with a frame's band under it."""
+    if whole.width != GIF_WIDTH:
+        size = (GIF_WIDTH, round(whole.height * GIF_WIDTH / whole.width))
+        whole = whole.resize(size, Image.Resampling.BILINEAR)
+    return gif.palette_of(gif.banded(whole.convert("RGB"), label(rows - 1, rows - 1), theme))
 
 
 def build_gif(
-    pictures: Callable[[list[int]], list[np.ndarray]],
+    chunk_of: Callable[[list[int], GifFrames], gif.Chunk],
     rows: int,
     *,
-    theme: str,
+    palette: bytes,
     speed: int,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> bytes:
-    """The GIF of a run of ``rows`` iterates; ``pictures(steps)`` gives the pictures of
-    those iterates (RGB arrays GIF_WIDTH pixels wide, drawn at that size)."""
+    """The GIF of a run of ``rows`` iterates; ``chunk_of(steps, encoding)`` gives those
+    iterates' frames, GIF_WIDTH pixels wide, encoded by ``encoding`` (a drawing job)."""
     steps = [int(step) for step in frame_steps(rows)]
     chunks = [steps[i : i + CHUNK] for i in range(0, len(steps), CHUNK)]
-    frames, palette = [], None
+    done: list[gif.Chunk] = []
 
-    def make(chunk: list[int]) -> list[Image.Image]:
-        return [
-            gif_frame(p, s, rows - 1, theme) for s, p in zip(chunk, pictures(chunk), strict=True)
-        ]
+    def make(chunk: list[int]) -> gif.Chunk:
+        labels = tuple(label(step, rows - 1) for step in chunk)
+        return chunk_of(chunk, GifFrames(labels, palette))
 
     # FRAME_THREADS chunks at once: the drawing workers draw them side by side. The
-    # frames come back in order.
+    # chunks come back in order.
     with ThreadPoolExecutor(FRAME_THREADS, thread_name_prefix="gif-frame") as threads:
-        for chunk in threads.map(make, chunks):
-            for frame in chunk:
-                if palette is None:  # one palette from the first frame: colours don't flicker
-                    palette = frame.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-                frames.append(frame.quantize(palette=palette, dither=Image.Dither.NONE))
-            progress(len(frames), len(steps))
-    durations = [10 * round(100 / speed)] * len(frames)  # GIF counts time in 10 ms steps
+        for part in threads.map(make, chunks):
+            done.append(part)
+            progress(sum(len(c) for c in done), len(steps))
+    durations = [10 * round(100 / speed)] * len(steps)  # GIF counts time in 10 ms steps
     durations[-1] += HOLD_LAST_MS
-    buffer = io.BytesIO()
-    frames[0].save(
-        buffer, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0
-    )
-    return buffer.getvalue()
+    return gif.assemble(done, palette, durations)
 
 
 # ---------------------------------------------------------------- background builds

@@ -20,10 +20,13 @@ from gd_core.data import DataSet
 from gd_core.linear import LeastSquares, Standardization, design_matrix
 
 GENERATED_ONLY = ("m", "noise", "seed", "x_low", "x_high", "theta0_true", "theta1_true")
-# Default α as a fraction of α_crit: the seed's α = 1.15 with α_crit = 5.43 on one
-# parameter; on two, close below α_crit, as in the narrow-valley example (x from 9 to 11,
-# α = 0.018 with α_crit = 0.0197), so a narrow valley's zig-zag shows.
+# Default α as a fraction of α_crit: α = 1.15 with α_crit = 5.43 on one parameter; on two,
+# close below α_crit, as in the narrow-valley example (x from 9 to 11, α = 0.018 with
+# α_crit = 0.0197), so a narrow valley's zig-zag shows.
 DEFAULT_FRACTION = {False: 0.21, True: 0.9}
+# Standardized (κ = 1, α_crit = 2): α = 0.7, as the "standardized" suggestion uses, so the
+# steps head straight for the minimum.
+STANDARDIZED_FRACTION = 0.35
 
 
 @dataclass(frozen=True)
@@ -33,18 +36,20 @@ class DataFacts:
     solution: np.ndarray
     critical: float
     critical_standardized: float | None
+    solution_standardized: np.ndarray | None = None  # θ′* of h = θ0′ + θ1′·z
 
 
 @lru_cache(maxsize=16)
 def facts(data: DataSet, *, intercept: bool) -> DataFacts:
     fit = LeastSquares.from_data(design_matrix(data.x, intercept=intercept), data.y)
     critical = 2.0 / float(np.linalg.eigvalsh(fit.hessian)[-1])
-    standardized = None
+    standardized = solution = None
     if intercept:
         z = Standardization.of(data.x).apply(data.x)
-        hessian = LeastSquares.from_data(design_matrix(z, intercept=True), data.y).hessian
-        standardized = 2.0 / float(np.linalg.eigvalsh(hessian)[-1])
-    return DataFacts(fit.solution, critical, standardized)
+        scaled = LeastSquares.from_data(design_matrix(z, intercept=True), data.y)
+        standardized = 2.0 / float(np.linalg.eigvalsh(scaled.hessian)[-1])
+        solution = scaled.solution
+    return DataFacts(fit.solution, critical, standardized, solution)
 
 
 def two_digit_grid(low: float, high: float) -> tuple[float, ...]:
@@ -111,13 +116,22 @@ def data_alpha_options(data: DataSet, *, intercept: bool) -> tuple[float, ...]:
     return alpha_options(crits)
 
 
-def data_controls(controls: tuple[Control, ...], data: DataSet, *, intercept: bool):
-    """``controls`` for ``data``: generated-line settings dropped, ranges from the data."""
+def data_controls(
+    controls: tuple[Control, ...], data: DataSet, *, intercept: bool, standardized: bool = False
+):
+    """``controls`` for ``data``: generated-line settings dropped, ranges from the data.
+
+    ``standardized`` (with an intercept): the run descends on z = (x − mean)/std, so α's
+    default and the starts follow the standardized data's α_crit and θ′*."""
     known = facts(data, intercept=intercept)
     options = data_alpha_options(data, intercept=intercept)
+    solution, sx = known.solution, float(np.std(data.x))
     target = DEFAULT_FRACTION[intercept] * known.critical
+    if standardized and intercept and known.critical_standardized:
+        target = STANDARDIZED_FRACTION * known.critical_standardized
+        solution, sx = known.solution_standardized, 1.0
     default = min(options, key=lambda v: abs(math.log10(v) - math.log10(target)))
-    sx, sy = float(np.std(data.x)), float(np.std(data.y))
+    sy = float(np.std(data.y))
     scale0 = max(sy, float(np.max(np.abs(data.y))))
     scale1 = sy / sx if sx > 0 else 1.0
     changed = []
@@ -139,15 +153,13 @@ def data_controls(controls: tuple[Control, ...], data: DataSet, *, intercept: bo
                 + (", as it is and standardized." if intercept else "."),
             )
         elif control.key == "theta1" and not intercept:
-            control = _start("theta1", control.label, float(known.solution[0]), scale1)
+            control = _start("theta1", control.label, float(solution[0]), scale1)
         elif control.key == "theta0_start":
             # θ0 starts at a rough guess of the intercept, θ1 at 0: with x far from 0 the
             # steps then zig-zag across the valley in view, and stall on its floor.
-            control = _start(
-                "theta0_start", control.label, float(known.solution[0]), scale0, guess=True
-            )
+            control = _start("theta0_start", control.label, float(solution[0]), scale0, guess=True)
         elif control.key == "theta1_start":
-            control = _start("theta1_start", control.label, float(known.solution[1]), scale1)
+            control = _start("theta1_start", control.label, float(solution[1]), scale1)
         elif control.key == "batch":
             control = replace(control, high=len(data))
         changed.append(control)

@@ -60,7 +60,8 @@ class Source:
         """The page's controls for this data; a value the new ranges don't hold is dropped, so
         its widget starts at the new default (a select slider does that by itself)."""
         if self.data is not None:
-            controls = data_controls(controls, self.data, intercept=intercept)
+            scaled = intercept and _standardized()
+            controls = data_controls(controls, self.data, intercept=intercept, standardized=scaled)
         for control in controls:
             if self.changed and control.key in DEPENDENT:
                 st.session_state[control.key] = control.default
@@ -128,7 +129,7 @@ def choose(page: str, *, intercept: bool) -> Source:
             )
     _keep_link(kind, data, travels)
     st.session_state[LINK.format(page)] = _link_pairs(kind, data)
-    changed = _changed(page, data)
+    changed = _changed(page, data) | _flipped(page, data, intercept=intercept)
     _describe(data, intercept=intercept, travels=travels)
     return Source(data, travels, changed)
 
@@ -251,6 +252,23 @@ def _changed(page: str, data: DataSet | None) -> bool:
     changed = key in st.session_state and st.session_state[key] != digest
     st.session_state[key] = digest
     return changed
+
+
+def _standardized() -> bool:
+    """The standardize toggle's value on this run: its widget's, else the link's."""
+    key = "standardize"
+    value = st.session_state[key] if key in st.session_state else st.query_params.get(key)
+    return str(value).lower() in ("true", "1")
+
+
+def _flipped(page: str, data: DataSet | None, *, intercept: bool) -> bool:
+    """Whether standardize was toggled on real data since the last run: α and the start then
+    take the defaults of the data as the run sees them, as when the data change."""
+    key = f"_data_standardized_{page}"
+    now = data is not None and intercept and _standardized()
+    flipped = data is not None and key in st.session_state and st.session_state[key] != now
+    st.session_state[key] = now
+    return flipped
 
 
 def _describe(data: DataSet | None, *, intercept: bool, travels: bool) -> None:

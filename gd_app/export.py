@@ -1,6 +1,6 @@
-"""The "Download" section of every demo page: CSV, PNG, SVG, GIF and a Python script (issue 12).
+"""The "Download" section of every demo page: CSV, PNG, SVG, GIF and a Python script.
 
-Each page's demo module supplies the hooks (see the brief's shared interfaces):
+Each page's demo module supplies these hooks:
 ``history_csv(**params)``, ``script(**params)``, ``figure(*, step, theme, **params)``
 (the one-figure route, drawn at 300 dpi for PNG and as vectors for SVG), and its
 picture function (the fast route, for GIF frames). Nothing is computed until a
@@ -233,24 +233,30 @@ FRAMES = {
     "one_parameter": "gd_app.demos.fit_one:one_parameter_frames",
     "two_parameters": "gd_app.demos.fit_two:two_parameters_frames",
     "symbolic": "gd_app.demos.symbolic:symbolic_frames",
+    "optimizers": "gd_app.demos.optimizers:optimizers_frames",
 }
 
 
 def _make_gif(page: str, params: dict, theme: str, speed: int, rows: int, progress) -> bytes:
     # The GIF's own path: its frames are drawn past the shared picture cache (a GIF's
     # frames would evict every visitor's pictures), at the GIF's size, in the drawing
-    # workers; the run comes from its cache. Each frame draws the run only up to its own
-    # iterate: the GIF reveals, like play. A picture of several panels becomes one frame,
-    # its panels side by side.
+    # workers, which also encode them; the run comes from its cache. Each frame draws the
+    # run only up to its own iterate: the GIF reveals, like play. A picture of several
+    # panels becomes one frame, its panels side by side.
     frames = _resolve(FRAMES[page])
     screen = hooks(page).picture(step=rows - 1, theme=theme, **params)  # the page's own (cached)
     full_width = sum(panel.width for panel in screen.panels)
     return animation.build_gif(
-        lambda steps: frames(
-            steps, theme=theme, width=animation.GIF_WIDTH, full_width=full_width, **params
+        lambda steps, encoding: frames(
+            steps,
+            theme=theme,
+            width=animation.GIF_WIDTH,
+            full_width=full_width,
+            encoding=encoding,
+            **params,
         ),
         rows,
-        theme=theme,
+        palette=animation.palette(screen.whole_image(), rows, theme),
         speed=speed,
         progress=progress,
     )

@@ -1,4 +1,4 @@
-"""Play: the ``step`` scrubber as a moving picture (issue 12).
+"""Play: the ``step`` scrubber as a moving picture.
 
 The scrubber, the ▶/⏸ and step buttons, the figure and the marked row live in
 one ``st.fragment``: a frame reruns only that fragment, never the page with its

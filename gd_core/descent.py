@@ -19,7 +19,7 @@ objective value and gradient there. It stops, and says why, when
 
 * it has taken ``max_steps`` updates,
 * a stop rule is met by the row just recorded (for :func:`step_below`: a step,
-  as realised in floating point |θ(k+1) − θ(k)|, the seed's
+  as realised in floating point |θ(k+1) − θ(k)|, the classic
   ``step_size = abs(new_x - previous_x)``, is below the precision in every
   component; for :func:`gradient_below`: |∇J| < tol, the start included),
 * or a number stops being finite (overflow, a domain error such as log of

@@ -63,11 +63,13 @@ def judged(surface: Surface, run, *, view: View | None = None, known: tuple = ()
                 points, view.f.ravel(), run.params[-1], float(run.values[-1])
             )
     quadratic = _quadratic(surface, run)
+    places = np.array(known, dtype=float).reshape(-1, 2)
     known = [f(np.array(m, dtype=float)) for m in known]
     known = [value for value in known if value is not None]
     if known and "minimizer" not in quadratic:
         quadratic["min_value"] = min(known)  # how far down f still is, not a goal
         quadratic["goal_fraction"] = 0.0
+        quadratic["minima"] = places
     verdict = judge(
         Facts(
             run.params,

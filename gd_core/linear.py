@@ -1,6 +1,6 @@
 """Fitting a straight line by least squares, from its sufficient statistics.
 
-With design matrix X (m, p) and targets y (m,), the seeds' cost is
+With design matrix X (m, p) and targets y (m,), the cost is
 
     J(θ) = 1/(2m) · Σ (Xθ − y)²  =  ½ θᵀAθ − bᵀθ + ½ c,
     A = XᵀX/m,  b = Xᵀy/m,  c = yᵀy/m,   ∇J(θ) = Aθ − b.
@@ -48,7 +48,7 @@ def line_data(
     x_low: float = -1.0,
     x_high: float = 1.0,
 ) -> LineData:
-    """m points evenly on [x_low, x_high] ([−1, 1] in the seeds), with N(0, noise²) added to y."""
+    """m points evenly on [x_low, x_high] ([−1, 1] by default), with N(0, noise²) added to y."""
     if m < 2:
         raise ValueError("a line needs at least 2 points")
     if not x_low < x_high:
@@ -153,7 +153,7 @@ def fit_line(
     alphas: np.ndarray | None = None,
     batches: MiniBatches | None = None,
 ) -> Trajectory:
-    """The seeds' loop: ``n_iterates`` values of θ (the start and N − 1 steps).
+    """The fit pages' loop: ``n_iterates`` values of θ (the start and N − 1 steps).
 
     ``alphas`` (N − 1,) is a schedule's α_k (default: α every step);
     ``batches`` feeds each step its mini-batch gradient (default: the full

@@ -1,4 +1,4 @@
-"""Gradient descent on a typed f(x), differentiated by SymPy (seed 004).
+"""Gradient descent on a typed f(x), differentiated by SymPy.
 
 The text goes through :func:`gd_core.expr.parse_expression`, which builds the
 SymPy expression from a whitelisted syntax tree; only that trusted expression
@@ -168,6 +168,7 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
             h,
             behind=endpoint.behind_width(steps, float(xs[-1]), h),
             came_from=-int(np.sign(moved[-1])) if moved.size else 0,
+            previous=float(xs[-2]) if len(xs) > 1 else None,
         )
     lo, hi = view_range(xs)
     lower = None
@@ -201,6 +202,10 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
         crossings=crossings,
         verdict=judge(facts),
         lower=lower,
+        near_start=tuple(
+            (_frozen(x), _frozen(real_values(function.f_array, x)))
+            for x in (np.linspace(lo, hi, CURVE_POINTS) for lo, hi in start_windows(x0))
+        ),
     )
 
 
@@ -225,9 +230,11 @@ def _local_limit(function: SymbolicFunction, point, alpha: float) -> Limit | Non
     """2/f″ at the minimum next to the end point: above it, the steps can't settle there."""
     if point is None or point.kind != endpoint.MINIMUM or not np.isfinite(point.where):
         return None
-    curvature = float(real_values(function.d2f_array, np.array([point.where]))[0])
-    if not curvature > 0:
-        return None
+    curvature, *ends = real_values(
+        function.d2f_array, np.array([point.where, point.low, point.high])
+    )
+    if not curvature > 1e-6 * np.nanmax(np.abs([curvature, *ends])):
+        return None  # f″ is 0 there, to rounding (x⁴ at 0): a flat minimum has no 2/f″
     return Limit(alpha, 2.0 / curvature, f"2/f″({near(point.where, point.high - point.low)})")
 
 
@@ -235,6 +242,8 @@ def _runs_off(point, reason: StopReason) -> str:
     """The probe's stated check, when the run was still going and f keeps falling that way."""
     if reason is StopReason.PRECISION or point is None or point.kind != endpoint.FALLING:
         return ""
+    if point.flat_ahead is not None:
+        return ""  # f′ is 0 at a flat point ahead: the steps slow down there
     reach = endpoint.PROBE_REACH * max(1.0, abs(point.x))
     if point.probe_change is not None or not abs(point.probe_to - point.x) >= reach / 2:
         return ""  # a sign change ahead, or the check stopped early (a pole, f's domain)
@@ -317,6 +326,17 @@ def view_range(xs: np.ndarray, *, reach: float = 1e6) -> tuple[float, float]:
     lo, hi = float(near.min()) - 1.0, float(near.max()) + 1.0
     pad = 0.02 * (hi - lo)
     return lo - pad, hi + pad
+
+
+START_ZOOMS = 7  # windows about x0, each twice as wide as the one before (up to 64 times)
+
+
+def start_windows(x0: float) -> tuple[tuple[float, float], ...]:
+    """x-ranges about x0 that depend on x0 alone, half-width max(1, |x0|/2) times 1, 2, 4, …:
+    a picture of part of a run frames the iterates it shows in the smallest that holds
+    them, so its axes do not tell where the run will go."""
+    half = max(1.0, abs(float(x0)) / 2)
+    return tuple((x0 - half * 2**z, x0 + half * 2**z) for z in range(START_ZOOMS))
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from gd_app import datasource, demos, ui
+from gd_app import demos, ui
 from gd_app.columns.fit import ONE_PARAMETER as ONE_PARAMETER_COLUMNS
 from gd_app.controls import ONE_PARAMETER
+from gd_app.fit_page import fit_page
 
 ui.run_through_navigation()
 st.title("Fitting one parameter", anchor=False)
@@ -16,27 +17,11 @@ st.markdown(
     "mini-batches and learning-rate schedules are under *More settings*."
 )
 
-moved = st.container()  # α and N: the first controls after the page links, above the figure
-results = st.container()  # the figure, what happened and why; the data and settings after
-source = datasource.choose("one_parameter", intercept=False)
-controls = ui.sidebar(
-    source.controls(ONE_PARAMETER, intercept=False),
-    page="one_parameter",
-    main=ui.MOVED_MOST,
-    place=moved,
-    check=lambda shown: demos.refusals(source.values(ONE_PARAMETER, shown)),
-)
-values, refused = demos.refusals(source.values(ONE_PARAMETER, controls.values))
-for message in refused:  # none left once the widgets took the replaced values
-    st.warning(ui.escape_markdown(message), icon=":material/block:")
-controls = controls.with_values(values)  # what the run uses, data included
-demo = demos.one_parameter(**values)
-ui.show_results(
-    demo,
+fit_page(
+    "one_parameter",
+    ONE_PARAMETER,
+    ONE_PARAMETER_COLUMNS,
+    demos.one_parameter,
     demos.one_parameter_picture,
-    controls,
-    ONE_PARAMETER_COLUMNS.config(),
-    page="one_parameter",
-    place=results,
+    intercept=False,
 )
-st.caption(f"The run {demo.stop}. {datasource.caption(source, values)}")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from gd_app import datasource, demos, ui
+from gd_app import demos, ui
 from gd_app.columns.fit import TWO_PARAMETERS as TWO_PARAMETER_COLUMNS
 from gd_app.controls import TWO_PARAMETERS
+from gd_app.fit_page import fit_page
 
 ui.run_through_navigation()
 st.title("Fitting two parameters", anchor=False)
@@ -17,29 +18,12 @@ st.markdown(
     "*standardize x* turns it back into a round bowl: the links under the figure set both up."
 )
 
-moved = st.container()  # α and N: the first controls after the page links, above the figure
-results = st.container()  # the figure, what happened and why; the data and settings after
-source = datasource.choose("two_parameters", intercept=True)
-controls = ui.sidebar(
-    source.controls(TWO_PARAMETERS, intercept=True),
-    page="two_parameters",
-    main=ui.MOVED_MOST,
-    place=moved,
-    check=lambda shown: demos.refusals(source.values(TWO_PARAMETERS, shown)),
-)
-values, refused = demos.refusals(source.values(TWO_PARAMETERS, controls.values))
-for message in refused:  # none left once the widgets took the replaced values
-    st.warning(ui.escape_markdown(message), icon=":material/block:")
-controls = controls.with_values(values)  # what the run uses, data included
-demo = demos.two_parameters(**values)
-
-ui.show_results(
-    demo,
+fit_page(
+    "two_parameters",
+    TWO_PARAMETERS,
+    TWO_PARAMETER_COLUMNS,
+    demos.two_parameters,
     demos.two_parameters_picture,
-    controls,
-    TWO_PARAMETER_COLUMNS.config(),
-    page="two_parameters",
+    intercept=True,
     suggestions=demos.TWO_PARAMETER_SUGGESTIONS,
-    place=results,
 )
-st.caption(f"The run {demo.stop}. {datasource.caption(source, values)}")

@@ -3,7 +3,7 @@
 import os
 import time
 
-from gd_app.plotting import fit
+from gd_app.plotting import panels
 from gd_app.plotting.common import new_figure, render
 
 
@@ -13,7 +13,7 @@ def pid():
 
 def static_layers():
     """This process's static-layer cache: (hits, layers kept)."""
-    info = fit.static_pixels.cache_info()
+    info = panels.static_pixels.cache_info()
     return info.hits, info.currsize
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.test_e2e import (  # noqa: F401  (fixtures, used by name)
+from tests.e2e_support import (  # noqa: F401  (fixtures, used by name)
     ROOT,
     VIEWPORT,
     _need,

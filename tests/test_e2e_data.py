@@ -2,14 +2,14 @@
 is pasted and its link reopened, and the penguins are shown with standardize off and on
 (screenshots at desktop width and at 390 x 844).
 
-Reuses the server, browser and wait logic of tests/test_e2e.py (one server for the module).
+Reuses the server, browser and wait logic of tests/e2e_support.py (one server for the module).
 """
 
-# ruff: noqa: F811 (pytest fixtures imported from test_e2e are parameters here)
+# ruff: noqa: F811 (pytest fixtures imported from e2e_support are parameters here)
 from __future__ import annotations
 
 import pytest
-from test_e2e import (  # noqa: F401 (fixtures)
+from e2e_support import (  # noqa: F401 (fixtures)
     SCREENSHOTS,
     VIEWPORT,
     act,
@@ -142,8 +142,8 @@ def shoot(page, name: str, width: int) -> None:
     ],
 )
 def test_data_sections_have_no_serious_accessibility_violation(server, page, link):
+    from e2e_support import _need
     from test_a11y import AXE, BLOCKING, axe_violations
-    from test_e2e import _need
 
     _need(AXE.exists(), f"axe-core is not installed (no {AXE}; run `npm ci --prefix .ci/axe`)")
     open_page(page, server.url + link, ready=READY)

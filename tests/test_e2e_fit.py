@@ -1,14 +1,14 @@
 """End to end, issue 11: the fit pages' data range, standardize, mini-batch and schedule controls
 in a real headless Chromium, with screenshots of the zig-zag, its cure and a mini-batch fan.
 
-Reuses the server, browser and wait logic of tests/test_e2e.py.
+Reuses the server, browser and wait logic of tests/e2e_support.py.
 """
 
-# ruff: noqa: F811 (pytest fixtures imported from test_e2e are parameters here)
+# ruff: noqa: F811 (pytest fixtures imported from e2e_support are parameters here)
 from __future__ import annotations
 
 import pytest
-from test_e2e import (  # noqa: F401 (fixtures)
+from e2e_support import (  # noqa: F401 (fixtures)
     ROOT,
     SCREENSHOTS,
     VIEWPORT,

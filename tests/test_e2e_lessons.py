@@ -4,11 +4,11 @@ hidden and locked controls can't be changed on the page. One server for the modu
 screenshot of every lesson step before and after its answer under artifacts/screenshots/.
 """
 
-# ruff: noqa: F811 (pytest fixtures imported from test_e2e are parameters here)
+# ruff: noqa: F811 (pytest fixtures imported from e2e_support are parameters here)
 from __future__ import annotations
 
 import pytest
-from test_e2e import (  # noqa: F401 (fixtures)
+from e2e_support import (  # noqa: F401 (fixtures)
     SCREENSHOTS,
     act,
     browser,

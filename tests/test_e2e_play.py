@@ -1,6 +1,6 @@
 """Play, downloads and theme in a real headless Chromium (issue 12).
 
-Reuses the server, browser and waiting logic of tests/test_e2e.py. Websocket
+Reuses the server, browser and waiting logic of tests/e2e_support.py. Websocket
 frames the page sends are counted to show that a paused or finished page sends
 no ticks: Playwright delivers those events only while it is called, so waits
 here use ``page.wait_for_timeout``, never ``time.sleep``.
@@ -19,11 +19,19 @@ import pytest
 from PIL import Image
 
 from gd_app.plotting.common import DARK_BACKGROUND
-from gd_app.plotting.fit import PANEL_HEIGHT, PANEL_WIDTH
-from tests import test_e2e as e2e
-from tests.test_e2e import LOCAL_HOSTS, SCREENSHOTS, VIEWPORT, figure, open_page, query, wait_idle
+from gd_app.plotting.panels import PANEL_HEIGHT, PANEL_WIDTH
+from tests import e2e_support as e2e
+from tests.e2e_support import (
+    LOCAL_HOSTS,
+    SCREENSHOTS,
+    VIEWPORT,
+    figure,
+    open_page,
+    query,
+    wait_idle,
+)
 
-# The browser, server and context fixtures of tests/test_e2e.py, shared with this module.
+# The browser, server and context fixtures of tests/e2e_support.py, shared with this module.
 browser, logs, new_context, server = e2e.browser, e2e.logs, e2e.new_context, e2e.server
 
 pytestmark = pytest.mark.browser

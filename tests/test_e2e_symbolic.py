@@ -1,7 +1,7 @@
 """End to end, the symbolic page under the budget (issue 9): one visitor's over-budget f(x)
 does not hold up another's page; and the issue's cases as a student sees them.
 
-Reuses tests/test_e2e.py's server, browser and waiting logic. Waits are generous and only
+Reuses tests/e2e_support.py's server, browser and waiting logic. Waits are generous and only
 catch a hang; no speed is asserted (bench/budget.py measures it).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from hostile import HEAVY_RUN
 
-from tests.test_e2e import (  # noqa: F401 - fixtures are used by name
+from tests.e2e_support import (  # noqa: F401 - fixtures are used by name
     ROOT,
     SCREENSHOTS,
     VIEWPORT,

@@ -17,6 +17,7 @@ from gd_app.demos import fit_one, fit_two
 from gd_app.plotting import common
 from gd_app.plotting import fit as plotting
 from gd_app.plotting import fit_two as plotting_two
+from gd_app.plotting import panels as layers
 
 
 def decoded(png: bytes) -> np.ndarray:
@@ -62,9 +63,9 @@ def test_fast_route_equals_the_one_figure_route(run, panels, view, params, other
         fit_run = run(**each)
         for highlight in (0, 3, len(fit_run.trajectory.values) - 1):
             for panel in panels:
-                quick = plotting.panel_png(panel, fit_run, view(fit_run), highlight, "light")
+                quick = layers.panel_png(panel, fit_run, view(fit_run), highlight, "light")
                 reference = common.pixels(
-                    plotting.panel_figure(panel, fit_run, view(fit_run), highlight, "light")
+                    layers.panel_figure(panel, fit_run, view(fit_run), highlight, "light")
                 )
                 got = decoded(quick.png)
                 assert got.shape == reference.shape
@@ -103,22 +104,22 @@ def test_the_download_figure_is_the_panels_side_by_side(run, fast, whole, params
 def test_panels_are_legible_at_a_phone_s_width():
     """Every panel is drawn PANEL_WIDTH inches wide, and nothing on it is written smaller
     than MIN_FONT points: in a 358 px column that is at least 9.9 px on screen."""
-    scale = 358 / (plotting.PANEL_WIDTH * common.DPI)  # screen px per drawn px
-    assert plotting.MIN_FONT * common.DPI / 72 * scale >= 9.8
+    scale = 358 / (layers.PANEL_WIDTH * common.DPI)  # screen px per drawn px
+    assert layers.MIN_FONT * common.DPI / 72 * scale >= 9.8
     run = fit_two._two_run(**dict(TWO, schedule="cosine", batch=5, noise=0.5))
     view = plotting_two.two_parameter_view(run)
     for panel in plotting_two.TWO_PANELS + (plotting.ONE_PANELS[0],):
         some = run if panel in plotting_two.TWO_PANELS else fit_one._one_run(**ONE)
         shown = view if some is run else plotting.one_parameter_view(some)
-        fig = plotting.panel_figure(panel, some, shown, 3, "light")
-        assert fig.get_size_inches()[0] == plotting.PANEL_WIDTH
+        fig = layers.panel_figure(panel, some, shown, 3, "light")
+        assert fig.get_size_inches()[0] == layers.PANEL_WIDTH
         sizes = [t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize"))]
         texts = [
             t
             for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_fontsize"))
             if t.get_text()
         ]
-        assert sizes and min(t.get_fontsize() for t in texts) >= plotting.MIN_FONT, panel.name
+        assert sizes and min(t.get_fontsize() for t in texts) >= layers.MIN_FONT, panel.name
 
 
 def test_the_highlight_changes_the_fast_picture():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gd_app.controls.base import Control
 
-# ---------------------------------------------------------------- optimizer lab (issue 10)
+# ---------------------------------------------------------------- optimizer lab
 ROSENBROCK = "(1 - x)**2 + 100*(y - x**2)**2"
 FIRST_ORDER = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 LINE_SEARCH = ("gd_ls", "newton", "bfgs")  # rules that evaluate f (a line search) or H

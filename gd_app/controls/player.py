@@ -25,7 +25,7 @@ SPEED = Control(
 )
 
 
-# ---------------------------------------------------------------- classes (issue 19)
+# ---------------------------------------------------------------- prediction mode (for a class)
 PREDICT = Control(
     "predict",
     "predict first",

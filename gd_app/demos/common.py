@@ -9,7 +9,7 @@ one per thing, each bounded (no ``st.cache_data`` layer on top):
   ``symbolic._symbolic_run``; a page's Demo (table, sentences) and its picture
   both read this one run object, and the Demo, cheap to build from it, is not cached;
 * the picture: ``cache_by_name`` on each ``*_picture`` (one PNG per entry);
-* the static figure layer: ``plotting.fit.static_pixels`` (8 layers of 3.3 MB).
+* the static figure layer: ``plotting.panels.static_pixels`` (8 layers of 3.3 MB).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from functools import lru_cache
 import pandas as pd
 from PIL import Image
 
+from gd_app import runtime
+from gd_app.plotting.frames import GifFrames, frames, gif_chunk
 from gd_core.descent import StopReason, Trajectory
 from gd_core.verdict import Outcome, Verdict
 
@@ -63,6 +65,12 @@ class Picture:
         """Every panel side by side in one PNG (an animation's frame), tops aligned."""
         if not self.beside:
             return self.png
+        buffer = io.BytesIO()
+        self.whole_image().save(buffer, format="PNG", compress_level=1)
+        return buffer.getvalue()
+
+    def whole_image(self) -> Image.Image:
+        """Every panel side by side, tops aligned, as an RGB image."""
         images = [Image.open(io.BytesIO(p.png)).convert("RGB") for p in self.panels]
         height = max(image.height for image in images)
         canvas = Image.new(
@@ -72,9 +80,7 @@ class Picture:
         for image in images:
             canvas.paste(image, (left, 0))
             left += image.width
-        buffer = io.BytesIO()
-        canvas.save(buffer, format="PNG", compress_level=1)
-        return buffer.getvalue()
+        return canvas
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,27 @@ def verdict_fields(verdict: Verdict, trajectory: Trajectory, *theory: str) -> di
 
 def highlighted_row(step: int, trajectory: Trajectory) -> int:
     return min(max(int(step), 0), len(trajectory.values) - 1)
+
+
+def animation_frames(
+    trajectory: Trajectory,
+    job: tuple,
+    steps,
+    *,
+    theme: str,
+    width: int,
+    full_width: int,
+    encoding: GifFrames | None = None,
+):
+    """A page's animation frames: its picture revealed up to each of ``steps``, drawn by
+    ``job`` = (frames function, *its arguments; see :func:`gd_app.plotting.frames.frames`)
+    ``width`` pixels wide, past the shared picture cache, in a drawing worker. As RGB
+    arrays; given ``encoding``, as one chunk of a GIF."""
+    highlights = [highlighted_row(step, trajectory) for step in steps]
+    size = dict(theme=theme, width=width, full_width=full_width)
+    if encoding is None:
+        return runtime.draw(frames, job[0], job[1:], highlights, **size)
+    return runtime.draw(gif_chunk, job[0], job[1:], highlights, encoding=encoding, **size)
 
 
 def hashable(value):

@@ -1,4 +1,4 @@
-"""View models of the line-fit demos (seed 000): runs, tables, metrics and sentences.
+"""View models of the line-fit demos (a line fitted by least squares): runs, tables, metrics and sentences.
 
 This module holds what both fit pages share; the pages' own parts are in
 :mod:`gd_app.demos.fit_one` and :mod:`gd_app.demos.fit_two`, the CSV and

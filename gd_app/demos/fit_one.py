@@ -5,11 +5,17 @@ from __future__ import annotations
 from gd_app import runtime
 from gd_app.controls import ONE_PARAMETER, allowed_values, control
 from gd_app.data_ranges import data_alpha_options
-from gd_app.demos.common import PICTURES, Demo, Picture, cache_by_name, highlighted_row
+from gd_app.demos.common import (
+    PICTURES,
+    Demo,
+    Picture,
+    animation_frames,
+    cache_by_name,
+    highlighted_row,
+)
 from gd_app.demos.fit import FitRun, fit_demo, fit_png, fit_run
 from gd_app.demos.fit_words import lines_text, points_text
 from gd_app.plotting import fit as plotting
-from gd_app.plotting.frames import frames
 from gd_core.data import DataSet
 
 ALPHA_GRID = allowed_values(control(ONE_PARAMETER, "alpha"))
@@ -108,17 +114,16 @@ def one_parameter_picture(
     return Picture.of_panels(panels, (cost_alt, data_alt))
 
 
-def one_parameter_frames(steps, *, theme: str, width: int, full_width: int, **params) -> list:
-    """An animation's frames of :func:`one_parameter_picture` with ``reveal``, one per step,
-    ``width`` pixels wide, as RGB arrays (drawn past the shared picture cache)."""
+def one_parameter_frames(steps, *, theme, width, full_width, encoding=None, **params):
+    """An animation's frames of :func:`one_parameter_picture` (see
+    :func:`gd_app.demos.common.animation_frames`)."""
     run = _one_run(**params)
-    highlights = [highlighted_row(step, run.trajectory) for step in steps]
-    return runtime.draw(
-        frames,
-        fit_png,
-        (plotting.one_parameter_png, run),
-        highlights,
+    return animation_frames(
+        run.trajectory,
+        (fit_png, plotting.one_parameter_frames, run),
+        steps,
         theme=theme,
         width=width,
         full_width=full_width,
+        encoding=encoding,
     )

@@ -14,6 +14,7 @@ from gd_app.demos.common import (
     Metric,
     Picture,
     Suggestion,
+    animation_frames,
     cache_by_name,
     highlighted_row,
 )
@@ -25,7 +26,6 @@ from gd_app.demos.fit import (
 )
 from gd_app.demos.fit_words import lines_text, plural, points_text
 from gd_app.plotting import fit_two as plotting_two
-from gd_app.plotting.frames import frames
 from gd_core.conditioning import (
     contraction,
     curvature,
@@ -245,17 +245,16 @@ def two_parameters_picture(
     return Picture.of_panels(panels, (map_alt, data_alt))
 
 
-def two_parameters_frames(steps, *, theme: str, width: int, full_width: int, **params) -> list:
-    """An animation's frames of :func:`two_parameters_picture` with ``reveal``, one per
-    step, ``width`` pixels wide, as RGB arrays (drawn past the shared picture cache)."""
+def two_parameters_frames(steps, *, theme, width, full_width, encoding=None, **params):
+    """An animation's frames of :func:`two_parameters_picture` (see
+    :func:`gd_app.demos.common.animation_frames`)."""
     run = _two_run(**params)
-    highlights = [highlighted_row(step, run.trajectory) for step in steps]
-    return runtime.draw(
-        frames,
-        fit_png,
-        (plotting_two.two_parameter_png, run),
-        highlights,
+    return animation_frames(
+        run.trajectory,
+        (fit_png, plotting_two.two_parameter_frames, run),
+        steps,
         theme=theme,
         width=width,
         full_width=full_width,
+        encoding=encoding,
     )

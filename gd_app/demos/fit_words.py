@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from gd_app.fit_run import FitRun
-from gd_app.plotting import fit as plotting
+from gd_app.plotting.fit_data import fit_line_indices
 from gd_core.conditioning import distances
 from gd_core.descent import StopReason, Trajectory
 from gd_core.linear import LineData
@@ -163,7 +163,7 @@ def _rates_line(run: FitRun, alpha: float, rates: LearningRates) -> str:
 
 
 def _thinned_note(n: int) -> tuple[str, ...]:
-    shown = len(plotting.fit_line_indices(n))
+    shown = len(fit_line_indices(n))
     if shown == n:
         return ()
     return (
@@ -196,5 +196,5 @@ def points_text(data: LineData, line: str) -> str:
 
 
 def lines_text(trajectory: Trajectory) -> str:
-    n, drawn = len(trajectory.values), len(plotting.fit_line_indices(len(trajectory.values)))
+    n, drawn = len(trajectory.values), len(fit_line_indices(len(trajectory.values)))
     return f"{n} fit lines" if drawn == n else f"the fit lines of {drawn} of the {n} iterates"

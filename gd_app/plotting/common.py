@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 BLUE, ORANGE, GREEN, VERMILLION, SKY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9"
-DPI = 200  # as st.pyplot renders the seeds' figures
+DPI = 200  # st.pyplot's resolution, so every figure matches the pages' first ones
 
 # An animation's frames are drawn at their own size and kept as pixels (see
 # gd_app.plotting.frames): the dots per inch of new figures, and whether a picture is
@@ -352,8 +352,8 @@ def highlight_handle() -> Line2D:
     )
 
 
-def ring(ax, x, y, **kwargs):
-    ax.plot(x, y, "o", mfc="none", mec=VERMILLION, ms=14, mew=2, **kwargs)
+def ring(ax, x, y, **kwargs) -> Line2D:
+    return ax.plot(x, y, "o", mfc="none", mec=VERMILLION, ms=14, mew=2, **kwargs)[0]
 
 
 def revealed(rows: int, upto: int | None) -> int:

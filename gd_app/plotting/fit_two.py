@@ -27,26 +27,25 @@ from gd_app.plotting.common import (
     legend_below,
     marker,
     revealed,
-    ring,
 )
-from gd_app.plotting.fit import (
-    DATA,
+from gd_app.plotting.fit_data import DATA, data_ylim, parameter_units
+from gd_app.plotting.panels import (
     MIN_FONT,
-    PANEL_HEIGHT,
-    PANEL_WIDTH,
+    PANEL_SIZE,
+    Iterates,
     Panel,
     View,
-    _data_ylim,
+    arrows,
+    layered_figure,
+    layered_frames,
+    layered_png,
     modes,
-    panel_png,
-    parameter_units,
     partial_mode,
-    whole_figure,
 )
 from gd_core.linear import LeastSquares, LineData
 from gd_core.minibatch import per_example_gradients
 
-MAP_SIZE = (PANEL_WIDTH, PANEL_HEIGHT)
+MAP_SIZE = PANEL_SIZE
 MAP_RECT = (0.15, 0.35, 0.64, 0.58)
 COLORBAR_RECT = (0.815, 0.35, 0.03, 0.58)
 GRID = 101  # a 101 x 101 grid of J
@@ -108,7 +107,7 @@ def two_parameter_view(run, upto: int | None = None) -> View:
             zoom *= 2
     lo, hi = centre - zoom * half, centre + zoom * half
     return View(
-        data_y=_data_ylim(run.data, inset=run.schedule != "constant"),
+        data_y=data_ylim(run.data, inset=run.schedule != "constant"),
         theta0=(float(lo[0]), float(hi[0])),
         theta1=(float(lo[1]), float(hi[1])),
         mode=modes(run) + (("standardized",) if run.scaling else ()) + partial_mode(run, upto),
@@ -119,30 +118,77 @@ def _eigenvectors(ax, problem: LeastSquares, view: View) -> None:
     values, vectors = np.linalg.eigh(problem.hessian)
     named = "partial" not in view.mode  # λmax gives α_crit = 2/λmax away: only once all is drawn
     length = 0.3 * (view.theta1[1] - view.theta1[0]) / 2
-    for j, (name, colour) in enumerate((("λmin", "w"), ("λmax", "w"))):
+    for j in range(2):
         direction = vectors[:, j] * length
-        a, b = problem.solution - direction, problem.solution + direction
         ax.annotate(
             "",
-            xy=b,
-            xytext=a,
-            arrowprops=dict(arrowstyle="<->", color=colour, lw=1.6, shrinkA=0, shrinkB=0),
+            xy=problem.solution + direction,
+            xytext=problem.solution - direction,
+            arrowprops=dict(arrowstyle="<->", color="w", lw=1.6, shrinkA=0, shrinkB=0),
             zorder=4,
         )
-        if not named:
-            continue
-        right = b[0] > (view.theta0[0] + view.theta0[1]) / 2  # write towards the middle
+    if not named:
+        return
+    texts = [f"{name} = {values[j]:.3g}" for j, name in enumerate(("λmin", "λmax"))]
+    ends = _label_ends(ax, problem, vectors * length, texts)
+    for text, (end, outward) in zip(texts, ends, strict=True):
+        # written outward from θ*, past the arrow's end: never over θ* or the other label
+        across = abs(outward[0]) >= abs(outward[1])
+        sign_x, sign_y = (1 if outward[0] >= 0 else -1), (1 if outward[1] >= 0 else -1)
         ax.annotate(
-            f"{name} = {values[j]:.3g}",
-            xy=b,
-            xytext=(-4 if right else 4, 4),
-            ha="right" if right else "left",
+            text,
+            xy=end,
+            xytext=(5 * sign_x, 0) if across else (0, 5 * sign_y),
+            ha=("left" if sign_x > 0 else "right") if across else "center",
+            va="center" if across else ("bottom" if sign_y > 0 else "top"),
             textcoords="offset points",
             color="w",
             fontsize=MIN_FONT,
             zorder=4,
             bbox=dict(boxstyle="round,pad=0.15", fc="k", ec="none", alpha=0.55),
         )
+
+
+def _label_ends(ax, problem: LeastSquares, directions: np.ndarray, texts) -> list:
+    """For each eigenvector's label, (the arrow's end it is written at, the outward direction
+    on the page): of its two ends, the one whose label fits inside the axes, the two labels
+    apart, and as many as can be at θ* + v (v pointing up, or right), then far apart."""
+    size = np.array([ax.bbox.width, ax.bbox.height]) * 72 / ax.figure.dpi  # points
+    # up (or right) first: the start usually lies below and left of θ*, and eigh's signs are
+    # arbitrary
+    flip = np.where(
+        np.abs(directions[1]) > 1e-9 * np.abs(directions).max(), directions[1], directions[0]
+    )
+    directions = directions * np.where(flip < 0, -1.0, 1.0)
+    lo = np.array([ax.get_xlim()[0], ax.get_ylim()[0]])
+    span = np.array([ax.get_xlim()[1], ax.get_ylim()[1]]) - lo
+    centre = (np.asarray(problem.solution, dtype=float) - lo) / span * size
+
+    def box_of(j, sign):  # the label's box in points from the axes' lower left corner
+        end = centre + sign * directions[:, j] / span * size
+        out = end - centre
+        w, h = 0.62 * MIN_FONT * len(texts[j]) + 4, 1.4 * MIN_FONT + 4
+        if abs(out[0]) >= abs(out[1]):
+            x0 = end[0] + 5 if out[0] >= 0 else end[0] - 5 - w
+            return np.array([x0, end[1] - h / 2, x0 + w, end[1] + h / 2]), out
+        y0 = end[1] + 5 if out[1] >= 0 else end[1] - 5 - h
+        return np.array([end[0] - w / 2, y0, end[0] + w / 2, y0 + h]), out
+
+    def outside(b):  # how far the box sticks out of the axes, in points
+        return (
+            max(0.0, -b[0]) + max(0.0, -b[1]) + max(0.0, b[2] - size[0]) + max(0.0, b[3] - size[1])
+        )
+
+    def score(signs):
+        (a, _), (b, _) = (box_of(j, sign) for j, sign in enumerate(signs))
+        gap = max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3])  # < 0: they overlap
+        return (-(outside(a) + outside(b)), min(gap, 0.0), sum(signs), gap)
+
+    best = max(((1, 1), (1, -1), (-1, 1), (-1, -1)), key=score)
+    return [
+        (problem.solution + sign * directions[:, j], box_of(j, sign)[1])
+        for j, sign in enumerate(best)
+    ]
 
 
 def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
@@ -192,24 +238,12 @@ def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     legend_below(right, handles, ncol=2)
 
 
-def _arrows(ax, tails, deltas, **kwargs):
-    ax.quiver(
-        tails[:, 0],
-        tails[:, 1],
-        deltas[:, 0],
-        deltas[:, 1],
-        angles="xy",
-        scale_units="xy",
-        scale=1,
-        **kwargs,
-    )
-
-
-def _fan(ax, run, highlight: int) -> None:
+def _fan(ax, run, highlight: int) -> list:
     """At θ(k−1), the per-example steps −α_(k−1)·∇ℓ_i of step k's batch: their mean is step k.
 
-    Drawn at the map's scale, and again magnified in an inset (same scale on both
-    axes), since near θ* the whole fan is smaller than a marker.
+    Drawn at the map's scale (under the iterates' dots), and again magnified in an inset
+    (same scale on both axes), since near θ* the whole fan is smaller than a marker.
+    Returns what it drew.
     """
     k = highlight - 1
     theta = run.trajectory.params[k]
@@ -222,18 +256,20 @@ def _fan(ax, run, highlight: int) -> None:
         steps = steps[np.linspace(0, len(steps) - 1, FAN).round().astype(int)]
     mean = run.trajectory.params[highlight] - theta
     tails = np.repeat(theta[None], len(steps), 0)
-    _arrows(ax, tails, steps, color=PURPLE, width=0.003, zorder=8)
-    _arrows(ax, theta[None], mean[None], color="k", width=0.006, zorder=8)
+    drawn = [
+        arrows(ax, tails, steps, color=PURPLE, width=0.003, zorder=7.5),
+        arrows(ax, theta[None], mean[None], color="k", width=0.006, zorder=7.5),
+    ]
     reach = float(np.max(np.abs(np.vstack([steps, mean[None]])))) if len(steps) else 0.0
     if not reach > 0:
-        return
+        return drawn
     inset = ax.inset_axes(FAN_INSET)
     inset.set_facecolor("white")
     half = 1.15 * reach
     inset.set_xlim(theta[0] - half, theta[0] + half)  # the inset is square: equal scales
     inset.set_ylim(theta[1] - half, theta[1] + half)
-    _arrows(inset, tails, steps, color=PURPLE, width=0.012)
-    _arrows(inset, theta[None], mean[None], color="k", width=0.03)
+    arrows(inset, tails, steps, color=PURPLE, width=0.012)
+    arrows(inset, theta[None], mean[None], color="k", width=0.03)
     inset.plot(*theta, "o", c=SKY, ms=5, zorder=5)
     inset.plot(*(theta + mean), "x", c="k", ms=6, mew=1.5, zorder=6)  # the step's end
     inset.set_xticks([])
@@ -248,34 +284,43 @@ def _fan(ax, run, highlight: int) -> None:
         va="bottom",
         fontsize=MIN_FONT,
     )
+    return [*drawn, inset]
 
 
-def _map_dynamic(fig, run, view, highlight, upto=None):
-    (right,) = axes(fig, (MAP_RECT,), bare=True)
-    trajectory, problem = run.trajectory, run.problem
-    n = revealed(run.rows, upto)
-    params = trajectory.params[:n]
-    right.set_xlim(*view.theta0)
-    right.set_ylim(*view.theta1)
-    if len(params) > 1:
-        _arrows(
-            right, params[:-1], np.diff(params, axis=0), color=VERMILLION, width=0.006, zorder=5
+class _MapLayer:
+    """The map's dynamic layer: the steps as arrows, the iterates, with mini-batches the
+    fan of the highlighted step, and the targets on top."""
+
+    def __init__(self, fig, run, view: View):
+        (self.ax,) = axes(fig, (MAP_RECT,), bare=True)
+        self.ax.set_xlim(*view.theta0)
+        self.ax.set_ylim(*view.theta1)
+        self.iterates = Iterates(
+            self.ax,
+            run.trajectory.params,
+            steps=dict(color=VERMILLION, width=0.006, zorder=5),
+            dots=dict(s=30, lw=0, c=SKY, zorder=8),
+            final=dict(c=ORANGE, ms=8, zorder=8),
+            ring_z=9,
         )
-    if "batch" in view.mode and highlight > 0:
-        _fan(right, run, highlight)
-    right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=8)
-    if n == run.rows:
-        right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=8)
-    ring(right, *params[highlight], zorder=9)
-    # The targets go on top, as rings that show on dark and light colours alike.
-    if run.data.theta_true is not None:
-        true = _in_coordinates(run, run.data.theta_true)
-        for colour, width in (("k", 3.5), ("w", 1.8)):
-            right.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
-    right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
+        # The targets go on top, as rings that show on dark and light colours alike.
+        if run.data.theta_true is not None:
+            true = _in_coordinates(run, run.data.theta_true)
+            for colour, width in (("k", 3.5), ("w", 1.8)):
+                self.ax.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
+        self.ax.plot(*run.problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
+        self.run, self.fan = run, [] if "batch" in view.mode else None
+
+    def show(self, highlight: int, upto: int | None = None) -> None:
+        self.iterates.show(highlight, revealed(self.run.rows, upto))
+        if self.fan is None:
+            return
+        for artist in self.fan:
+            artist.remove()
+        self.fan = _fan(self.ax, self.run, highlight) if highlight > 0 else []
 
 
-MAP = Panel("map", MAP_SIZE, _map_static, _map_dynamic)
+MAP = Panel("map", MAP_SIZE, _map_static, _MapLayer)
 TWO_PANELS = (MAP, DATA)  # the map first: on a phone it comes right under α
 
 
@@ -284,12 +329,16 @@ def two_parameter_figure(
 ) -> Figure:
     """Both panels on one Figure: J(θ0, θ1) as a colour map with steps; data with fit lines
     (those up to iterate ``upto`` only, when given)."""
-    return whole_figure(TWO_PANELS, run, two_parameter_view(run, upto), highlight, theme, upto)
+    return layered_figure(
+        TWO_PANELS, two_parameter_view, run, highlight=highlight, theme=theme, upto=upto
+    )
 
 
-def two_parameter_png(
-    run, *, highlight: int, theme: str = "light", upto: int | None = None
-) -> tuple[Rendered, ...]:
+def two_parameter_png(run, **kwargs) -> tuple[Rendered, ...]:
     """Each panel of :func:`two_parameter_figure` as its own image, static layers cached."""
-    view = two_parameter_view(run, upto)
-    return tuple(panel_png(p, run, view, highlight, theme, upto) for p in TWO_PANELS)
+    return layered_png(TWO_PANELS, two_parameter_view, run, **kwargs)
+
+
+def two_parameter_frames(run, **kwargs) -> list[tuple[Rendered, ...]]:
+    """:func:`two_parameter_png` revealed up to each of ``highlights`` (GIF frames)."""
+    return layered_frames(TWO_PANELS, two_parameter_view, run, **kwargs)

@@ -18,7 +18,9 @@ import numpy as np
 import gd_core.verdict.point1d as p1
 import gd_core.verdict.point2d as p2
 from gd_core.verdict.model import (
+    BLOWN,
     CLOSE,
+    DRIFT,
     KINDS,
     STEADY,
     TAIL,
@@ -29,6 +31,7 @@ from gd_core.verdict.model import (
     Verdict,
     Words,
     ending_of,
+    farther,
     tail,
     trend,
 )
@@ -88,6 +91,15 @@ def _growing(facts: Facts, steps: StepFacts) -> bool:
     return bool(longer and np.all(steps.overshot[rows]) and ended)
 
 
+def _blew_up(facts: Facts, steps: StepFacts) -> bool:
+    """With θ* known: the run ended more than BLOWN times as far from it as it started, and
+    higher in f. Not each step grew (mini-batch steps go up and down), but the run did."""
+    if facts.minimizer is None or not len(facts.values):
+        return False
+    far = steps.distance[-1] > BLOWN * max(steps.distance[0], facts.floor)
+    return bool(far and facts.values[-1] > facts.values[0])
+
+
 def _bouncing(facts: Facts, steps: StepFacts, reached: bool) -> bool:
     rows = tail(steps)
     if reached or len(rows) < min(TAIL, 3) or not np.all(steps.overshot[rows]):
@@ -99,8 +111,42 @@ def _bouncing(facts: Facts, steps: StepFacts, reached: bool) -> bool:
     if limit is not None and math.isfinite(limit.value):
         return limit.alpha >= limit.value
     # without a limit to compare with: a cycle comes back to the same f, so a tail in which
-    # f fell at every step (as a line search makes it) is no bounce, however steady its steps
-    return ratio >= 1 - STEADY and not np.all(steps.f_change[rows] < 0)
+    # f fell at every step (as a line search makes it) is no bounce, however steady its steps,
+    # and neither is one whose lows keep falling (a zig-zag that creeps along a valley)
+    if not ratio >= 1 - STEADY or np.all(steps.f_change[rows] < 0):
+        return False
+    return _no_drift(np.asarray(facts.values, dtype=float)[-2 * TAIL :])
+
+
+def _no_drift(values: np.ndarray) -> bool:
+    """The lows of the second half of ``values`` are no lower than those of the first half,
+    beyond a small part of the swing between its highs and lows: f comes back to itself."""
+    half = len(values) // 2
+    if half < 2 or not np.all(np.isfinite(values)):
+        return False
+    swing = float(values.max() - values.min())
+    return bool(values[half:].min() >= values[:half].min() - DRIFT * swing)
+
+
+def _settling_shown(facts: Facts, steps: StepFacts) -> bool:
+    """A run that did not reach its goal may be called settling only where something beyond
+    its shrinking steps shows it: the exact theory of a quadratic at a constant α below its
+    limit, where what is left of the error lies mostly along a direction in which each step
+    overshoots (1 − αλ < 0; else the run creeps along a flat one), or, without the
+    eigenvalues, has closed most of its distance to θ*; or a last step that overshot a
+    minimum the end point's test verified."""
+    limit, point = facts.limit, facts.endpoint
+    if limit is not None and limit.exact and limit.alpha < limit.value:
+        if facts.minimizer is None:
+            return True
+        if limit.eigenvalues and facts.eigenvectors is not None:
+            error = np.asarray(facts.params[-1], dtype=float) - facts.minimizer
+            parts = np.abs(error @ np.asarray(facts.eigenvectors, dtype=float))
+            main = int(np.argmax(parts))
+            return bool(1 - limit.alpha * limit.eigenvalues[main] < 0)
+        return bool(steps.distance[-1] <= CLOSE * steps.distance[0])
+    verified = point is not None and point.kind in (p1.MINIMUM, p2.MINIMUM)
+    return bool(verified and steps.line_overshot[-1])
 
 
 def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, str]:
@@ -110,10 +156,12 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
         if _growing(facts, steps) or (above and _steep_grew(facts, steps)):
             return Outcome.DIVERGE, _limit_reason(limit) or _grew_reason(steps)
         if facts.runs_off:
-            return Outcome.RUN_OFF, facts.runs_off
+            return Outcome.RUN_OFF, facts.no_minimum or facts.runs_off
+        if facts.no_minimum and facts.values[-1] < facts.values[0]:
+            return Outcome.RUN_OFF, facts.no_minimum
         return Outcome.STUCK, f"The run ended in a numerical fault {facts.message}."
     if facts.runs_off:
-        return Outcome.RUN_OFF, facts.runs_off
+        return Outcome.RUN_OFF, facts.no_minimum or facts.runs_off
     if facts.no_minimum and facts.ending is not Ending.RULE_MET:
         if facts.values[-1] < facts.values[0]:
             return Outcome.RUN_OFF, facts.no_minimum
@@ -124,22 +172,41 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
         return Outcome.BOUNCE, _limit_reason(limit)
     if _growing(facts, steps):
         return Outcome.DIVERGE, _limit_reason(limit) if above else _grew_reason(steps)
+    if not reached and _blew_up(facts, steps):
+        d1, d0 = distinct(steps.distance[-1], steps.distance[0])
+        return Outcome.DIVERGE, (
+            f"Over the run the distance to {facts.words.target} grew from {d0} to {d1}, and "
+            f"{facts.words.f} rose from {g(facts.values[0], 4)} to {g(facts.values[-1], 4)}."
+        )
     if _bouncing(facts, steps, reached):
         at_or_above = limit is not None and limit.alpha >= limit.value
         return Outcome.BOUNCE, _limit_reason(limit) if at_or_above else _bounce_reason(steps)
     if point is not None and point.kind not in (p1.MINIMUM, p1.FALLING):
         return Outcome.STUCK, _kind_reason(point)
     if point is not None and point.kind == p1.FALLING:
-        if point.probe_change is None:
+        flat = getattr(point, "flat_ahead", None) or {}
+        if flat.get("kind") == p1.INFLECTION:
+            return Outcome.STUCK, (
+                f"f still falls where the run stopped, towards x = {g(flat['where'], 6)}, a flat "
+                "inflection point where the steps slow down: not a minimum."
+            )
+        if point.probe_change is None and flat.get("kind") != p1.MINIMUM:
             return Outcome.STUCK, _kind_reason(point)
         return Outcome.CREEP, "f still falls where the run stopped; a minimum lies further on."
     overshot = bool(steps.overshot.any())
     if reached:
         outcome = Outcome.OVERSHOOT_SETTLE if overshot else Outcome.DIRECT
         return outcome, _settle_reason(facts, steps, overshot)
-    if not overshot or not trend(steps, tail(steps)) < 1 - STEADY:
-        return Outcome.CREEP, _creep_reason(facts, steps)
-    return Outcome.OVERSHOOT_SETTLE, _settle_reason(facts, steps, overshot)
+    away = farther(facts)
+    if away is not None:
+        end, start = distinct(*away)
+        return Outcome.STUCK, (
+            f"It ended {end} from the nearest known minimum, farther than at the start ({start})."
+        )
+    shrinking = trend(steps, tail(steps)) < 1 - STEADY
+    if overshot and shrinking and _settling_shown(facts, steps):
+        return Outcome.OVERSHOOT_SETTLE, _settle_reason(facts, steps, overshot)
+    return Outcome.CREEP, _creep_reason(facts, steps)
 
 
 def _steep_grew(facts: Facts, steps: StepFacts) -> bool:

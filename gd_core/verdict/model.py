@@ -12,7 +12,7 @@ import numpy as np
 import gd_core.verdict.point1d as p1
 import gd_core.verdict.point2d as p2
 from gd_core.descent import StopReason
-from gd_core.verdict.steps import StepFacts
+from gd_core.verdict.steps import StepFacts, norms
 
 
 class Outcome(enum.Enum):
@@ -75,6 +75,7 @@ class Facts:
     message: str
     words: Words = Words()
     minimizer: np.ndarray | None = None
+    minima: np.ndarray | None = None  # (k, p) known minima of a non-quadratic f (the lab's presets)
     min_value: float | None = None
     eigenvectors: np.ndarray | None = None
     floor: float = 0.0
@@ -106,6 +107,8 @@ class Verdict:
 CLOSE = 0.1  # with θ* known, the goal also needs |θ − θ*| down to this fraction of the start's
 TAIL = 6  # the last steps looked at for bouncing or growing
 STEADY = 0.01  # a tail whose steps change by less than 1 % a step neither settles nor grows
+BLOWN = 10.0  # ended this many times as far from θ* as it started, higher in f: it blew up
+DRIFT = 0.05  # a cycle's lows fall by less than this part of its swing in f
 
 
 def tail(steps: StepFacts) -> np.ndarray:
@@ -129,3 +132,14 @@ KINDS = {
     p1.FALLING: "on a slope where f still falls",
     p2.SADDLE: "a saddle",
 }
+
+
+def farther(facts: Facts) -> tuple[float, float] | None:
+    """(distance at the end, at the start) to the nearest of f's known minima, when the run
+    ended farther from them than it started; None otherwise (or with none known)."""
+    if facts.minima is None or not len(facts.minima) or not len(facts.values):
+        return None
+    params = np.asarray(facts.params, dtype=float).reshape(len(facts.values), -1)
+    minima = np.asarray(facts.minima, dtype=float).reshape(-1, params.shape[1])
+    end, start = (float(np.min(norms(minima - params[i]))) for i in (-1, 0))
+    return (end, start) if end > start else None

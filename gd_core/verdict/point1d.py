@@ -79,6 +79,8 @@ class EndPoint:
     falls_towards: int = 0
     probe_to: float = math.nan
     probe_change: tuple[float, float] | None = None
+    across: bool = False  # sign test: the bracket is the last step, from the iterate before to x
+    flat_ahead: dict | None = None  # FALLING: the even-order test's fields at a flat point ahead
 
 
 def half_width(steps: np.ndarray, x: float) -> float:
@@ -124,6 +126,7 @@ def classify(
     *,
     behind: float | None = None,
     came_from: int = 0,
+    previous: float | None = None,
 ) -> EndPoint:
     """Classify the end point x with the bracket [x − h, x + h]; f, df work on numpy arrays.
 
@@ -142,15 +145,20 @@ def classify(
     slopes = real_values(df, grid)
     ends = dict(low=low, high=high, slope_left=slopes[0], slope_right=slopes[-1])
     roots = [
-        (where, rising)
-        for where, rising, scale in _sign_changes(df, grid, slopes)
+        (where, rising, pair)
+        for where, rising, scale, pair in _sign_changes(df, grid, slopes)
         if _crossing_kind(f, df, where, scale, h) != BREAK
     ]
     if roots:
-        rising = [where for where, up in roots if up]
+        rising = [root for root in roots if root[1]]
         kind = MINIMUM if rising else MAXIMUM
-        where = min(rising or [where for where, _ in roots], key=lambda w: abs(w - x))
-        return EndPoint(x, kind, "sign", where=where, **ends)
+        where, _, pair = min(rising or roots, key=lambda root: abs(root[0] - x))
+        # the bracket shown is the tightest that proves it: the last step, when it crossed
+        # the root with f′ of the right signs at its ends, else the samples around the root
+        across = _across(df, previous, x, where, kind)
+        (a, ya), (b, yb) = across or pair
+        ends = dict(low=a, high=b, slope_left=ya, slope_right=yb)
+        return EndPoint(x, kind, "sign", where=where, across=across is not None, **ends)
     exact = _even_order_test(f_expr, symbol, x, low, high)
     if exact is not None:
         return EndPoint(x, **exact, **ends)
@@ -159,7 +167,14 @@ def classify(
         return EndPoint(x, UNKNOWN, "", **ends)
     if np.all(finite > 0) or np.all(finite < 0):
         towards = -1 if finite[0] > 0 else 1
-        return _probe(f, df, EndPoint(x, FALLING, "", falls_towards=towards, **ends))
+        point = _probe(f, df, EndPoint(x, FALLING, "", falls_towards=towards, **ends))
+        if point.probe_change is not None:
+            return point
+        # f′ may touch 0 ahead without changing sign (x⁵ at 0): a flat point the steps slow
+        # down at, so the run can't be said to run off past it
+        reach = point.probe_to if math.isfinite(point.probe_to) else x
+        flat = _even_order_test(f_expr, symbol, x, *sorted((x, reach)))
+        return dataclasses.replace(point, flat_ahead=flat) if flat else point
     return EndPoint(x, UNKNOWN, "", **ends)  # f′ is 0 at samples without changing sign
 
 
@@ -181,8 +196,9 @@ def real_values(function, xs: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(values), values, np.nan)
 
 
-def _sign_changes(df, grid: np.ndarray, slopes: np.ndarray) -> list[tuple[float, bool, float]]:
-    """(root, rising, scale) for each strict sign change of f′ between neighbouring samples.
+def _sign_changes(df, grid: np.ndarray, slopes: np.ndarray) -> list[tuple]:
+    """(root, rising, scale, ((a, f′(a)), (b, f′(b)))) for each strict sign change of f′
+    between neighbouring samples a < b.
 
     rising: f′ goes from − to + (left to right), so f turns from falling to rising: a
     minimum. The root is located by bisection; scale is the larger |f′| at the two samples.
@@ -192,8 +208,22 @@ def _sign_changes(df, grid: np.ndarray, slopes: np.ndarray) -> list[tuple[float,
     roots = []
     for i in np.nonzero(np.sign(ys[:-1]) * np.sign(ys[1:]) < 0)[0]:
         where = _bisect(df, xs[i], xs[i + 1], ys[i])
-        roots.append((where, bool(ys[i] < 0), max(abs(ys[i]), abs(ys[i + 1]))))
+        pair = ((float(xs[i]), float(ys[i])), (float(xs[i + 1]), float(ys[i + 1])))
+        roots.append((where, bool(ys[i] < 0), max(abs(ys[i]), abs(ys[i + 1])), pair))
     return roots
+
+
+def _across(df, previous, x: float, where: float, kind: str):
+    """((a, f′(a)), (b, f′(b))) for the last step's ends a < b when the root lies on it and
+    f′ has the kind's signs there (− then + for a minimum), else None."""
+    if previous is None or not math.isfinite(previous):
+        return None
+    a, b = sorted((float(previous), float(x)))
+    if not a <= where <= b:
+        return None
+    ya, yb = real_values(df, np.array([a, b]))
+    signs = (-1, 1) if kind == MINIMUM else (1, -1)
+    return ((a, ya), (b, yb)) if (np.sign(ya), np.sign(yb)) == signs else None
 
 
 def _bisect(df, a: float, b: float, fa: float) -> float:
@@ -216,17 +246,22 @@ def _probe(f, df, point: EndPoint) -> EndPoint:
 
     It stops at the first point where f′ is not a real number, and at the first sign
     change: a root or kink there means a minimum lies ahead (probe_change); a pole or
-    gap in f's domain only ends what the probe can say (probe_to).
+    gap in f's domain only ends what the probe can say (probe_to). So does a point where
+    f is higher than at the one before though f′ kept its sign (tan x across a pole): f
+    does not keep falling that way.
     """
     x, direction = point.x, point.falls_towards
     reach = PROBE_REACH * max(1.0, abs(x))
     start = max(point.high - x, 1e-12)
     distances = np.geomspace(start, reach, PROBE_SAMPLES)
     xs = x + direction * distances
-    slopes = real_values(df, xs)
+    slopes, values = real_values(df, xs), real_values(f, np.append([x], xs))
     sign = np.sign(point.slope_left if direction < 0 else point.slope_right)
     for i, slope in enumerate(slopes):
-        if not np.isfinite(slope):
+        rose = values[i + 1] > values[i] + 4 * np.spacing(max(abs(values[i]), abs(values[i + 1])))
+        if not np.isfinite(slope) or (np.sign(slope) == sign and not values[i + 1] <= values[i]):
+            if np.isfinite(slope) and not rose and np.isfinite(values[i + 1]):
+                continue  # equal to rounding (exp far out is 0.0 at both)
             checked = distances[i - 1] if i else 0.0
             return _replace(point, probe_to=x + direction * checked)
         if np.sign(slope) != sign and slope != 0:

@@ -70,8 +70,16 @@ def _sentence_1d(point: p1.EndPoint) -> str:
             f"f′ goes from {signs} across {bracket} (f′ = {g(point.slope_left)} and "
             f"{g(point.slope_right)} at its ends), so f turns from {turn} at x ≈ {where}"
         )
-        if point.kind == p1.MINIMUM:
+        if point.kind == p1.MINIMUM and point.across:
+            return (
+                f"A minimum lies between x = {g(point.low, 6)} and {g(point.high, 6)}, where the "
+                f"last step went: f′ = {g(point.slope_left)} and {g(point.slope_right)} there, "
+                f"so f turns from falling to rising at x ≈ {where}."
+            )
+        if point.kind == p1.MINIMUM and point.low <= point.x <= point.high:
             return f"A minimum lies next to x = {x}: {found}."
+        if point.kind == p1.MINIMUM:
+            return f"A minimum lies {g(abs(point.where - point.x), 3)} from x = {x}: {found}."
         return (
             f"x = {x} is next to a maximum, not a minimum: {found}. Descent stays there only "
             "because f′ is 0 or tiny; start a little to one side to roll away."
@@ -102,6 +110,15 @@ def _sentence_1d(point: p1.EndPoint) -> str:
             text += (
                 f" Further {side}, f′ changes sign between x = {p} and x = {q}: a minimum lies "
                 "there, and more steps or a larger α would reach it."
+            )
+        elif point.flat_ahead is not None:
+            flat = point.flat_ahead
+            d = f"{_derivative(flat['order'])} = {g(flat['derivative'])}"
+            what = {p1.INFLECTION: "a flat inflection point", p1.MINIMUM: "a minimum"}
+            text += (
+                f" Further {side}, f′ = 0 exactly at x = {g(flat['where'], 6)}, and the first "
+                f"derivative not 0 there, {d}, has {'odd' if flat['order'] % 2 else 'even'} "
+                f"order: {what.get(flat['kind'], 'a flat point')} that the steps slow down at."
             )
         elif math.isfinite(point.probe_to):
             text += (

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 import gd_core.verdict.point1d as p1
-from gd_core.verdict.model import KINDS, Ending, Facts, Outcome, tail
+from gd_core.verdict.model import KINDS, Ending, Facts, Outcome, farther, tail
 from gd_core.verdict.rates import distinct, g
 from gd_core.verdict.sentences import endpoint_sentence, lower_sentence, place
 from gd_core.verdict.steps import StepFacts
@@ -43,7 +43,7 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             return f"{shot}, but the steps got shorter and {where}."
         return f"{shot}, but the steps are getting shorter: the run is settling, and {where}."
     if outcome is Outcome.CREEP:
-        lead = "Each step went downhill" if downhill else f"{f} fell overall"
+        lead = "Each step went downhill" if downhill else _overall(facts)
         # "overshot" alone is the line test; a step that only flipped the error's sign along
         # the steepest eigenvector crossed the valley's floor that way, and is said so.
         line = bool(np.all(steps.line_overshot[1:]))
@@ -61,6 +61,7 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         if np.asarray(facts.params).shape[1] == 1:
             last = np.asarray(facts.params)[tail(steps), 0]
             span = f", between about x = {g(last.min(), 3)} and {g(last.max(), 3)},"
+            span = _two_cycle(np.asarray(facts.params)[:, 0]) or span
         limit = facts.limit
         if limit is not None and limit.alpha >= limit.value:  # theory says it can't settle
             return f"The steps bounce back and forth across {words.target}{span} for ever. {key}"
@@ -72,8 +73,15 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         )
     if outcome is Outcome.DIVERGE and facts.no_minimum:
         return f"{f} rose: {key}"
+    if outcome is Outcome.DIVERGE and not _grew_each(steps):
+        return f"The run diverges: {key[0].lower()}{key[1:]}"
     if outcome is Outcome.DIVERGE:
         return f"The overshoots grow from step to step, so the run diverges. {key}"
+    if outcome is Outcome.RUN_OFF and facts.no_minimum and facts.ending is Ending.FAULT:
+        return (
+            f"{f} fell from {g(facts.values[0])} to {g(facts.values[-1])}, and {key} The run "
+            f"stopped at a numerical fault {facts.message}."
+        )
     if outcome is Outcome.RUN_OFF and facts.no_minimum:
         return f"{f} fell from {g(facts.values[0])} to {g(facts.values[-1])}, and {key}"
     if outcome is Outcome.RUN_OFF and facts.ending is Ending.FAULT:
@@ -85,10 +93,45 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         return f"{f} keeps falling the way the run went, so there is no minimum that way: {key}"
     if facts.ending is Ending.FAULT:
         return f"The run stopped at a numerical fault {facts.message}."
+    if outcome is Outcome.STUCK and farther(facts) is not None:
+        lead = "Each step went downhill" if downhill else _overall(facts)
+        return (
+            f"{lead}, but the run went away from every known minimum: {key[0].lower()}{key[1:]} "
+            f"It stopped at {place(facts.params[-1])}, with {f} = {g(facts.values[-1], 4)}, "
+            "where no test confirms a minimum."
+        )
     what = KINDS.get(facts.endpoint.kind if facts.endpoint is not None else "", "")
     if what:
         return f"It stopped at {_at_or_next_to(facts)}, which is {what}, not a minimum."
     return f"It stopped at {place(facts.params[-1])}, where no test confirms a minimum."
+
+
+def _overall(facts: Facts) -> str:
+    """ "J fell overall", only where it ended lower than it started."""
+    f = facts.words.f
+    return (
+        f"{f} fell overall" if facts.values[-1] < facts.values[0] else f"{f} did not fall overall"
+    )
+
+
+def _grew_each(steps: StepFacts) -> bool:
+    """Each step of the tail overshot and was longer than the one before."""
+    rows = tail(steps)
+    if len(rows) < 2:
+        return False
+    return bool(np.all(steps.overshot[rows]) and np.all(steps.step_ratio[rows[1:]] > 1))
+
+
+def _two_cycle(xs: np.ndarray) -> str:
+    """ ", flipping between x = 3 and x = −3 exactly," when the iterates repeat every two
+    steps exactly (to the last bit) from some row on, through the last 4 rows at least."""
+    same = xs[2:] == xs[:-2]  # row k + 2 equals row k
+    if len(xs) < 4 or not same[-2:].all() or xs[-1] == xs[-2]:
+        return ""
+    start = len(same) - int(np.argmin(same[::-1])) if not same.all() else 0
+    since = "" if start == 0 else f" from step {start} on"
+    a, b = xs[start], xs[start + 1]
+    return f", flipping between x = {g(a, 6)} and x = {g(b, 6)} exactly{since},"
 
 
 def _at_or_next_to(facts: Facts) -> str:
