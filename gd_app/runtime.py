@@ -80,7 +80,6 @@ BUSY = "could not start: the server is busy with other work; try again in a mome
 NO_WORKER = "could not start: no worker process could be started"
 
 LOCK = threading.RLock()  # one matplotlib drawing at a time in this process
-_STARTED = threading.Event()  # start() has run in this process
 
 
 class WorkerError(RuntimeError):
@@ -211,14 +210,9 @@ DRAWING = Pool(
 
 
 def start() -> None:
-    """Start both pools' fork servers and spare workers now, in the background; and, in
-    the server, hold the C heap to :data:`gd_app.heap.ARENAS` malloc arenas (sessions'
-    threads started after this share them)."""
+    """Start both pools' fork servers and spare workers now, in the background."""
     if in_worker.is_set():
         return
-    if not _STARTED.is_set():
-        _STARTED.set()
-        heap.limit_arenas()
     for pool in (BUDGET, DRAWING):
         if pool.size:
             pool.top_up()

@@ -46,7 +46,7 @@ def held_at_start() -> tuple[int, int, int]:
 
     from gd_app.plotting import common
 
-    return fit.static_pixels.cache_info().currsize, len(common._SPARES), gc.get_freeze_count()
+    return panels.static_pixels.cache_info().currsize, len(common._SPARES), gc.get_freeze_count()
 
 
 class _Node:
