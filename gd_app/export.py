@@ -233,6 +233,7 @@ FRAMES = {
     "one_parameter": "gd_app.demos.fit_one:one_parameter_frames",
     "two_parameters": "gd_app.demos.fit_two:two_parameters_frames",
     "symbolic": "gd_app.demos.symbolic:symbolic_frames",
+    "optimizers": "gd_app.demos.optimizers:optimizers_frames",
 }
 
 

@@ -116,6 +116,12 @@ class LabResult:
     grid_y: np.ndarray
     grid_f: np.ndarray  # (GRID, GRID); nan where f is not real
     clipped: tuple[str, ...]  # methods with iterates outside the window
+    # What a picture of part of the race frames, so its axes do not tell how the runs end:
+    # the window of the start and the known minima alone, f on its grid, and the steps
+    # every run was allowed.
+    start_window: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 1.0)
+    start_grid_f: np.ndarray | None = None  # (GRID, GRID) over start_window
+    max_steps: int = 0
 
 
 @lru_cache(maxsize=16)  # per worker process; the SymPy work is the budget's costly part
@@ -140,9 +146,16 @@ def method_job(
 
 
 def finish_job(
-    text: str, *, x0: float, y0: float, runs: tuple[MethodRun, ...], methods: tuple
+    text: str,
+    *,
+    x0: float,
+    y0: float,
+    runs: tuple[MethodRun, ...],
+    methods: tuple,
+    max_steps: int = 0,
 ) -> LabResult:
-    """Theory, known minima, f_ref, the window and f on its grid, around finished runs."""
+    """Theory, known minima, f_ref, the window and f on its grid, around finished runs
+    (each allowed ``max_steps`` steps)."""
     surface = _surface(text)
     start = np.array([x0, y0], dtype=float)
     settings = {name: dict(values) for name, values in methods}
@@ -163,6 +176,8 @@ def finish_job(
     xs = np.linspace(window[0], window[1], GRID)
     ys = np.linspace(window[2], window[3], GRID)
     grid_f = surface.on_grid(xs, ys)
+    start_window = start_frame(start, minima)
+    start_grid_f = surface.on_grid(*grid_axes(start_window))
     view = View(xs, ys, grid_f)
     runs = tuple(judged(surface, run, view=view, known=tuple(map(tuple, minima))) for run in runs)
     f_ref, known, no_minimum = _reference(surface, minima, runs, theory)
@@ -180,7 +195,16 @@ def finish_job(
         grid_y=ys,
         grid_f=grid_f,
         clipped=clipped,
+        start_window=start_window,
+        start_grid_f=start_grid_f,
+        max_steps=int(max_steps),
     )
+
+
+def grid_axes(window: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y of the GRID × GRID points f is sampled at over ``window``."""
+    x_lo, x_hi, y_lo, y_hi = window
+    return np.linspace(x_lo, x_hi, GRID), np.linspace(y_lo, y_hi, GRID)
 
 
 def rule_for(method: str, surface: Surface | None = None, **hyper) -> optimizers.UpdateRule:
@@ -292,6 +316,15 @@ def _reference(surface, minima, runs, theory) -> tuple[float | None, bool, str]:
     starts = max(run.values[0] for run in runs if len(run.values))
     delta = max(1e-3 * (starts - lowest), 1e-12 * max(1.0, abs(lowest)))
     return lowest - delta, False, ""
+
+
+def start_frame(start: np.ndarray, minima: np.ndarray) -> tuple[float, float, float, float]:
+    """A window from the start and the known minima alone, as wide as it is high: what a
+    picture of part of the race frames (it must not tell where the paths go)."""
+    core = np.vstack([start[None, :], minima])
+    low, high = core.min(axis=0), core.max(axis=0)
+    mid, half = (low + high) / 2, 0.58 * max(float((high - low).max()), 0.5)
+    return (float(mid[0] - half), float(mid[0] + half), float(mid[1] - half), float(mid[1] + half))
 
 
 def frame(start: np.ndarray, minima: np.ndarray, runs) -> tuple[tuple, tuple[str, ...]]:

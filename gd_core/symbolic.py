@@ -202,6 +202,10 @@ def analyse(text: str, *, x0: float, alpha: float, precision: float, max_iter: i
         crossings=crossings,
         verdict=judge(facts),
         lower=lower,
+        near_start=tuple(
+            (_frozen(x), _frozen(real_values(function.f_array, x)))
+            for x in (np.linspace(lo, hi, CURVE_POINTS) for lo, hi in start_windows(x0))
+        ),
     )
 
 
@@ -322,6 +326,17 @@ def view_range(xs: np.ndarray, *, reach: float = 1e6) -> tuple[float, float]:
     lo, hi = float(near.min()) - 1.0, float(near.max()) + 1.0
     pad = 0.02 * (hi - lo)
     return lo - pad, hi + pad
+
+
+START_ZOOMS = 7  # windows about x0, each twice as wide as the one before (up to 64 times)
+
+
+def start_windows(x0: float) -> tuple[tuple[float, float], ...]:
+    """x-ranges about x0 that depend on x0 alone, half-width max(1, |x0|/2) times 1, 2, 4, …:
+    a picture of part of a run frames the iterates it shows in the smallest that holds
+    them, so its axes do not tell where the run will go."""
+    half = max(1.0, abs(float(x0)) / 2)
+    return tuple((x0 - half * 2**z, x0 + half * 2**z) for z in range(START_ZOOMS))
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

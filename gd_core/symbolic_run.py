@@ -31,6 +31,8 @@ class SymbolicRun:
     formulas: f, f′, f″.
     trajectory: the descent (p = 1); curvature: f″ at each iterate (nan where undefined).
     curve_x, curve_y: f on the figure's x-range (nan where not real).
+    near_start: f on windows about x0 that grow by powers of 2, ((x, y), …), smallest
+      first: what a picture of part of the run frames (it must not tell where the run goes).
     endpoint: what the point where the run stopped is, and the facts that say so.
     crossings: per row, :func:`gd_core.verdict.point1d.crossings` (ZERO, KINK, BREAK or "").
     verdict: the verdict engine's judgement of the whole run.
@@ -46,3 +48,4 @@ class SymbolicRun:
     crossings: tuple[str, ...]  # per row: what the step crossed where f′ changed sign, or ""
     verdict: Verdict
     lower: tuple | None = None  # ((x,), f) of a lower point in another valley, in the figure
+    near_start: tuple[tuple[np.ndarray, np.ndarray], ...] = ()

@@ -1,11 +1,11 @@
-"""Optimizer lab (issue 10): GD, momentum, Nesterov, AdaGrad, RMSProp and Adam race on f(x, y)."""
+"""Optimizer lab: GD, momentum, Nesterov, AdaGrad, RMSProp and Adam race on f(x, y)."""
 
 from dataclasses import replace
 
 import streamlit as st
 
 from gd_app import ui
-from gd_app.columns.lab import LAB_HISTORY
+from gd_app.columns.lab import LAB_HISTORY, LAB_SUMMARY, LAB_THEORY
 from gd_app.controls import FIRST_ORDER, LAB_METHODS, LAB_PRESETS, LINE_SEARCH, OPTIMIZERS
 from gd_app.demos import optimizer_maps as maps
 from gd_app.demos import optimizers as lab
@@ -98,29 +98,7 @@ if values["view3d"]:
     ui.show_picture(lab.surface_picture(**values, step=step, theme=ui.current_theme()))
 
 st.header("Where each method ended")
-st.dataframe(
-    demo.summary,
-    column_config={
-        "method": st.column_config.TextColumn("method"),
-        "x": ui.number("final x", "%.6g", "x at the last iterate."),
-        "y": ui.number("final y", "%.6g", "y at the last iterate."),
-        "f": ui.number("final f", "%.6g", "f at the last iterate."),
-        "grad_norm": ui.number("|∇f|", "%.6g", "Gradient norm at the last iterate."),
-        "steps_to_tol": st.column_config.TextColumn(
-            "steps to |∇f| < tol", help="Steps until |∇f| < tol (the method then stops)."
-        ),
-        "evals_to_tol": st.column_config.TextColumn(
-            "evaluations to reach tol",
-            help="The work until |∇f| < tol, the start included: f values (one per trial point "
-            "of a line search), gradients ∇f and Hessians H. The first-order rules use no f.",
-        ),
-        "verdict": st.column_config.TextColumn(
-            "verdict", help="What this method's own history shows; the sentences below say why."
-        ),
-    },
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(demo.summary, column_config=LAB_SUMMARY.config(), hide_index=True, width="stretch")
 st.markdown(
     "\n".join(
         f"- **{method}**: {ui.escape_markdown(sentence)}" for method, sentence in demo.sentences
@@ -139,25 +117,7 @@ for line in demo.theory:
     st.markdown(line)
 if demo.theory_table is not None:
     st.dataframe(
-        demo.theory_table,
-        column_config={
-            "alpha": ui.number("your α", "%.4g", "The method's learning rate in the sidebar."),
-            "limit_formula": st.column_config.TextColumn("limit", help="Converges iff α < limit."),
-            "limit": ui.number("α limit", "%.4g", "The stability limit at your β."),
-            "theory": st.column_config.TextColumn("theory says"),
-            "predicted": ui.number(
-                "predicted rate",
-                "%.6g",
-                "Contraction of ‖θ − θ*‖ per step, from λmin and λmax (GD and heavy ball only).",
-            ),
-            "reached": ui.number(
-                "rate reached",
-                "%.6g",
-                "Geometric mean of ‖θ − θ*‖ contraction per step over the run's second half.",
-            ),
-        },
-        hide_index=True,
-        width="stretch",
+        demo.theory_table, column_config=LAB_THEORY.config(), hide_index=True, width="stretch"
     )
 
 for key, title in (("sweep", "Learning-rate sweep"), ("basins", "Basin map")):

@@ -13,13 +13,14 @@ import pytest
 from gd_app import demos, export
 from gd_app.columns import Column, Spec
 from gd_app.columns.fit import ONE_PARAMETER, TWO_PARAMETERS
-from gd_app.columns.lab import LAB, LAB_HISTORY
+from gd_app.columns.lab import LAB, LAB_HISTORY, LAB_SUMMARY, LAB_THEORY
 from gd_app.columns.symbolic import SYMBOLIC
 from gd_app.controls import ONE_PARAMETER as ONE_CONTROLS
 from gd_app.controls import OPTIMIZERS, defaults
 from gd_app.controls import SYMBOLIC as SYMBOLIC_CONTROLS
 from gd_app.controls import TWO_PARAMETERS as TWO_CONTROLS
 from gd_app.demos import optimizers as lab
+from gd_core.lab import PRESETS
 
 # Today's public names, written out here: the CSV headers a student's files carry.
 PUBLIC = {
@@ -110,7 +111,9 @@ def test_lab_tables_csv_and_script_columns_are_the_specs(change, tmp_path):
     assert LAB_HISTORY.names == LAB.names[1:]
 
 
-@pytest.mark.parametrize("spec", [ONE_PARAMETER, TWO_PARAMETERS, SYMBOLIC, LAB_HISTORY])
+@pytest.mark.parametrize(
+    "spec", [ONE_PARAMETER, TWO_PARAMETERS, SYMBOLIC, LAB_HISTORY, LAB_SUMMARY, LAB_THEORY]
+)
 def test_column_config_labels_every_column_of_the_spec(spec):
     config = spec.config()
     assert list(config) == list(spec.names)
@@ -128,3 +131,13 @@ def test_a_column_the_spec_does_not_declare_is_refused():
         spec.frame({"iteration": [0], "undeclared": [1.0]})
     with pytest.raises(ValueError):
         Spec((Column("x", "x"), Column("x", "x again")))
+
+
+def test_the_lab_s_summary_and_theory_tables_are_their_specs_columns():
+    params = {**defaults(OPTIMIZERS), "preset": "bowl", "f": PRESETS["bowl"][0], "N": 50}
+    params["methods"] = ("gd", "momentum", "adam")
+    demo = lab.optimizers(**params)
+    assert list(demo.summary.columns) == list(LAB_SUMMARY.names)
+    assert list(demo.summary["method"]) == ["gd", "momentum", "adam"]
+    assert list(demo.theory_table.columns) == list(LAB_THEORY.names)
+    assert list(demo.theory_table["method"]) == ["gd", "momentum"]  # the methods with a limit

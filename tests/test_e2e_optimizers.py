@@ -88,8 +88,9 @@ def test_defaults_from_the_home_card_then_scrubber(server, page):
     assert urlsplit(page.url).path == "/optimizers"
     assert page.locator('[data-testid="stMain"] h1').inner_text() == "Optimizers"
     no_exception(page)
-    ((src, alt),) = images(page)
-    assert alt.startswith("Left: contour map of f")
+    (src, alt), (_, values) = images(page)  # the race, then f per iteration
+    assert alt.startswith("The race: contour map of f")
+    assert values.startswith("How fast f falls")
     assert dataframes(page) == 1 + 6  # the summary and the first tab's history (all mounted)
     main = page.locator('[data-testid="stMain"]').inner_text()
     demo = lab.optimizers(**DEFAULTS)
@@ -134,7 +135,7 @@ def test_links_saddle_bowl_no_methods_and_3d(server, page):
         ready=READY,
         timeout=WAIT,
     )
-    assert "symlog" in images(page)[0][1]
+    assert "symlog" in images(page)[1][1]  # f per iteration, the race's second panel
     assert "indefinite" in page.locator('[data-testid="stMain"]').inner_text()
     no_exception(page)
     screenshot(page, "optimizers_saddle")
@@ -142,7 +143,7 @@ def test_links_saddle_bowl_no_methods_and_3d(server, page):
     open_page(
         page, f"{server.url}/optimizers?preset=bowl&N=600&view3d=true", ready=READY, timeout=WAIT
     )
-    assert len(images(page)) == 2
+    assert len(images(page)) == 3  # the race's two panels, then the surface
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "Theory for a quadratic f" in main and "from the minimum" in main
     no_exception(page)
@@ -167,9 +168,9 @@ def test_line_search_methods_sweep_and_basins_from_a_link(server, page):
     )
     no_exception(page)
     alts = [alt for _, alt in images(page)]
-    assert len(alts) == 3, alts
-    assert alts[1].startswith("Final f against the learning rate")
-    assert alts[2].startswith("Basin map of gd") and alts[2].count("of the minimum") == 4
+    assert len(alts) == 4, alts  # the race's two panels, the sweep, the basin map
+    assert alts[2].startswith("Final f against the learning rate")
+    assert alts[3].startswith("Basin map of gd") and alts[3].count("of the minimum") == 4
     main = page.locator('[data-testid="stMain"]').inner_text()
     for method in ("gd_ls", "newton", "bfgs"):
         assert f"{method}: " in main, method  # each method's sentence

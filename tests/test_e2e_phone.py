@@ -1,6 +1,6 @@
-"""Phones and keyboards, in a real headless Chromium: the fit pages' figure panels stack on
-a 390 × 844 screen, α is within 10 Tab presses of the page's load and works from the keyboard,
-play too; suggestions and refused values leave links that show what the page showed.
+"""Phones and keyboards, in a real headless Chromium: the figure panels of the fit pages,
+the symbolic page and the lab stack on a 390 × 844 screen, α is within 10 Tab presses of
+the page's load and works from the keyboard, play too; suggestions and refused values leave links that show what the page showed.
 
 Reuses the server, browser and wait logic of tests/e2e_support.py (one server for the module).
 """
@@ -35,14 +35,22 @@ from e2e_support import (  # noqa: F401 (fixtures)
 from gd_app.controls import TWO_PARAMETERS, defaults
 from gd_app.demos import TWO_PARAMETER_SUGGESTIONS
 from gd_app.demos.fit_two import _two_run
-from gd_app.plotting import common
 from gd_app.plotting import fit_two as plotting_two
-from gd_app.plotting.panels import MIN_FONT
+from gd_app.plotting import optimizers as plotting_lab
+from gd_app.plotting import panels
+from gd_app.plotting import symbolic as plotting_symbolic
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 FIT_PAGES = ("/one_parameter", "/two_parameters")
+# Each page's panels: inches wide as drawn, and the smallest text on them in points.
+PANEL_TEXT = {
+    "/one_parameter": (panels.PANEL_WIDTH, panels.MIN_FONT),
+    "/two_parameters": (panels.PANEL_WIDTH, panels.MIN_FONT),
+    "/symbolic": (plotting_symbolic.PANEL_WIDTH, plotting_symbolic.MIN_FONT),
+    "/optimizers?N=200": (plotting_lab.PANEL_WIDTH, plotting_lab.MIN_FONT),
+}
 READY = '[data-testid="stImage"] img'
 PANELS = '[data-testid="stMain"] [data-testid="stImage"] img'
 
@@ -67,20 +75,20 @@ def panel_boxes(tab) -> list[dict]:
     )
 
 
-@pytest.mark.parametrize("path", FIT_PAGES)
+@pytest.mark.parametrize("path", list(PANEL_TEXT))
 def test_figure_panels_stack_on_a_phone_each_legible_and_300_px_wide(server, phone, page, path):
-    open_page(phone, server.url + path, ready=READY)
+    open_page(phone, server.url + path, ready=READY, timeout=120)
     first, second = panel_boxes(phone)
     assert first["width"] >= 300 and second["width"] >= 300, (first, second)
     assert second["y"] >= first["y"] + first["height"] - 1, "the panels must stack"
     assert abs(first["x"] - second["x"]) < 1
+    inches, points = PANEL_TEXT[path]
     for panel in (first, second):  # the smallest text, in screen pixels
-        scale = panel["width"] / panel["drawn"]
-        assert MIN_FONT * common.DPI / 72 * scale >= 9.5, panel
+        assert points / 72 * panel["width"] / inches >= 9.5, panel
     # The page never scrolls sideways on a phone (the table scrolls inside its own box).
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 
-    open_page(page, server.url + path, ready=READY)  # a desktop: side by side
+    open_page(page, server.url + path, ready=READY, timeout=120)  # a desktop: side by side
     left, right = panel_boxes(page)
     assert abs(left["y"] - right["y"]) < 1 and right["x"] >= left["x"] + left["width"]
 

@@ -51,8 +51,9 @@ def test_defaults_race_all_six_on_rosenbrock_with_the_transcribed_numbers():
         np.testing.assert_allclose([row["x"], row["y"]], want, rtol=1e-9)
     # each method ends in Rosenbrock's valley y ≈ x² (|y − x²| small against the start's 0.25)
     assert np.all(np.abs(table["y"] - table["x"] ** 2) < 0.02), table
-    image = at.get("image")[0]
-    assert image.proto.imgs[0].alt.startswith("Left: contour map of f")
+    race, values = (image.proto.imgs[0].alt for image in at.get("image"))  # one per panel
+    assert race.startswith("The race: contour map of f")
+    assert values.startswith("How fast f falls: f − f_ref, log scale")
     assert len(at.tabs) == 6
     assert any("not quadratic" in m.value for m in at.markdown)
 
@@ -117,7 +118,7 @@ def test_bowl_shows_theory_with_limits_and_rates():
 def test_saddle_says_why_there_is_no_limit_and_uses_symlog():
     at = run(preset="saddle", x0="1", y0="0.001")
     assert any("indefinite" in m.value for m in at.markdown)
-    assert "symlog" in at.get("image")[0].proto.imgs[0].alt
+    assert "symlog" in at.get("image")[1].proto.imgs[0].alt  # f per iteration, the 2nd panel
     verdicts = set(summary(at)["verdict"])
     assert "runs off" in verdicts
     # x² − y² has no minimum: no verdict may promise one
@@ -136,7 +137,8 @@ def test_scrubber_past_a_methods_end_keeps_its_last_iterate_marked():
 
 def test_3d_view_adds_a_second_figure():
     at = run(view3d="true", N="50")
-    assert len(at.get("image")) == 2
+    assert len(at.get("image")) == 3  # the race's two panels, then the surface
+    assert at.get("image")[2].proto.imgs[0].alt.startswith("A 3D surface of f")
     assert not at.exception
 
 
@@ -206,7 +208,7 @@ def test_export_figure_gives_the_screens_pixels():
     from gd_app.plotting.common import to_png
 
     params = {**DEFAULTS, "N": 300}
-    screen = lab.optimizers_picture(step=120, **params).png
+    screen = lab.optimizers_picture(step=120, **params).whole_png()  # the panels side by side
     export = to_png(lab.figure(step=120, **params))
     a, b = (
         np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
@@ -260,10 +262,10 @@ def test_sweep_and_basin_toggles_add_their_figures():
     at = run(preset="Himmelblau", x0="0", y0="0", N="200", sweep="true", basins="true")
     assert not at.exception, [e.message for e in at.exception]
     alts = [image.proto.imgs[0].alt for image in at.get("image")]
-    assert len(alts) == 3
-    assert alts[1].startswith("Final f against the learning rate")
-    assert alts[2].startswith("Basin map of gd")
-    assert sum("of the minimum" in part for part in alts[2].split(";")) == 4
+    assert len(alts) == 4  # the race's two panels, the sweep, the basin map
+    assert alts[2].startswith("Final f against the learning rate")
+    assert alts[3].startswith("Basin map of gd")
+    assert sum("of the minimum" in part for part in alts[3].split(";")) == 4
 
 
 def test_refused_methods_in_a_link_are_named_with_the_allowed_ones():

@@ -10,7 +10,7 @@ from matplotlib.quiver import Quiver
 from matplotlib.text import Text
 from PIL import Image
 
-from gd_app import export
+from gd_app import demos, export
 from gd_app.controls import OPTIMIZERS, SYMBOLIC, TWO_PARAMETERS, defaults
 from gd_app.demos import optimizers as lab
 from gd_app.demos.fit_one import _one_run
@@ -123,6 +123,7 @@ def test_lab_paths_stop_at_k():
         ("one_parameter", ONE),
         ("two_parameters", defaults(TWO_PARAMETERS) | {"N": 12}),
         ("symbolic", defaults(SYMBOLIC)),
+        ("optimizers", defaults(OPTIMIZERS) | {"N": 12, "methods": ["gd", "adam"]}),
     ],
 )
 def test_gif_frames_are_the_revealed_picture(page, params):
@@ -190,3 +191,43 @@ def test_partial_pictures_of_runs_below_and_above_alpha_crit_are_the_same_pixels
     assert fit.one_parameter_png(one_wild, highlight=0, upto=0) == fit.one_parameter_png(
         one_calm, highlight=0, upto=0
     )
+
+
+def test_symbolic_partial_pictures_do_not_tell_how_the_run_ends():
+    # x² from 3: x_k = 3·(1 − 2α)^k, so α = 0.1 converges and α = 1.1 diverges (|1 − 2α| > 1).
+    base = defaults(SYMBOLIC) | {"f": "x**2", "x0": 3.0}
+    calm, wild = ({**base, "alpha": alpha} for alpha in (0.1, 1.1))
+    assert abs(_symbolic_run(**wild).trajectory.params[-1, 0]) > 1e3
+    assert abs(_symbolic_run(**calm).trajectory.params[-1, 0]) < 1e-2
+    first = [demos.symbolic_picture(step=0, reveal=True, **p).panels for p in (calm, wild)]
+    assert [p.png for p in first[0]] == [p.png for p in first[1]]  # the same pixels at iterate 0
+    assert [p.alt for p in first[0]] == [p.alt for p in first[1]]
+    # Once the whole run is shown (the answer given), each is framed by where it went.
+    whole = [demos.symbolic_picture(step=0, **p).panels[0].png for p in (calm, wild)]
+    assert whole[0] != whole[1]
+    # While revealing, the window grows to hold every iterate drawn, from x0 alone.
+    run = _symbolic_run(**wild)
+    for k in range(5):
+        x, _ = symbolic.curve_view(run, k)
+        shown = run.trajectory.params[: k + 1, 0]
+        assert x[0] <= shown.min() and shown.max() <= x[-1]
+        assert np.isclose((x[0] + x[-1]) / 2, 3.0)  # centred on x0: no hint of the direction
+
+
+def test_lab_partial_pictures_do_not_tell_how_the_race_ends():
+    # Rosenbrock from (-1.5, 2): gd at α = 0.0005 creeps along the valley, at α = 0.01 it
+    # diverges (its iterates grow past 1e3).
+    base = defaults(OPTIMIZERS) | {"N": 40, "methods": ["gd", "adam"]}
+    calm, wild = ({**base, "lr_gd": alpha} for alpha in (0.0005, 0.01))
+    assert np.abs(lab.result(**wild).runs[0].params[-1]).max() > 1e3
+    assert np.abs(lab.result(**calm).runs[0].params).max() < 3
+    first = [lab.optimizers_picture(step=0, reveal=True, **p).panels for p in (calm, wild)]
+    assert [p.png for p in first[0]] == [p.png for p in first[1]]
+    assert [p.alt for p in first[0]] == [p.alt for p in first[1]]
+    whole = [lab.optimizers_picture(step=0, **p).panels for p in (calm, wild)]
+    assert [p.png for p in whole[0]] != [p.png for p in whole[1]]
+    # The partial frame is the start's and the known minimum's, whatever the runs do.
+    result = lab.result(**wild)
+    frame = optimizers.frame_of(result, partial=True)
+    assert frame.window == result.start_window != result.window
+    assert frame.last == base["N"] - 1

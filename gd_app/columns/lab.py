@@ -86,3 +86,54 @@ LAB = Spec(
 
 # Each method's own table: the long table's columns but the method's name.
 LAB_HISTORY = Spec(tuple(c for c in LAB.columns if c.name != "method"))
+
+# The page's table of where each method ended, a row per method.
+LAB_SUMMARY = Spec(
+    (
+        Column("method", "method", "The update rule of this row.", None),
+        Column("x", "final x", "x at the last iterate."),
+        Column("y", "final y", "y at the last iterate."),
+        Column("f", "final f", "f at the last iterate."),
+        Column("grad_norm", "|∇f|", "Gradient norm at the last iterate."),
+        Column(
+            "steps_to_tol",
+            "steps to |∇f| < tol",
+            "Steps until |∇f| < tol (the method then stops).",
+            None,
+        ),
+        Column(
+            "evals_to_tol",
+            "evaluations to reach tol",
+            "The work until |∇f| < tol, the start included: f values (one per trial point "
+            "of a line search), gradients ∇f and Hessians H. The first-order rules use no f.",
+            None,
+        ),
+        Column(
+            "verdict",
+            "verdict",
+            "What this method's own history shows; the sentences below say why.",
+            None,
+        ),
+    )
+)
+
+# The theory for a quadratic f, a row per method with a learning-rate limit.
+LAB_THEORY = Spec(
+    (
+        Column("method", "method", "The update rule of this row.", None),
+        Column("alpha", "your α", "The method's learning rate in the sidebar.", "%.4g"),
+        Column("limit_formula", "limit", "Converges iff α < limit.", None),
+        Column("limit", "α limit", "The stability limit at your β.", "%.4g"),
+        Column("theory", "theory says", "What the limit says of your α.", None),
+        Column(
+            "predicted",
+            "predicted rate",
+            "Contraction of ‖θ − θ*‖ per step, from λmin and λmax (GD and heavy ball only).",
+        ),
+        Column(
+            "reached",
+            "rate reached",
+            "Geometric mean of ‖θ − θ*‖ contraction per step over the run's second half.",
+        ),
+    )
+)

@@ -22,13 +22,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gd_app import runtime
-from gd_app.columns.lab import LAB_HISTORY
+from gd_app.columns.lab import LAB_HISTORY, LAB_SUMMARY, LAB_THEORY
 from gd_app.controls import LAB_METHODS, LINE_SEARCH
 from gd_app.demos import line_search
 from gd_app.demos.common import PICTURES, Picture, cache_by_name
 from gd_app.demos.optimizers_export import csv_text, script_text
 from gd_app.plotting import optimizers as plotting
-from gd_app.plotting.common import render
+from gd_app.plotting.common import DPI as SCREEN_DPI
+from gd_app.plotting.common import frame_pixels, render
+from gd_app.plotting.frames import _side_by_side as side_by_side
+from gd_app.plotting.lab_surface import surface_figure
 from gd_core.errors import ExpressionError, OutsideDomain
 from gd_core.lab import LabResult, MethodRun, finish_job, method_job
 
@@ -98,7 +101,9 @@ def _result(*, f: str, x0: float, y0: float, N: int, tol: float, spec: tuple):
         if isinstance(run, Exception):
             return run
         runs.append(run)
-    return runtime.budgeted(finish_job, f, x0=x0, y0=y0, runs=tuple(runs), methods=spec)
+    return runtime.budgeted(
+        finish_job, f, x0=x0, y0=y0, runs=tuple(runs), methods=spec, max_steps=N - 1
+    )
 
 
 def _lab(key: dict) -> LabResult:
@@ -143,22 +148,21 @@ def optimizers(**params) -> LabDemo:
 
 
 def summary_table(lab: LabResult) -> pd.DataFrame:
-    rows = []
-    for run in lab.runs:
-        x, y = run.params[-1]
-        rows.append(
-            dict(
-                method=run.method,
-                x=x,
-                y=y,
-                f=run.values[-1],
-                grad_norm=math.hypot(*run.grads[-1]),
-                steps_to_tol="not reached" if run.steps_to_tol is None else str(run.steps_to_tol),
-                evals_to_tol=line_search.evaluations_to_tol(run),
-                verdict=run.verdict,
-            )
+    """Where each method ended (the columns of :data:`gd_app.columns.lab.LAB_SUMMARY`)."""
+    rows = [
+        dict(
+            method=run.method,
+            x=run.params[-1, 0],
+            y=run.params[-1, 1],
+            f=run.values[-1],
+            grad_norm=math.hypot(*run.grads[-1]),
+            steps_to_tol="not reached" if run.steps_to_tol is None else str(run.steps_to_tol),
+            evals_to_tol=line_search.evaluations_to_tol(run),
+            verdict=run.verdict,
         )
-    return pd.DataFrame(rows)
+        for run in lab.runs
+    ]
+    return LAB_SUMMARY.frame({name: [row[name] for row in rows] for name in LAB_SUMMARY.names})
 
 
 def history_table(run: MethodRun) -> pd.DataFrame:
@@ -254,32 +258,44 @@ def theory_table(lab: LabResult, params: dict) -> pd.DataFrame | None:
                 reached=rate.reached if rate else None,
             )
         )
-    return pd.DataFrame(rows) if rows else None
+    if not rows:
+        return None
+    return LAB_THEORY.frame({name: [row[name] for row in rows] for name in LAB_THEORY.names})
 
 
 # ---------------------------------------------------------------------- pictures
-def _alt(lab: LabResult, step: int) -> str:
-    x_lo, x_hi, y_lo, y_hi = lab.window
-    paths = "; ".join(
-        f"{run.method} ({plotting.color(run.method)}) from ({run.params[0, 0]:.3g}, "
-        f"{run.params[0, 1]:.3g}) to ({run.params[-1, 0]:.3g}, {run.params[-1, 1]:.3g}), "
-        f"{run.verdict}"
-        for run in lab.runs
-    )
+def _alts(lab: LabResult, step: int, frame: plotting.Frame) -> tuple[str, str]:
+    """The alt texts of the race and of f per iteration; of part of the race (``frame``
+    partial), saying nothing of what comes after ``step``."""
+    x_lo, x_hi, y_lo, y_hi = frame.window
     minima = (
         f"{len(lab.minima)} known minim{'um' if len(lab.minima) == 1 else 'a'} marked with stars"
         if len(lab.minima)
         else "no known minimum"
     )
-    return (
-        f"Left: contour map of f on x in [{x_lo:.3g}, {x_hi:.3g}], y in [{y_lo:.3g}, "
-        f"{y_hi:.3g}] with the start as a black square and {minima}. Paths: {paths}. Rings mark "
-        f"iterate {step} of every method.{line_search.overlay_alt(lab, step)} Right: "
-        f"{plotting.value_label(lab)} against iteration."
+    race = (
+        f"The race: contour map of f on x in [{x_lo:.3g}, {x_hi:.3g}], y in [{y_lo:.3g}, "
+        f"{y_hi:.3g}] with the start as a black square and {minima}."
     )
+    if frame.partial:
+        race += (
+            f" Each method's path up to iterate {step}, where rings mark it; nothing after "
+            f"iterate {step} is drawn."
+        )
+        values = f"How fast f falls: {frame.label} against iteration, up to iterate {step}."
+    else:
+        paths = "; ".join(
+            f"{run.method} ({plotting.color(run.method)}) from ({run.params[0, 0]:.3g}, "
+            f"{run.params[0, 1]:.3g}) to ({run.params[-1, 0]:.3g}, {run.params[-1, 1]:.3g}), "
+            f"{run.verdict}"
+            for run in lab.runs
+        )
+        race += f" Paths: {paths}. Rings mark iterate {step} of every method."
+        values = f"How fast f falls: {frame.label} against iteration for every method."
+    return race + line_search.overlay_alt(lab, step), values
 
 
-@cache_by_name(maxsize=3)  # a drawn Figure and its ~10 MB background each
+@cache_by_name(maxsize=3)  # a drawn panel pair and their ~10 MB backgrounds each
 def _scrubber(
     *,
     f: str,
@@ -299,31 +315,41 @@ def _scrubber(
 def optimizers_picture(
     *, step: int = 0, theme: str = "light", reveal: bool = False, **params
 ) -> Picture:
-    """The 2D figure, iterate ``step`` of every method marked; with ``reveal`` (play,
-    prediction mode, GIF frames) the paths only up to ``step``."""
+    """The race, iterate ``step`` of every method marked; with ``reveal`` (play, prediction
+    mode, GIF frames) the paths only up to ``step``, framed by what is known before the
+    run. Two panels, each its own image: the race on f's contours, then f per iteration."""
     lab = result(**params)
+    partial = reveal and plotting.is_partial(lab, step)
     with runtime.LOCK:  # matplotlib in the server: one drawing at a time
-        scrubber = _scrubber(**run_key(params), theme=theme, paths=not reveal)
-        png, width = scrubber.png(step, upto=step if reveal else None)
-    alt = _alt(lab, step) if not reveal else _revealed_alt(lab, step)
-    return Picture(png=png, alt=alt, width=width)
+        scrubber = _scrubber(**run_key(params), theme=theme, paths=not partial)
+        panels = scrubber.png(step, upto=step if partial else None)
+    return Picture.of_panels(panels, _alts(lab, step, scrubber.frame))
 
 
-def _revealed_alt(lab: LabResult, step: int) -> str:
-    x_lo, x_hi, y_lo, y_hi = lab.window
-    return (
-        f"Left: contour map of f on x in [{x_lo:.3g}, {x_hi:.3g}], y in [{y_lo:.3g}, "
-        f"{y_hi:.3g}] with the start as a black square and each method's path up to iterate "
-        f"{step}, where rings mark it; nothing after iterate {step} is drawn. Right: "
-        f"{plotting.value_label(lab)} against iteration, up to iterate {step}."
-    )
+def optimizers_frames(
+    steps, *, theme: str, width: int, full_width: int, encoding=None, **params
+) -> list:
+    """An animation's frames of :func:`optimizers_picture` with ``reveal``, one per step,
+    ``width`` pixels wide, as RGB arrays; given ``encoding``, as one chunk of a GIF. Drawn
+    here at that size, past the picture cache (the lab draws in the server)."""
+    lab = result(**params)
+    scrubbers = {}
+    pictures = []
+    with runtime.LOCK, frame_pixels(SCREEN_DPI * width / full_width):
+        for step in steps:
+            partial = plotting.is_partial(lab, step)
+            if partial not in scrubbers:
+                scrubbers[partial] = plotting.Scrubber(lab, theme, paths=not partial)
+            pictures.append(scrubbers[partial].png(step, upto=step if partial else None))
+    frames = [side_by_side(panels, width) for panels in pictures]
+    return frames if encoding is None else encoding.encode(frames, theme)
 
 
 @cache_by_name(maxsize=PICTURES)
 def surface_picture(*, step: int = 0, theme: str = "light", **params) -> Picture:
     lab = result(**params)
     with runtime.LOCK:
-        png, width = render(plotting.surface_figure(lab, step, theme))
+        png, width = render(surface_figure(lab, step, theme))
     alt = (
         "A 3D surface of f over the contour window with every method's path drawn on it in "
         f"its colour; dots mark iterate {step}."

@@ -24,6 +24,7 @@ from gd_app.demos.common import (
     verdict_fields,
 )
 from gd_app.plotting import symbolic as plotting
+from gd_app.plotting.frames import each
 from gd_app.tables import symbolic_history
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.expr import MAX_LENGTH, parse_expression
@@ -162,30 +163,40 @@ def symbolic_picture(
     *, step: int = 0, theme: str = "light", reveal: bool = False, **params
 ) -> Picture:
     """The figure for :func:`symbolic`'s ``params``, iterate ``step`` highlighted; with
-    ``reveal`` (play, prediction mode, GIF frames) nothing after ``step`` is drawn."""
+    ``reveal`` (play, prediction mode, GIF frames) nothing after ``step`` is drawn, and
+    the axes frame only what is drawn.
+
+    Two panels, each its own image: f(x) with the iterates, then the slope per iteration."""
     run = _symbolic_run(**params)
     trajectory = run.trajectory
     highlight = highlighted_row(step, trajectory)
+    x0 = params["x0"]
     if reveal:
-        alt = (
-            f"Left: the graph of f(x) = {run.text} with the iterates from x = {params['x0']:g} "
-            f"up to iterate {highlight}, x = {trajectory.params[highlight, 0]:.4g}; nothing "
-            "after it is drawn. Right: the slope |f′(x)| at those iterations on a log scale."
+        lo, hi = plotting.curve_view(run, highlight)[0][[0, -1]]
+        curve_alt = (
+            f"f(x) and the iterates: the graph of f(x) = {run.text} for x from {lo:.4g} to "
+            f"{hi:.4g}, with the iterates from x = {x0:g} up to iterate {highlight}, "
+            f"x = {trajectory.params[highlight, 0]:.4g}; nothing after it is drawn."
         )
-        png, width = runtime.draw(
-            plotting.symbolic_png, run, highlight=highlight, theme=theme, upto=highlight
+        slope_alt = (
+            "How steep f is at each iterate: the slope |f′(x)| at iterations 0 to "
+            f"{highlight} on a log scale; nothing after it is drawn."
         )
-        return Picture(png=png, alt=alt, width=width)
-    kind = run.endpoint.kind if run.endpoint is not None else "numerical fault"
-    alt = (
-        f"Left: the graph of f(x) = {run.text} with {len(trajectory.values)} iterates walking "
-        f"from x = {params['x0']:g} to x = {trajectory.final[0]:.4g}, marked as: {kind}. "
-        "Right: the slope |f′(x)| at each iteration on a log scale."
-    )
-    png, width = runtime.draw(
-        plotting.symbolic_png, run, highlight=highlighted_row(step, trajectory), theme=theme
-    )
-    return Picture(png=png, alt=alt, width=width)
+        upto = {"upto": highlight}
+    else:
+        kind = run.endpoint.kind if run.endpoint is not None else "numerical fault"
+        curve_alt = (
+            f"f(x) and the iterates: the graph of f(x) = {run.text} with "
+            f"{len(trajectory.values)} iterates walking from x = {x0:g} to "
+            f"x = {trajectory.final[0]:.4g}, marked as: {kind}; iterate {highlight} ringed."
+        )
+        slope_alt = (
+            "How steep f is at each iterate: the slope |f′(x)| at each iteration on a log "
+            f"scale; iterate {highlight} ringed."
+        )
+        upto = {}
+    panels = runtime.draw(plotting.symbolic_png, run, highlight=highlight, theme=theme, **upto)
+    return Picture.of_panels(panels, (curve_alt, slope_alt))
 
 
 def symbolic_frames(steps, *, theme, width, full_width, encoding=None, **params):
@@ -194,7 +205,7 @@ def symbolic_frames(steps, *, theme, width, full_width, encoding=None, **params)
     run = _symbolic_run(**params)
     return animation_frames(
         run.trajectory,
-        (plotting.symbolic_png, run),
+        (each, plotting.symbolic_png, run),
         steps,
         theme=theme,
         width=width,

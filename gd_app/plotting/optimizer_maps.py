@@ -10,7 +10,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from gd_app.plotting.common import apply_theme, new_figure
-from gd_app.plotting.optimizers import DPI, LOG_FLOOR, STYLE, contour_levels
+from gd_app.plotting.lab_style import (
+    DPI,
+    LOG_FLOOR,
+    STYLE,
+    contours,
+    legend_under,
+    minimum_handle,
+    ring_handle,
+    star_minima,
+)
 from gd_core.lab import LabResult
 from gd_core.lab_maps import DIVERGED, ELSEWHERE, MOVING, BasinMap, Sweep
 
@@ -103,19 +112,7 @@ def sweep_figure(
             label="diverged (a fault, or f ended above its start)",
         )
     )
-    handles.append(
-        Line2D(
-            [],
-            [],
-            ls="",
-            marker="o",
-            mfc="none",
-            mec="0.3",
-            ms=11,
-            mew=2,
-            label="the current α (the race above)",
-        )
-    )
+    handles.append(ring_handle("the current α (the race above)", edge="0.3"))
     ax.set_xlabel("learning rate α (log scale)")
     ax.set_ylabel(label, fontsize="small")
     ax.set_title(
@@ -123,14 +120,7 @@ def sweep_figure(
         fontsize="medium",
     )
     ax.grid(True, which="major", alpha=0.3)
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=3,
-        frameon=False,
-        fontsize="small",
-        bbox_to_anchor=(0.5, 0.0),
-    )
+    legend_under(fig, handles, ncol=3, fontsize="small")
     return apply_theme(fig, theme)
 
 
@@ -170,19 +160,17 @@ def basin_figure(bmap: BasinMap, lab: LabResult, start: tuple, theme: str) -> Fi
         interpolation="nearest",
         aspect="auto",
     )
-    levels, _ = contour_levels(lab.grid_f)
-    if len(levels) > 1:
-        ax.contour(
-            lab.grid_x,
-            lab.grid_y,
-            lab.grid_f,
-            levels=levels,
-            colors="white",
-            linewidths=0.5,
-            alpha=0.6,
-        )
-    if len(bmap.minima):
-        ax.plot(bmap.minima[:, 0], bmap.minima[:, 1], "*", c="#F0E442", mec="k", ms=15, mew=0.8)
+    contours(
+        ax,
+        lab.grid_x,
+        lab.grid_y,
+        lab.grid_f,
+        filled=False,
+        colors="white",
+        linewidths=0.5,
+        alpha=0.6,
+    )
+    star_minima(ax, bmap.minima)
     ax.plot(*start, "s", c="k", mec="white", ms=9, mew=1.2)
     present = set(np.unique(bmap.category).tolist())
     handles = [
@@ -194,9 +182,7 @@ def basin_figure(bmap: BasinMap, lab: LabResult, start: tuple, theme: str) -> Fi
         Line2D([], [], ls="", marker="s", c="k", mec="white", ms=8, label="the current start")
     )
     if len(bmap.minima):
-        handles.append(
-            Line2D([], [], ls="", marker="*", c="#F0E442", mec="k", ms=12, label="known minimum")
-        )
+        handles.append(minimum_handle(ms=12))
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
     ax.set_xlabel("start x")
@@ -206,14 +192,7 @@ def basin_figure(bmap: BasinMap, lab: LabResult, start: tuple, theme: str) -> Fi
         f"Where {bmap.method} ends from each of {n} × {n} starts after {bmap.steps} steps",
         fontsize="medium",
     )
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=2,
-        frameon=False,
-        fontsize="small",
-        bbox_to_anchor=(0.5, 0.0),
-    )
+    legend_under(fig, handles, ncol=2, fontsize="small")
     return apply_theme(fig, theme)
 
 

@@ -94,30 +94,30 @@ def local_model(race, run, k: int, window: tuple) -> list:
                 kind,
                 transform=race.transAxes,
                 va="top",
-                fontsize="small",
+                fontsize=9,
                 color=MODEL,
                 zorder=7,
             )
         )
         return artists
     end = theta + step
-    artists.append(
-        race.annotate(
-            "",
-            xy=end,
-            xytext=theta,
-            arrowprops=dict(
-                arrowstyle="-|>",
-                color=MODEL,
-                lw=2.2,
-                shrinkA=0,
-                shrinkB=0,
-                path_effects=[patheffects.withStroke(linewidth=4, foreground="white")],
-            ),
-            zorder=7,
-            annotation_clip=False,
-        )
+    arrow = race.annotate(
+        "",
+        xy=end,
+        xytext=theta,
+        arrowprops=dict(
+            arrowstyle="-|>",
+            color=MODEL,
+            lw=2.2,
+            shrinkA=0,
+            shrinkB=0,
+            path_effects=[patheffects.withStroke(linewidth=4, foreground="white")],
+        ),
+        zorder=7,
+        annotation_clip=False,
     )
+    arrow.arrow_patch.set_clip_box(race.bbox)  # a long step ends at the axes' edge
+    artists.append(arrow)
     artists += race.plot(*end, "D", mfc="white", mec=MODEL, ms=7, mew=1.6, zorder=7)
     artists.append(
         race.annotate(
@@ -127,7 +127,7 @@ def local_model(race, run, k: int, window: tuple) -> list:
             textcoords="offset points",
             ha="right" if end[0] > (x_lo + x_hi) / 2 else "left",
             clip_on=True,
-            fontsize="small",
+            fontsize=9,
             color=MODEL,
             zorder=7,
             bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8),

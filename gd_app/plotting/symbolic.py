@@ -1,4 +1,7 @@
-"""The figure of the symbolic f(x) demo (seed 004), drawn from a run's plain data."""
+"""The figure of the symbolic f(x) demo, drawn from a run's plain data: two panels, each its
+own image (f with the iterates; the slope per iteration), so that a page can put them in
+columns that stack on a phone. Each is PANEL_WIDTH inches wide with no text under
+MIN_FONT points: legible in a phone's 358 px column (see :mod:`gd_app.plotting.fit`)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import math
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from gd_app.plotting.common import (
     BLUE,
@@ -15,6 +19,7 @@ from gd_app.plotting.common import (
     VERMILLION,
     Rendered,
     apply_theme,
+    legend_below,
     new_figure,
     padded,
     render,
@@ -25,10 +30,11 @@ from gd_core.symbolic_run import SymbolicRun
 from gd_core.verdict import Outcome
 from gd_core.verdict import point1d as ep
 
-SYMBOLIC_SIZE = (10.0, 4.3)
+PANEL_WIDTH, PANEL_HEIGHT = 4.5, 5.4  # inches, each panel (see gd_app.plotting.fit)
+MIN_FONT = 9  # points: nothing on a panel is written smaller
+PANEL_RECT = (0.19, 0.42, 0.76, 0.5)  # the axes; the legend goes under them
 LOG_CAP = 1e200
 MARKED_CROSSINGS = 40  # above this many, the sign changes get small marks under the line
-SYMBOLIC_RECTS = ((0.065, 0.12, 0.42, 0.8), (0.57, 0.12, 0.41, 0.8))
 
 # What the end point is, as the legend and the marker say it (see gd_core.verdict.point1d).
 END_LABELS = {
@@ -61,26 +67,60 @@ def end_label(run: SymbolicRun) -> tuple[str, str]:
 
 def symbolic_png(
     run: SymbolicRun, *, highlight: int, theme: str = "light", upto: int | None = None
-) -> Rendered:
-    """:func:`symbolic_figure` as a PNG (a drawing worker's job)."""
-    return render(symbolic_figure(run, highlight=highlight, theme=theme, upto=upto))
+) -> tuple[Rendered, Rendered]:
+    """Both panels of :func:`symbolic_figure`, each its own PNG (a drawing worker's job)."""
+    return tuple(
+        render(
+            apply_theme(draw(new_figure((PANEL_WIDTH, PANEL_HEIGHT)), run, highlight, upto), theme)
+        )
+        for draw in PANELS
+    )
 
 
 def symbolic_figure(
     run: SymbolicRun, *, highlight: int, theme: str = "light", upto: int | None = None
 ) -> Figure:
-    """Seed 004: f(x) with the iterates walking down it, the end point's kind; |f′| per step.
+    """f(x) with the iterates walking down it and the end point's kind; |f′| per step:
+    both panels side by side on one Figure (the downloads), drawn by the same functions.
 
     ``theme`` is Streamlit's, "light" or "dark" (see :func:`apply_theme`). Given ``upto``,
-    only the iterates up to that one are drawn, and nothing about the end point.
+    only the iterates up to that one are drawn, nothing about the end point, and the
+    axes frame what is drawn (:func:`curve_view`), not the whole run.
     """
+    fig = new_figure((2 * PANEL_WIDTH, PANEL_HEIGHT))
+    for i, draw in enumerate(PANELS):  # each in its half, where its own image has it
+        x, y, w, h = PANEL_RECT
+        draw(fig, run, highlight, upto, rect=((i + x) / 2, y, w / 2, h))
+    return apply_theme(fig, theme)
+
+
+def curve_view(run: SymbolicRun, upto: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(x, f(x)) of the curve panel: the whole run's range; for part of the run, the
+    smallest window about x0 that holds its iterates (the largest, if none does), which
+    depends on x0 and the iterates shown only, never on how the run goes on."""
+    rows = len(run.trajectory.values)
+    n = revealed(rows, upto)
+    if n == rows or not run.near_start:
+        return run.curve_x, run.curve_y
+    xs = run.trajectory.params[:n, 0]
+    xs = xs[np.isfinite(xs)]
+    for x, y in run.near_start:
+        if xs.size and xs.min() >= x[0] and xs.max() <= x[-1]:
+            return x, y
+    return run.near_start[-1]
+
+
+def curve_panel(
+    fig, run: SymbolicRun, highlight: int, upto: int | None = None, rect=PANEL_RECT
+) -> Figure:
+    """f(x) with the iterates walking down it and, once the whole run is drawn, the end
+    point's kind."""
     trajectory = run.trajectory
     n = revealed(len(trajectory.values), upto)
     complete = n == len(trajectory.values)
-    fig = new_figure(SYMBOLIC_SIZE)
-    left, right = (fig.add_axes(rect) for rect in SYMBOLIC_RECTS)
+    left = fig.add_axes(rect)
     xs, values = trajectory.params[:n, 0], trajectory.values[:n]
-    grid, curve = run.curve_x, run.curve_y
+    grid, curve = curve_view(run, upto)
     lo, hi = float(grid[0]), float(grid[-1])
     left.plot(grid, curve, "k", label=r"$f(x)$")
     left.plot(xs, values, "-", c=VERMILLION, lw=0.8, alpha=0.7, label="path of the steps")
@@ -125,8 +165,17 @@ def symbolic_figure(
     left.set_xlabel(r"$x$")
     left.set_ylabel(r"$f(x)$")
     left.set_title("f(x) and the iterates")
-    left.legend(loc="best", fontsize="small")
+    _legend(left)
+    return fig
 
+
+def slope_panel(
+    fig, run: SymbolicRun, highlight: int, upto: int | None = None, rect=PANEL_RECT
+) -> Figure:
+    """The slope |f′| at each iterate shown, on a log scale, sign changes ringed."""
+    trajectory = run.trajectory
+    n = revealed(len(trajectory.values), upto)
+    right = fig.add_axes(rect)
     slope = np.abs(trajectory.grads[:n, 0])
     iterations = np.arange(len(slope))
     # Slopes past 1e200 only confirm a divergence the verdict reports; matplotlib's log
@@ -166,8 +215,22 @@ def symbolic_figure(
         )
     if positive[highlight]:
         ring(right, highlight, slope[highlight], label=f"iterate {highlight}")
+    last = max(n - 1, 1)  # whole iterations only, and a short run still spans the axis
+    right.set_xlim(-0.03 * last, 1.03 * last)
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))
     right.set_xlabel(r"iteration $k$")
     right.set_ylabel(r"slope $|f'(x_k)|$ (log scale)")
     right.set_title("How steep f is at each iterate")
-    right.legend(loc="best", fontsize="small")
-    return apply_theme(fig, theme)
+    _legend(right)
+    return fig
+
+
+def _legend(ax) -> None:
+    """The panel's legend under its axes, in one column (labels such as "last finite
+    iterate (numerical fault next)" would not fit two side by side)."""
+    legend_below(ax, ax.get_legend_handles_labels()[0], ncol=1)
+    for text in ax.get_legend().get_texts():
+        text.set_fontsize(MIN_FONT)
+
+
+PANELS = (curve_panel, slope_panel)  # left to right; on a phone, one under the other

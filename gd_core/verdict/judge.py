@@ -18,6 +18,7 @@ import numpy as np
 import gd_core.verdict.point1d as p1
 import gd_core.verdict.point2d as p2
 from gd_core.verdict.model import (
+    BLOWN,
     CLOSE,
     DRIFT,
     KINDS,
@@ -88,6 +89,15 @@ def _growing(facts: Facts, steps: StepFacts) -> bool:
     else:
         ended = facts.values[-1] > facts.values[0]
     return bool(longer and np.all(steps.overshot[rows]) and ended)
+
+
+def _blew_up(facts: Facts, steps: StepFacts) -> bool:
+    """With θ* known: the run ended more than BLOWN times as far from it as it started, and
+    higher in f. Not each step grew (mini-batch steps go up and down), but the run did."""
+    if facts.minimizer is None or not len(facts.values):
+        return False
+    far = steps.distance[-1] > BLOWN * max(steps.distance[0], facts.floor)
+    return bool(far and facts.values[-1] > facts.values[0])
 
 
 def _bouncing(facts: Facts, steps: StepFacts, reached: bool) -> bool:
@@ -162,6 +172,12 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
         return Outcome.BOUNCE, _limit_reason(limit)
     if _growing(facts, steps):
         return Outcome.DIVERGE, _limit_reason(limit) if above else _grew_reason(steps)
+    if not reached and _blew_up(facts, steps):
+        d1, d0 = distinct(steps.distance[-1], steps.distance[0])
+        return Outcome.DIVERGE, (
+            f"Over the run the distance to {facts.words.target} grew from {d0} to {d1}, and "
+            f"{facts.words.f} rose from {g(facts.values[0], 4)} to {g(facts.values[-1], 4)}."
+        )
     if _bouncing(facts, steps, reached):
         at_or_above = limit is not None and limit.alpha >= limit.value
         return Outcome.BOUNCE, _limit_reason(limit) if at_or_above else _bounce_reason(steps)
