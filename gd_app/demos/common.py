@@ -192,9 +192,10 @@ def animation_frames(
     full_width: int,
     encoding: GifFrames | None = None,
 ):
-    """A page's animation frames: ``job`` = (picture function, *its arguments) drawn with
-    ``reveal`` at each of ``steps``, ``width`` pixels wide, past the shared picture cache,
-    in a drawing worker. As RGB arrays; given ``encoding``, as one chunk of a GIF."""
+    """A page's animation frames: its picture revealed up to each of ``steps``, drawn by
+    ``job`` = (frames function, *its arguments; see :func:`gd_app.plotting.frames.frames`)
+    ``width`` pixels wide, past the shared picture cache, in a drawing worker. As RGB
+    arrays; given ``encoding``, as one chunk of a GIF."""
     highlights = [highlighted_row(step, trajectory) for step in steps]
     size = dict(theme=theme, width=width, full_width=full_width)
     if encoding is None:

@@ -120,7 +120,7 @@ def one_parameter_frames(steps, *, theme, width, full_width, encoding=None, **pa
     run = _one_run(**params)
     return animation_frames(
         run.trajectory,
-        (fit_png, plotting.one_parameter_png, run),
+        (fit_png, plotting.one_parameter_frames, run),
         steps,
         theme=theme,
         width=width,

@@ -251,7 +251,7 @@ def two_parameters_frames(steps, *, theme, width, full_width, encoding=None, **p
     run = _two_run(**params)
     return animation_frames(
         run.trajectory,
-        (fit_png, plotting_two.two_parameter_png, run),
+        (fit_png, plotting_two.two_parameter_frames, run),
         steps,
         theme=theme,
         width=width,

@@ -20,15 +20,15 @@ from gd_app.plotting.common import (
     marker,
     padded,
     revealed,
-    ring,
 )
 from gd_app.plotting.fit_data import DATA, data_ylim, parameter_units
 from gd_app.plotting.panels import (
     PANEL_SIZE,
+    Iterates,
     Panel,
     View,
-    arrows,
     layered_figure,
+    layered_frames,
     layered_png,
     modes,
     partial_mode,
@@ -87,47 +87,38 @@ def _cost_static(fig: Figure, data: LineData, problem: LeastSquares, view: View)
     legend_below(right, handles, ncol=2)
 
 
-def step_arrows(ax, points: np.ndarray, **kwargs) -> None:
-    """An arrow from each iterate to the next (``points`` is (n, 2) in data coordinates)."""
-    finite = np.all(np.isfinite(points), axis=1)
-    tails, heads = points[:-1], points[1:]
-    keep = finite[:-1] & finite[1:]
-    if not keep.any():
-        return
-    arrows(ax, tails[keep], (heads - tails)[keep], **kwargs)
+class _CostLayer:
+    """J(θ1) panel's dynamic layer: the iterates on the curve, an arrow from each to the
+    next (the order of the steps, as on the map), the targets on top."""
 
-
-def _cost_dynamic(fig, run, view, highlight, upto=None):
-    data, problem, trajectory = run.data, run.problem, run.trajectory
-    (right,) = axes(fig, (COST_RECT,), bare=True)
-    n = revealed(run.rows, upto)
-    theta1, cost = trajectory.params[:n, 0], trajectory.values[:n]
-    right.set_xlim(*view.theta1)
-    right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
-    # The order of the steps: an arrow from each iterate to the next, as on the map.
-    with np.errstate(all="ignore"):
-        step_arrows(
+    def __init__(self, fig, run, view: View):
+        data, problem, trajectory = run.data, run.problem, run.trajectory
+        (right,) = axes(fig, (COST_RECT,), bare=True)
+        right.set_xlim(*view.theta1)
+        right.set_ylim(-0.04 * view.cost_top, view.cost_top)  # markers at J = 0 stay whole
+        self.iterates = Iterates(
             right,
-            np.column_stack([theta1, cost])[: MAX_ARROWS + 1],
-            color=VERMILLION,
-            width=0.005,
-            alpha=0.8,
-            zorder=2,
+            np.column_stack([trajectory.params[:, 0], trajectory.values]),
+            steps=dict(color=VERMILLION, width=0.005, alpha=0.8, zorder=2),
+            dots=dict(s=40, lw=0, c=BLUE, zorder=3),
+            final=dict(c=ORANGE, ms=11, zorder=5),
+            ring_z=6,
+            most=MAX_ARROWS,
         )
-    right.scatter(theta1, cost, s=40, lw=0, c=BLUE, zorder=3)
-    if n == run.rows:
-        right.plot(theta1[-1], cost[-1], "o", c=ORANGE, ms=11, zorder=5)
-    ring(right, theta1[highlight], cost[highlight], zorder=6)
-    # The targets go on top, so a run that reaches them does not hide them.
-    true = data.theta_true[1] if data.theta_true is not None else None
-    if true is not None:
-        right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, mec="w", ms=12, zorder=7)
-    if true is None or not np.isclose(problem.solution[0], true):
-        right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
+        self.rows = run.rows
+        # The targets go on top, so a run that reaches them does not hide them.
+        true = data.theta_true[1] if data.theta_true is not None else None
+        if true is not None:
+            right.plot(true, problem.cost(np.array([true])), "*", c=GREEN, mec="w", ms=12, zorder=7)
+        if true is None or not np.isclose(problem.solution[0], true):
+            right.plot(problem.solution[0], problem.min_cost, "P", c="k", mec="w", ms=9, zorder=7)
+
+    def show(self, highlight: int, upto: int | None = None) -> None:
+        self.iterates.show(highlight, revealed(self.rows, upto))
 
 
 MAX_ARROWS = 1000  # every step of the longest run
-COST = Panel("cost", PANEL_SIZE, _cost_static, _cost_dynamic)
+COST = Panel("cost", PANEL_SIZE, _cost_static, _CostLayer)
 ONE_PANELS = (COST, DATA)  # the cost first: on a phone it comes right under α
 
 
@@ -144,3 +135,8 @@ def one_parameter_figure(
 def one_parameter_png(run, **kwargs) -> tuple[Rendered, ...]:
     """Each panel of :func:`one_parameter_figure` as its own image, static layers cached."""
     return layered_png(ONE_PANELS, one_parameter_view, run, **kwargs)
+
+
+def one_parameter_frames(run, **kwargs) -> list[tuple[Rendered, ...]]:
+    """:func:`one_parameter_png` revealed up to each of ``highlights`` (GIF frames)."""
+    return layered_frames(ONE_PANELS, one_parameter_view, run, **kwargs)

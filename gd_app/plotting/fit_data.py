@@ -37,7 +37,7 @@ def data_ylim(data: LineData, *, inset: bool = False) -> tuple[float, float]:
 INSET = (0.16, 0.64, 0.5, 0.27)  # the α_k inset, in data-panel axes fractions (ticks inside)
 
 
-def alpha_inset(ax, run, highlight: int, critical: float | None) -> None:
+def alpha_inset(ax, run, highlight: int, critical: float | None):
     """A small plot of α_k over k in the data panel's headroom, α_crit dashed (if given)."""
     alphas = run.alphas
     inset = ax.inset_axes(INSET)
@@ -56,6 +56,7 @@ def alpha_inset(ax, run, highlight: int, critical: float | None) -> None:
     inset.set_xlim(-0.5, max(len(alphas) - 0.5, 0.5))
     inset.tick_params(labelsize=MIN_FONT, length=2, pad=1)
     inset.set_title(f"α_k ({run.schedule}) over step k", fontsize=MIN_FONT, pad=2)
+    return inset
 
 
 def _sample(data: LineData) -> tuple[np.ndarray, np.ndarray]:
@@ -109,35 +110,39 @@ def _data_panel_static(ax, data: LineData, view: View):
     )
 
 
-def _data_panel_dynamic(
-    ax,
-    data: LineData,
-    params: np.ndarray,
-    view: View,
-    highlight: int,
-    *,
-    intercept: bool,
-    complete: bool = True,
-):
-    """Every iterate's fit line (``params`` in the units of x) in one LineCollection, the
-    last in orange (only when ``params`` is the ``complete`` run, not a revealed part)."""
-    ends = _x_ends(data)
-    ax.set_xlim(*padded(*ends))
-    ax.set_ylim(*view.data_y)
-    theta0 = params[:, 0] if intercept else np.zeros(len(params))
-    theta1 = params[:, -1]
-    lines = np.empty((len(params), 2, 2))  # (iterate, end, xy)
-    lines[:, :, 0] = ends
-    lines[:, :, 1] = theta0[:, None] + theta1[:, None] * ends
-    ax.add_collection(
-        LineCollection(
-            lines[fit_line_indices(len(params))], colors=BLUE, linewidths=1.5, alpha=0.6
-        ),
-        autolim=False,  # the limits are fixed; measuring 1,000 paths costs ~100 ms
-    )
-    if complete:
-        ax.plot(*lines[-1].T, lw=2.5, c=ORANGE)
-    ax.plot(*lines[highlight].T, lw=2, ls="--", c=VERMILLION)
+class _DataLayer:
+    """The data panel's dynamic layer: every iterate's fit line (in the units of x) in one
+    LineCollection, the last in orange once the whole run is shown, the highlighted one
+    dashed; with a schedule, the α_k inset."""
+
+    def __init__(self, fig, run, view: View):
+        (self.ax,) = axes(fig, (DATA_RECT,), bare=True)
+        ends = _x_ends(run.data)
+        self.ax.set_xlim(*padded(*ends))
+        self.ax.set_ylim(*view.data_y)
+        params = run.trajectory.params
+        params = run.scaling.to_original(params) if run.scaling else params
+        theta0 = params[:, 0] if run.intercept else np.zeros(len(params))
+        self.lines = np.empty((len(params), 2, 2))  # (iterate, end, xy)
+        self.lines[:, :, 0] = ends
+        self.lines[:, :, 1] = theta0[:, None] + params[:, -1][:, None] * ends
+        self.fits = LineCollection([], colors=BLUE, linewidths=1.5, alpha=0.6)
+        self.ax.add_collection(self.fits, autolim=False)  # measuring 1,000 paths: ~100 ms
+        self.final = self.ax.plot([], [], lw=2.5, c=ORANGE)[0]
+        self.highlighted = self.ax.plot([], [], lw=2, ls="--", c=VERMILLION)[0]
+        self.run, self.view, self.inset = run, view, None
+
+    def show(self, highlight: int, upto: int | None = None) -> None:
+        run, lines = self.run, self.lines
+        n = revealed(run.rows, upto)
+        if "schedule" in self.view.mode:  # α_crit only once the whole run is drawn
+            if self.inset is not None:
+                self.inset.remove()
+            critical = None if "partial" in self.view.mode else critical_alpha(run.problem)
+            self.inset = alpha_inset(self.ax, run, highlight, critical)
+        self.fits.set_segments(lines[fit_line_indices(n)])
+        self.final.set_data(*(lines[-1].T if n == run.rows else ([], [])))
+        self.highlighted.set_data(*lines[highlight].T)
 
 
 MAX_FIT_LINES = 100
@@ -159,21 +164,8 @@ def _data_static(fig: Figure, data: LineData, problem: LeastSquares, view: View)
     _data_panel_static(ax, data, view)
 
 
-def _data_dynamic(fig, run, view, highlight, upto=None):
-    (ax,) = axes(fig, (DATA_RECT,), bare=True)
-    if "schedule" in view.mode:  # α_crit only once the whole run is drawn
-        partial = "partial" in view.mode
-        alpha_inset(ax, run, highlight, None if partial else critical_alpha(run.problem))
-    n = revealed(run.rows, upto)
-    params = run.trajectory.params[:n]
-    lines = run.scaling.to_original(params) if run.scaling else params
-    _data_panel_dynamic(
-        ax, run.data, lines, view, highlight, intercept=run.intercept, complete=n == run.rows
-    )
-
-
 def critical_alpha(problem: LeastSquares) -> float:
     return 2.0 / float(np.linalg.eigvalsh(problem.hessian)[-1])
 
 
-DATA = Panel("data", PANEL_SIZE, _data_static, _data_dynamic)
+DATA = Panel("data", PANEL_SIZE, _data_static, _DataLayer)

@@ -27,16 +27,17 @@ from gd_app.plotting.common import (
     legend_below,
     marker,
     revealed,
-    ring,
 )
 from gd_app.plotting.fit_data import DATA, data_ylim, parameter_units
 from gd_app.plotting.panels import (
     MIN_FONT,
     PANEL_SIZE,
+    Iterates,
     Panel,
     View,
     arrows,
     layered_figure,
+    layered_frames,
     layered_png,
     modes,
     partial_mode,
@@ -237,11 +238,12 @@ def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     legend_below(right, handles, ncol=2)
 
 
-def _fan(ax, run, highlight: int) -> None:
+def _fan(ax, run, highlight: int) -> list:
     """At θ(k−1), the per-example steps −α_(k−1)·∇ℓ_i of step k's batch: their mean is step k.
 
-    Drawn at the map's scale, and again magnified in an inset (same scale on both
-    axes), since near θ* the whole fan is smaller than a marker.
+    Drawn at the map's scale (under the iterates' dots), and again magnified in an inset
+    (same scale on both axes), since near θ* the whole fan is smaller than a marker.
+    Returns what it drew.
     """
     k = highlight - 1
     theta = run.trajectory.params[k]
@@ -254,11 +256,13 @@ def _fan(ax, run, highlight: int) -> None:
         steps = steps[np.linspace(0, len(steps) - 1, FAN).round().astype(int)]
     mean = run.trajectory.params[highlight] - theta
     tails = np.repeat(theta[None], len(steps), 0)
-    arrows(ax, tails, steps, color=PURPLE, width=0.003, zorder=8)
-    arrows(ax, theta[None], mean[None], color="k", width=0.006, zorder=8)
+    drawn = [
+        arrows(ax, tails, steps, color=PURPLE, width=0.003, zorder=7.5),
+        arrows(ax, theta[None], mean[None], color="k", width=0.006, zorder=7.5),
+    ]
     reach = float(np.max(np.abs(np.vstack([steps, mean[None]])))) if len(steps) else 0.0
     if not reach > 0:
-        return
+        return drawn
     inset = ax.inset_axes(FAN_INSET)
     inset.set_facecolor("white")
     half = 1.15 * reach
@@ -280,32 +284,43 @@ def _fan(ax, run, highlight: int) -> None:
         va="bottom",
         fontsize=MIN_FONT,
     )
+    return [*drawn, inset]
 
 
-def _map_dynamic(fig, run, view, highlight, upto=None):
-    (right,) = axes(fig, (MAP_RECT,), bare=True)
-    trajectory, problem = run.trajectory, run.problem
-    n = revealed(run.rows, upto)
-    params = trajectory.params[:n]
-    right.set_xlim(*view.theta0)
-    right.set_ylim(*view.theta1)
-    if len(params) > 1:
-        arrows(right, params[:-1], np.diff(params, axis=0), color=VERMILLION, width=0.006, zorder=5)
-    if "batch" in view.mode and highlight > 0:
-        _fan(right, run, highlight)
-    right.scatter(params[:, 0], params[:, 1], s=30, lw=0, c=SKY, zorder=8)
-    if n == run.rows:
-        right.plot(*params[-1], "o", c=ORANGE, ms=8, zorder=8)
-    ring(right, *params[highlight], zorder=9)
-    # The targets go on top, as rings that show on dark and light colours alike.
-    if run.data.theta_true is not None:
-        true = _in_coordinates(run, run.data.theta_true)
-        for colour, width in (("k", 3.5), ("w", 1.8)):
-            right.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
-    right.plot(*problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
+class _MapLayer:
+    """The map's dynamic layer: the steps as arrows, the iterates, with mini-batches the
+    fan of the highlighted step, and the targets on top."""
+
+    def __init__(self, fig, run, view: View):
+        (self.ax,) = axes(fig, (MAP_RECT,), bare=True)
+        self.ax.set_xlim(*view.theta0)
+        self.ax.set_ylim(*view.theta1)
+        self.iterates = Iterates(
+            self.ax,
+            run.trajectory.params,
+            steps=dict(color=VERMILLION, width=0.006, zorder=5),
+            dots=dict(s=30, lw=0, c=SKY, zorder=8),
+            final=dict(c=ORANGE, ms=8, zorder=8),
+            ring_z=9,
+        )
+        # The targets go on top, as rings that show on dark and light colours alike.
+        if run.data.theta_true is not None:
+            true = _in_coordinates(run, run.data.theta_true)
+            for colour, width in (("k", 3.5), ("w", 1.8)):
+                self.ax.plot(*true, "o", mfc="none", mec=colour, ms=11, mew=width, zorder=10)
+        self.ax.plot(*run.problem.solution, "P", c="w", mec="k", ms=10, zorder=10)
+        self.run, self.fan = run, [] if "batch" in view.mode else None
+
+    def show(self, highlight: int, upto: int | None = None) -> None:
+        self.iterates.show(highlight, revealed(self.run.rows, upto))
+        if self.fan is None:
+            return
+        for artist in self.fan:
+            artist.remove()
+        self.fan = _fan(self.ax, self.run, highlight) if highlight > 0 else []
 
 
-MAP = Panel("map", MAP_SIZE, _map_static, _map_dynamic)
+MAP = Panel("map", MAP_SIZE, _map_static, _MapLayer)
 TWO_PANELS = (MAP, DATA)  # the map first: on a phone it comes right under α
 
 
@@ -322,3 +337,8 @@ def two_parameter_figure(
 def two_parameter_png(run, **kwargs) -> tuple[Rendered, ...]:
     """Each panel of :func:`two_parameter_figure` as its own image, static layers cached."""
     return layered_png(TWO_PANELS, two_parameter_view, run, **kwargs)
+
+
+def two_parameter_frames(run, **kwargs) -> list[tuple[Rendered, ...]]:
+    """:func:`two_parameter_png` revealed up to each of ``highlights`` (GIF frames)."""
+    return layered_frames(TWO_PANELS, two_parameter_view, run, **kwargs)

@@ -8,13 +8,16 @@
   axes, in the static layer, where no line can cover them.
 
 :func:`panel_figure` draws both layers on one Figure; :func:`panel_png` draws a fresh
-dynamic layer over the cached static pixels. Both give the same picture. The panels
+dynamic layer over the cached static pixels. Both give the same picture. A dynamic layer
+is made once per figure and view, and then shows the run up to any iterate: an
+animation's frames (:func:`layered_frames`) reuse it, changing only what changes. The panels
 themselves are in :mod:`gd_app.plotting.fit_data` (data and fit lines),
 :mod:`gd_app.plotting.fit` (one parameter) and :mod:`gd_app.plotting.fit_two`.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +34,7 @@ from gd_app.plotting.common import (
     dynamic_figure,
     new_figure,
     revealed,
+    ring,
 )
 from gd_core.linear import LeastSquares, LineData
 
@@ -96,7 +100,11 @@ class Panel:
     name: str
     size: tuple[float, float]
     static: Callable  # static(fig, data, problem, view): axes, labels, legend, data
-    dynamic: Callable  # dynamic(fig, run, view, highlight, upto): what the run draws on it
+    layer: Callable  # layer(fig, run, view) -> a dynamic layer: what the run draws on it,
+    # shown up to an iterate by layer.show(highlight, upto)
+
+    def dynamic(self, fig, run, view: View, highlight: int, upto: int | None = None) -> None:
+        self.layer(fig, run, view).show(highlight, upto)
 
 
 def panel_png(
@@ -151,6 +159,62 @@ def whole_figure(
     return apply_theme(fig, theme)
 
 
+def layered_frames(
+    panels, view, run, *, highlights: list[int], theme: str
+) -> list[tuple[Rendered, ...]]:
+    """:func:`layered_png` revealed up to each of ``highlights`` (an animation's frames):
+    each panel's dynamic layer is made once per view and shown at each iterate in turn."""
+    with contextlib.ExitStack() as stack:
+        figures = [stack.enter_context(dynamic_figure(p.size, p.name)) for p in panels]
+        layers: list = [None] * len(panels)
+        out = []
+        for k in highlights:
+            shown = view(run, k)
+            pictures = []
+            for i, (panel, fig) in enumerate(zip(panels, figures, strict=True)):
+                if layers[i] is None or layers[i][0] != shown:
+                    layers[i] = (shown, panel.layer(fig, run, shown))
+                layers[i][1].show(k, k)
+                static = static_pixels(
+                    panel.static, panel.size, run.data, run.problem, shown, theme, current_dpi()
+                )
+                pictures.append(draw_over(static, apply_theme(fig, theme)))
+            out.append(tuple(pictures))
+        return out
+
+
+class Iterates:
+    """A run's iterates on a dynamic layer, shown up to any iterate: an arrow from each to
+    the next, a dot on each, the last one marked once the whole run is shown, and a ring
+    on the highlighted one. The dots and marks are made once and :meth:`show` changes
+    their data; the arrows are made again for each iterate shown."""
+
+    def __init__(  # noqa: PLR0913
+        self, ax, points: np.ndarray, *, steps: dict, dots: dict, final: dict, ring_z, most=None
+    ):
+        self.ax, self.points, self.steps, self.most = ax, points, steps, most
+        self.arrows = None
+        self.dots = ax.scatter([], [], **dots)
+        self.final = ax.plot([], [], "o", **final)[0]
+        self.ring = ring(ax, [], [], zorder=ring_z)
+
+    def show(self, highlight: int, n: int) -> None:
+        """Iterates 0 … n−1, iterate ``highlight`` ringed."""
+        points = self.points[:n]
+        finite = np.all(np.isfinite(points), axis=1)
+        if self.arrows is not None:
+            self.arrows.remove()
+            self.arrows = None
+        shown = points[: None if self.most is None else self.most + 1]
+        keep = finite[: len(shown)][:-1] & finite[: len(shown)][1:]
+        if keep.any():  # an arrow from each iterate to the next
+            tails, deltas = shown[:-1][keep], np.diff(shown, axis=0)[keep]
+            self.arrows = arrows(self.ax, tails, deltas, **self.steps)
+        self.dots.set_offsets(points[finite])
+        self.final.set_data(*(points[-1:].T if n == len(self.points) else ([], [])))
+        self.ring.set_data(*points[highlight : highlight + 1].T)
+
+
 # ---------------------------------------------------------------- layered PNGs
 @lru_cache(maxsize=STATIC_CACHE)
 def static_pixels(
@@ -164,9 +228,9 @@ def static_pixels(
     return background(apply_theme(fig, theme))
 
 
-def arrows(ax, tails: np.ndarray, deltas: np.ndarray, **kwargs) -> None:
+def arrows(ax, tails: np.ndarray, deltas: np.ndarray, **kwargs):
     """An arrow from each of ``tails`` along ``deltas`` ((n, 2) in data coordinates)."""
-    ax.quiver(
+    return ax.quiver(
         tails[:, 0],
         tails[:, 1],
         deltas[:, 0],
