@@ -63,6 +63,9 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             span = f", between about x = {g(last.min(), 3)} and {g(last.max(), 3)},"
             span = _two_cycle(np.asarray(facts.params)[:, 0]) or span
         limit = facts.limit
+        if not np.all(steps.overshot[tail(steps)]):  # irregular: no steady back and forth
+            where = span.replace("between about", "over the last steps between about")
+            return f"The steps jump about{where} without settling. {key}"
         if limit is not None and limit.alpha >= limit.value:  # theory says it can't settle
             return f"The steps bounce back and forth across {words.target}{span} for ever. {key}"
         return f"The steps bounce back and forth{span} without settling. {key}"
