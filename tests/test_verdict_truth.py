@@ -290,3 +290,13 @@ def test_a_lab_run_on_an_f_with_no_known_minimum_is_not_labelled_creeping_toward
     assert not run.converged and np.linalg.norm(run.grads[-1]) > 1e-6
     assert run.verdict == "still going when its steps ran out"
     assert "minimum" not in run.sentence
+
+
+def test_a_noisy_mini_batch_run_that_went_up_at_times_is_not_said_to_be_too_slow():
+    from test_pages import plain, run, table
+
+    at = run("pages/one_parameter.py", data="anscombe", set="I", batch="3")
+    J = table(at)["J"].to_numpy()
+    assert np.any(np.diff(J) > 0)  # J rose on some steps: not a slow, steady creep
+    verdict = " ".join(plain(b.value) for b in (*at.success, *at.warning, *at.error))
+    assert "too slowly" not in verdict and "each step went downhill" not in verdict.lower()
