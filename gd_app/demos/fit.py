@@ -41,8 +41,8 @@ from gd_core.schedules import step_sizes
 from gd_core.verdict import Facts, Verdict, judge
 from gd_core.verdict.judge import Limit, Words, ending_of
 from gd_core.verdict.rates import LearningRates, learning_rates
-from gd_core.verdict.steps import EPS
 from gd_core.verdict.sentences import statuses
+from gd_core.verdict.steps import EPS
 
 
 # ---------------------------------------------------------------- problems and runs
