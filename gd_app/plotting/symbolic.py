@@ -30,7 +30,8 @@ from gd_core.symbolic_run import SymbolicRun
 from gd_core.verdict import Outcome
 from gd_core.verdict import point1d as ep
 
-PANEL_WIDTH, PANEL_HEIGHT = 4.5, 5.4  # inches, each panel (see gd_app.plotting.fit)
+PANEL_WIDTH, PANEL_HEIGHT = 4.5, 5.4  # inches: the curve panel (see gd_app.plotting.panels)
+SLOPE_HEIGHT = 4.3  # the slope panel's legend is short: less empty space under it on a phone
 MIN_FONT = 9  # points: nothing on a panel is written smaller
 PANEL_RECT = (0.19, 0.42, 0.76, 0.5)  # the axes; the legend goes under them
 LOG_CAP = 1e200
@@ -70,10 +71,8 @@ def symbolic_png(
 ) -> tuple[Rendered, Rendered]:
     """Both panels of :func:`symbolic_figure`, each its own PNG (a drawing worker's job)."""
     return tuple(
-        render(
-            apply_theme(draw(new_figure((PANEL_WIDTH, PANEL_HEIGHT)), run, highlight, upto), theme)
-        )
-        for draw in PANELS
+        render(apply_theme(draw(new_figure((PANEL_WIDTH, height)), run, highlight, upto), theme))
+        for draw, height in zip(PANELS, HEIGHTS, strict=True)
     )
 
 
@@ -88,10 +87,22 @@ def symbolic_figure(
     axes frame what is drawn (:func:`curve_view`), not the whole run.
     """
     fig = new_figure((2 * PANEL_WIDTH, PANEL_HEIGHT))
-    for i, draw in enumerate(PANELS):  # each in its half, where its own image has it
-        x, y, w, h = PANEL_RECT
-        draw(fig, run, highlight, upto, rect=((i + x) / 2, y, w / 2, h))
+    for i, (draw, height) in enumerate(zip(PANELS, HEIGHTS, strict=True)):
+        # each in its half, its top at the figure's top: where its own image has it
+        x, y, w, h = panel_rect(height)
+        below = (PANEL_HEIGHT - height) / PANEL_HEIGHT
+        scale = height / PANEL_HEIGHT
+        draw(fig, run, highlight, upto, rect=((i + x) / 2, below + y * scale, w / 2, h * scale))
     return apply_theme(fig, theme)
+
+
+def panel_rect(height: float) -> tuple[float, float, float, float]:
+    """The axes of a panel ``height`` inches high: as large as the curve panel's, as far
+    from the top, so that side by side the two line up."""
+    x, y, w, h = PANEL_RECT
+    top = (1 - y - h) * PANEL_HEIGHT  # inches above the axes
+    tall = h * PANEL_HEIGHT
+    return (x, (height - top - tall) / height, w, tall / height)
 
 
 def curve_view(run: SymbolicRun, upto: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -170,12 +181,12 @@ def curve_panel(
 
 
 def slope_panel(
-    fig, run: SymbolicRun, highlight: int, upto: int | None = None, rect=PANEL_RECT
+    fig, run: SymbolicRun, highlight: int, upto: int | None = None, rect=None
 ) -> Figure:
     """The slope |f′| at each iterate shown, on a log scale, sign changes ringed."""
     trajectory = run.trajectory
     n = revealed(len(trajectory.values), upto)
-    right = fig.add_axes(rect)
+    right = fig.add_axes(rect or panel_rect(SLOPE_HEIGHT))
     slope = np.abs(trajectory.grads[:n, 0])
     iterations = np.arange(len(slope))
     # Slopes past 1e200 only confirm a divergence the verdict reports; matplotlib's log
@@ -234,3 +245,4 @@ def _legend(ax) -> None:
 
 
 PANELS = (curve_panel, slope_panel)  # left to right; on a phone, one under the other
+HEIGHTS = (PANEL_HEIGHT, SLOPE_HEIGHT)
