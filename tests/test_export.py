@@ -186,7 +186,7 @@ def test_gif_has_the_promised_frames(rows, frames):
     gif = animation.build_gif(_tiny_chunks(seen), rows, palette=TINY_PALETTE, speed=5)
     image = Image.open(io.BytesIO(gif))
     assert image.n_frames == frames
-    assert seen == animation.frame_steps(rows).tolist()
+    assert sorted(seen) == animation.frame_steps(rows).tolist()  # drawn in two lanes at once
     image.seek(0)
     hold = animation.HOLD_LAST_MS if frames == 1 else 0  # the last frame stays longer
     assert image.info["duration"] == 200 + hold  # 5 frames per second
