@@ -34,7 +34,7 @@ GIF_WIDTH = 800  # pixels
 HOLD_LAST_MS = 1500  # the last frame stays a little longer before the loop restarts
 GIF_CACHE = 6  # finished GIFs kept (a few MB each at most)
 FRAME_THREADS = 2  # chunks of frames drawn at once (as many as the drawing workers)
-CHUNK = 10  # frames per drawing job: few round trips, and progress shown as it goes
+CHUNK = 20  # frames per drawing job: few round trips, and progress shown as it goes
 
 
 def frame_steps(rows: int) -> np.ndarray:

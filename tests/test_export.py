@@ -197,7 +197,7 @@ def test_each_gif_frame_decodes_to_its_picture_labelled_in_the_shared_palette():
     the picture with its band in the shared palette (frames after the first are stored as
     changed rectangles with transparent unchanged pixels), every colour close to the
     picture's."""
-    rows = 23  # three chunks: frames encoded in a job and across the jobs' seams
+    rows = 2 * animation.CHUNK + 3  # three chunks: frames encoded in a job and at the seams
     data = animation.build_gif(_tiny_chunks([]), rows, palette=TINY_PALETTE, speed=5)
     image = Image.open(io.BytesIO(data))
     assert image.n_frames == rows
