@@ -17,6 +17,7 @@ closes (the server ended).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import pickle
@@ -26,13 +27,22 @@ import struct
 import sys
 from multiprocessing.connection import Connection
 
+from gd_app import heap
+
 REQUEST = 4096  # bytes: a request is a target name and a few numbers
 
 
 def main(modules: list[str]) -> None:
     control = socket.socket(fileno=int(os.environ["GD_FORKSERVER_FD"]))
+    heap.limit_arenas()  # before the preload starts any thread
     for name in modules:
         importlib.import_module(name)
+    # Copy on write keeps the preload's pages shared with every worker only while no worker
+    # writes to them; a garbage collection in a worker writes to every object it visits.
+    # Frozen objects are never visited (the idiom in the docs of gc.freeze).
+    gc.collect()
+    gc.freeze()
+    heap.trim()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our children
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal stops the server
     while True:

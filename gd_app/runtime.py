@@ -34,6 +34,7 @@ same type; anything else comes back as :class:`WorkerError` (a bug), with the tr
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
@@ -43,6 +44,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from gd_app import heap
 from gd_app.workerpool import KEEP, RETIRE, JobTimeout, Pool, PoolBusy, WorkerLost, in_worker
 from gd_core.errors import OverBudget
 
@@ -115,6 +117,16 @@ def serve(conn, memory_limit: int) -> None:
             data = pickle.dumps(("bug", traceback.format_exc()))
         # After a MemoryError its heap may be fragmented near the cap: the pool replaces it.
         conn.send_bytes((RETIRE if reply is _OUT_OF_MEMORY else KEEP) + data)
+        request = job = args = kwargs = reply = data = None
+        tidy()
+
+
+def tidy() -> None:
+    """After a job, once its answer is sent: collect its garbage and give the freed memory
+    back. A figure is a web of reference cycles holding its pixel buffers (MBs each), which
+    otherwise wait for the collector's rare full pass."""
+    gc.collect()
+    heap.trim()
 
 
 _OUT_OF_MEMORY = ("memory", None)

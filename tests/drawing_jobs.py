@@ -38,3 +38,32 @@ def sleep_then_pid(seconds: float) -> int:
 def exit_at_once(conn) -> None:
     """A worker that dies before it is ready (an import failed, the memory ran out)."""
     os._exit(3)
+
+
+def held_at_start() -> tuple[int, int, int]:
+    """(static layers, spare figures, objects frozen out of the collector) in this worker."""
+    import gc
+
+    from gd_app.plotting import common
+
+    return panels.static_pixels.cache_info().currsize, len(common._SPARES), gc.get_freeze_count()
+
+
+class _Node:
+    """An object that can be weakly referenced, for a reference cycle."""
+
+
+_CYCLE = []
+
+
+def leave_a_cycle() -> None:
+    """Leave garbage that only the cycle collector frees (as a finished Figure is)."""
+    import weakref
+
+    node = _Node()
+    node.me = node
+    _CYCLE[:] = [weakref.ref(node)]
+
+
+def cycle_collected() -> bool:
+    return _CYCLE[0]() is None

@@ -65,8 +65,9 @@ def test_a_run_that_went_away_from_beales_minimum_is_not_said_to_creep_towards_i
     assert "towards" not in run.sentence and "away from every known minimum" in run.sentence
 
 
-def test_a_zigzag_whose_lows_keep_falling_is_no_bounce_for_ever():
-    run = lab_run("Rosenbrock", "rmsprop", alpha=0.01, rho=0.9)
+@pytest.mark.parametrize("alpha", [0.01, 0.03])
+def test_a_zigzag_whose_lows_keep_falling_is_no_bounce_for_ever(alpha):
+    run = lab_run("Rosenbrock", "rmsprop", alpha=alpha, rho=0.9)
     lows = [run.values[k : k + 20].min() for k in range(len(run.values) - 200, len(run.values), 20)]
     assert np.all(np.diff(lows) < 0)  # f's lows fell over every 20 of the last 200 rows
     assert run.outcome is not Outcome.BOUNCE
@@ -228,3 +229,47 @@ def test_raw_penguins_creep_along_the_flat_direction_and_are_not_said_to_settle(
     assert 1 - values["alpha"] * lam[0] > 0  # …along which no step overshoots
     assert np.linalg.norm(rows[-1] - best) > 0.5 * np.linalg.norm(rows[0] - best)
     assert "settl" not in demo.verdict
+
+
+def test_single_point_batches_that_blow_up_are_not_said_to_fall_or_creep():
+    from test_pages import plain, run, table
+
+    at = run(TWO, alpha="1.9", N="60", batch="1")
+    rows = table(at)
+    X = np.column_stack([np.ones(20), np.linspace(-1.0, 1.0, 20)])
+    best = np.linalg.lstsq(X, 2 + 2 * X[:, 1], rcond=None)[0]
+    theta = rows[["theta0", "theta1"]].to_numpy()
+    start, end = np.linalg.norm(theta[[0, -1]] - best, axis=1)
+    assert rows["J"].iloc[-1] > 1e6 * rows["J"].iloc[0] and end > 1e3 * start  # by the table
+    verdict = plain(at.error[0].value)
+    assert "diverges" in verdict and "fell overall" not in verdict and "slowly" not in verdict
+    assert not at.success
+
+
+def test_tan_is_not_said_to_keep_falling_past_its_poles():
+    import sympy
+
+    run = symbolic("tan(x)", 1.0, 0.1)
+    end = float(run.trajectory.params[-1, 0])
+    x = sympy.Symbol("x", real=True)
+    # a pole of tan lies within π to the left of where it stopped: f jumps from −∞ to +∞ there
+    pole = sympy.floor((end + sympy.pi / 2) / sympy.pi) * sympy.pi - sympy.pi / 2
+    assert end - float(sympy.pi) < float(pole) < end
+    assert sympy.limit(sympy.tan(x), x, pole, "+") == -sympy.oo
+    assert run.verdict.outcome is not Outcome.RUN_OFF
+    assert "keeps falling" not in text_of(run) and "no minimum that way" not in text_of(run)
+
+
+@pytest.mark.parametrize("text, x0", [("x**3 - 3*x", 0.3), ("sin(3*x) + cos(x)", -2.5)])
+def test_a_run_above_the_local_limit_jumps_about_and_is_not_said_to_creep(text, x0):
+    import sympy
+
+    x = sympy.Symbol("x", real=True)
+    f = sympy.sympify(text, locals={"x": x})
+    run = symbolic(text, x0, 0.5)
+    where = run.endpoint.where
+    curvature = float(sympy.diff(f, x, 2).subs(x, sympy.Float(where, 30)))
+    assert 0.5 > 2 / curvature  # above 2/f″ at the minimum next to the end, by SymPy
+    assert run.trajectory.values[-1] > run.trajectory.values[0]  # it did not even fall overall
+    assert run.verdict.outcome is Outcome.BOUNCE
+    assert "slowly" not in run.verdict.headline and "without settling" in run.verdict.headline

@@ -299,6 +299,12 @@ def dynamic_figure(size: tuple[float, float], kind: str = ""):
                 spares.append(fig)
 
 
+def forget_spares() -> None:
+    """Drop the spare figures (the next picture of each size makes a new one)."""
+    with _SPARES_LOCK:
+        _SPARES.clear()
+
+
 def _empty(ax) -> None:
     """Back to a bare Axes as ``add_axes`` made it: no artists, fresh colour cycle and limits."""
     for artist in (*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images, *ax.artists):

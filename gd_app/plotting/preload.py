@@ -9,7 +9,7 @@ import numpy as np
 
 import gd_app.runtime  # noqa: F401 - the workers' main loop
 from gd_app.fit_run import FitRun
-from gd_app.plotting import common, fit, fit_two, frames  # noqa: F401 - the GIF frames job
+from gd_app.plotting import common, fit, fit_two, frames, panels  # noqa: F401 - frames: GIFs
 from gd_core.linear import LeastSquares, design_matrix, fit_line, line_data
 
 
@@ -35,4 +35,8 @@ def _warm_up() -> None:
 
 
 _warm_up()
+# The warm-up's pictures are of a data set no page shows: their static layers and spare
+# figures (36 MB of pixels) would only sit here, copied into every worker and evicted there.
+panels.static_pixels.cache_clear()
+common.forget_spares()
 common.stop_threads()  # forked workers must not inherit threads that don't exist there

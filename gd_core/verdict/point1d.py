@@ -246,17 +246,22 @@ def _probe(f, df, point: EndPoint) -> EndPoint:
 
     It stops at the first point where f′ is not a real number, and at the first sign
     change: a root or kink there means a minimum lies ahead (probe_change); a pole or
-    gap in f's domain only ends what the probe can say (probe_to).
+    gap in f's domain only ends what the probe can say (probe_to). So does a point where
+    f is higher than at the one before though f′ kept its sign (tan x across a pole): f
+    does not keep falling that way.
     """
     x, direction = point.x, point.falls_towards
     reach = PROBE_REACH * max(1.0, abs(x))
     start = max(point.high - x, 1e-12)
     distances = np.geomspace(start, reach, PROBE_SAMPLES)
     xs = x + direction * distances
-    slopes = real_values(df, xs)
+    slopes, values = real_values(df, xs), real_values(f, np.append([x], xs))
     sign = np.sign(point.slope_left if direction < 0 else point.slope_right)
     for i, slope in enumerate(slopes):
-        if not np.isfinite(slope):
+        rose = values[i + 1] > values[i] + 4 * np.spacing(max(abs(values[i]), abs(values[i + 1])))
+        if not np.isfinite(slope) or (np.sign(slope) == sign and not values[i + 1] <= values[i]):
+            if np.isfinite(slope) and not rose and np.isfinite(values[i + 1]):
+                continue  # equal to rounding (exp far out is 0.0 at both)
             checked = distances[i - 1] if i else 0.0
             return _replace(point, probe_to=x + direction * checked)
         if np.sign(slope) != sign and slope != 0:

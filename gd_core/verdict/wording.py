@@ -43,7 +43,7 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             return f"{shot}, but the steps got shorter and {where}."
         return f"{shot}, but the steps are getting shorter: the run is settling, and {where}."
     if outcome is Outcome.CREEP:
-        lead = "Each step went downhill" if downhill else f"{f} fell overall"
+        lead = "Each step went downhill" if downhill else _overall(facts)
         # "overshot" alone is the line test; a step that only flipped the error's sign along
         # the steepest eigenvector crossed the valley's floor that way, and is said so.
         line = bool(np.all(steps.line_overshot[1:]))
@@ -63,6 +63,9 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             span = f", between about x = {g(last.min(), 3)} and {g(last.max(), 3)},"
             span = _two_cycle(np.asarray(facts.params)[:, 0]) or span
         limit = facts.limit
+        if not np.all(steps.overshot[tail(steps)]):  # irregular: no steady back and forth
+            where = span.replace("between about", "over the last steps between about")
+            return f"The steps jump about{where} without settling. {key}"
         if limit is not None and limit.alpha >= limit.value:  # theory says it can't settle
             return f"The steps bounce back and forth across {words.target}{span} for ever. {key}"
         return f"The steps bounce back and forth{span} without settling. {key}"
@@ -73,6 +76,8 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         )
     if outcome is Outcome.DIVERGE and facts.no_minimum:
         return f"{f} rose: {key}"
+    if outcome is Outcome.DIVERGE and not _grew_each(steps):
+        return f"The run diverges: {key[0].lower()}{key[1:]}"
     if outcome is Outcome.DIVERGE:
         return f"The overshoots grow from step to step, so the run diverges. {key}"
     if outcome is Outcome.RUN_OFF and facts.no_minimum and facts.ending is Ending.FAULT:
@@ -92,9 +97,7 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
     if facts.ending is Ending.FAULT:
         return f"The run stopped at a numerical fault {facts.message}."
     if outcome is Outcome.STUCK and farther(facts) is not None:
-        lead = "Each step went downhill" if downhill else f"{f} fell overall"
-        if facts.values[-1] >= facts.values[0]:
-            lead = f"{f} did not fall overall"
+        lead = "Each step went downhill" if downhill else _overall(facts)
         return (
             f"{lead}, but the run went away from every known minimum: {key[0].lower()}{key[1:]} "
             f"It stopped at {place(facts.params[-1])}, with {f} = {g(facts.values[-1], 4)}, "
@@ -104,6 +107,22 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
     if what:
         return f"It stopped at {_at_or_next_to(facts)}, which is {what}, not a minimum."
     return f"It stopped at {place(facts.params[-1])}, where no test confirms a minimum."
+
+
+def _overall(facts: Facts) -> str:
+    """ "J fell overall", only where it ended lower than it started."""
+    f = facts.words.f
+    return (
+        f"{f} fell overall" if facts.values[-1] < facts.values[0] else f"{f} did not fall overall"
+    )
+
+
+def _grew_each(steps: StepFacts) -> bool:
+    """Each step of the tail overshot and was longer than the one before."""
+    rows = tail(steps)
+    if len(rows) < 2:
+        return False
+    return bool(np.all(steps.overshot[rows]) and np.all(steps.step_ratio[rows[1:]] > 1))
 
 
 def _two_cycle(xs: np.ndarray) -> str:
