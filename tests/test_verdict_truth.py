@@ -273,3 +273,30 @@ def test_a_run_above_the_local_limit_jumps_about_and_is_not_said_to_creep(text, 
     assert run.trajectory.values[-1] > run.trajectory.values[0]  # it did not even fall overall
     assert run.verdict.outcome is Outcome.BOUNCE
     assert "slowly" not in run.verdict.headline and "without settling" in run.verdict.headline
+
+
+def test_a_lab_run_on_an_f_with_no_known_minimum_is_not_labelled_creeping_towards_one():
+    import sympy
+
+    from gd_core.lab import known_minima
+
+    text = "sin(x)*cos(y) + 0.01*x**2"
+    x, y = sympy.symbols("x y", real=True)
+    f = sympy.sympify(text, locals={"x": x, "y": y})
+    assert not known_minima(text) and sympy.hessian(f, (x, y)).free_symbols  # not quadratic
+    hyper = (("alpha", 0.001),)
+    run = method_job(text, method="gd", hyper=hyper, x0=-1.5, y0=2.0, N=200, tol=1e-6)
+    (run,) = finish_job(text, x0=-1.5, y0=2.0, runs=(run,), methods=(("gd", hyper),)).runs
+    assert not run.converged and np.linalg.norm(run.grads[-1]) > 1e-6
+    assert run.verdict == "still going when its steps ran out"
+    assert "minimum" not in run.sentence
+
+
+def test_a_noisy_mini_batch_run_that_went_up_at_times_is_not_said_to_be_too_slow():
+    from test_pages import plain, run, table
+
+    at = run("pages/one_parameter.py", data="anscombe", set="I", batch="3")
+    J = table(at)["J"].to_numpy()
+    assert np.any(np.diff(J) > 0)  # J rose on some steps: not a slow, steady creep
+    verdict = " ".join(plain(b.value) for b in (*at.success, *at.warning, *at.error))
+    assert "too slowly" not in verdict and "each step went downhill" not in verdict.lower()

@@ -121,10 +121,10 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
     or f′ is not a real number at x0, OverBudget when the analysis ran past its budget.
     """
     run = _symbolic_run(f=f, x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
-    return demo_of(run, x0=x0, precision=precision)
+    return demo_of(run, x0=x0, precision=precision, max_iter=max_iter)
 
 
-def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
+def demo_of(run: SymbolicRun, *, x0: float, precision: float, max_iter: int = 0) -> Demo:
     """The table, metrics and sentences of one run (plain data: no SymPy, no worker)."""
     trajectory, verdict = run.trajectory, run.verdict
     found = verdict.tone == "success"
@@ -154,6 +154,7 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
             for formula in run.formulas
             if is_long(formula)
         ),
+        rows_allowed=int(max_iter) + 1,  # the start and at most max_iter steps
     )
 
 

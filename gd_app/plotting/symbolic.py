@@ -29,8 +29,8 @@ from gd_app.plotting.symbolic_panels import (
 )
 from gd_app.plotting.symbolic_panels import (
     PANEL_HEIGHT,
-    PANEL_RECT,
     PANEL_WIDTH,
+    SLOPE_HEIGHT,
     CurveLayer,
     SlopeLayer,
     SymbolicPanel,
@@ -91,8 +91,8 @@ def _curve_view(run: SymbolicRun, upto: int | None = None):
     return partial_curve_view(run, upto, ends, vline)
 
 
-CURVE = SymbolicPanel("curve", _curve_view, curve_static, CurveLayer)
-SLOPE = SymbolicPanel("slope", slope_view, slope_static, SlopeLayer)
+CURVE = SymbolicPanel("curve", PANEL_HEIGHT, _curve_view, curve_static, CurveLayer)
+SLOPE = SymbolicPanel("slope", SLOPE_HEIGHT, slope_view, slope_static, SlopeLayer)
 PANELS = (CURVE, SLOPE)  # left to right; on a phone, one under the other
 
 
@@ -118,8 +118,7 @@ def symbolic_frames(
     view and shown at each iterate in turn."""
     with contextlib.ExitStack() as stack:
         figures = [
-            stack.enter_context(dynamic_figure((PANEL_WIDTH, PANEL_HEIGHT), f"symbolic-{p.name}"))
-            for p in PANELS
+            stack.enter_context(dynamic_figure(p.size, f"symbolic-{p.name}")) for p in PANELS
         ]
         layers: list = [None] * len(PANELS)
         out = []
@@ -129,7 +128,7 @@ def symbolic_frames(
             for i, (panel, fig) in enumerate(zip(PANELS, figures, strict=True)):
                 view = panel.view(run, shown)
                 if layers[i] is None or layers[i][0] != view:
-                    (ax,) = axes(fig, (PANEL_RECT,), bare=True)
+                    (ax,) = axes(fig, (panel.rect,), bare=True)
                     panel.frame(ax, view)
                     layers[i] = (view, panel.layer(ax, run, view))
                 layers[i][1].show(k, shown)
@@ -151,9 +150,12 @@ def symbolic_figure(
     axes frame what is drawn (:func:`curve_view`), not the whole run.
     """
     fig = new_figure((2 * PANEL_WIDTH, PANEL_HEIGHT))
-    for i, panel in enumerate(PANELS):  # each in its half, where its own image has it
-        x, y, w, h = PANEL_RECT
-        rect = ((i + x) / 2, y, w / 2, h)
+    for i, panel in enumerate(PANELS):
+        # each in its half, its top at the figure's top: where its own image has it
+        x, y, w, h = panel.rect
+        below = (PANEL_HEIGHT - panel.height) / PANEL_HEIGHT
+        scale = panel.height / PANEL_HEIGHT
+        rect = ((i + x) / 2, below + y * scale, w / 2, h * scale)
         view = panel.view(run, upto)
         panel.static(fig.add_axes(rect), run, view)
         (bare,) = axes(fig, (rect,), bare=True)  # the dynamic layer's, as on screen

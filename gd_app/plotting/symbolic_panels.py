@@ -39,12 +39,22 @@ from gd_app.plotting.common import (
     ring,
 )
 
-PANEL_WIDTH, PANEL_HEIGHT = 4.5, 5.4  # inches, each panel (see gd_app.plotting.panels)
+PANEL_WIDTH, PANEL_HEIGHT = 4.5, 5.4  # inches: the curve panel (see gd_app.plotting.panels)
+SLOPE_HEIGHT = 4.3  # the slope panel's legend is short: less empty space under it on a phone
 MIN_FONT = 9  # points: nothing on a panel is written smaller
 PANEL_RECT = (0.19, 0.42, 0.76, 0.5)  # the axes; the legend goes under them
 LOG_CAP = 1e200
 MARKED_CROSSINGS = 40  # above this many, the sign changes get small marks under the line
 STATIC_CACHE = 8  # static layers kept per drawing process, about 1.5 MB each on screen
+
+
+def panel_rect(height: float) -> tuple[float, float, float, float]:
+    """The axes of a panel ``height`` inches high: as large as the curve panel's, as far
+    from the top, so that side by side the two line up."""
+    x, y, w, h = PANEL_RECT
+    top = (1 - y - h) * PANEL_HEIGHT  # inches above the axes
+    tall = h * PANEL_HEIGHT
+    return (x, (height - top - tall) / height, w, tall / height)
 
 
 # ---------------------------------------------------------------- views
@@ -266,9 +276,18 @@ class SlopeLayer:
 @dataclass(frozen=True)
 class SymbolicPanel:
     name: str
+    height: float  # inches (all are PANEL_WIDTH wide)
     view: Callable  # view(run, upto) -> the panel's view
     static: Callable  # static(ax, run, view): axes, labels, legend (and the curve)
     layer: Callable  # layer(ax, run, view) -> a dynamic layer, .show(highlight, upto)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return (PANEL_WIDTH, self.height)
+
+    @property
+    def rect(self) -> tuple[float, float, float, float]:
+        return panel_rect(self.height)
 
     def frame(self, ax, view) -> None:
         """Bare Axes (a dynamic layer's) with the static layer's scales and limits."""
@@ -289,8 +308,8 @@ def static_pixels(panel: SymbolicPanel, run, view, theme: str):
     if key in _STATIC:
         _STATIC.move_to_end(key)
         return _STATIC[key]
-    fig = new_figure((PANEL_WIDTH, PANEL_HEIGHT))
-    panel.static(fig.add_axes(PANEL_RECT), run, view)
+    fig = new_figure(panel.size)
+    panel.static(fig.add_axes(panel.rect), run, view)
     pixels = _STATIC[key] = background(apply_theme(fig, theme))
     while len(_STATIC) > STATIC_CACHE:
         _STATIC.popitem(last=False)

@@ -55,6 +55,8 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             lead += f" ({_count(steps.overshot, _overshot_verb(steps)).lower()})"
         if facts.minimizer is None and facts.min_value is None and facts.endpoint is None:
             return f"{lead}, and the run was still going when its {n} steps ran out: {where}."
+        if not downhill:  # steps that went up too: "too slowly" would be a guess at why
+            return f"{lead}, but it did not get there in {n} steps: {where}."
         return f"{lead}, but too slowly to get there in {n} steps: {where}."
     if outcome is Outcome.BOUNCE:
         span = ""
