@@ -24,7 +24,6 @@ from gd_app.demos.common import (
     verdict_fields,
 )
 from gd_app.plotting import symbolic as plotting
-from gd_app.plotting.frames import each
 from gd_app.tables import symbolic_history
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.expr import MAX_LENGTH, parse_expression
@@ -206,7 +205,7 @@ def symbolic_frames(steps, *, theme, width, full_width, encoding=None, **params)
     run = _symbolic_run(**params)
     return animation_frames(
         run.trajectory,
-        (each, plotting.symbolic_png, run),
+        (plotting.symbolic_frames, run),
         steps,
         theme=theme,
         width=width,
