@@ -90,14 +90,14 @@ ZIG_ZAG = (
 )
 SUGGESTIONS = (
     Suggestion(
-        "Data from x = 9 to 11, α = 0.018",
+        "A generated line with x from 9 to 11, α = 0.018",
         "far from x = 0 the bowl becomes a narrow valley, and the steps jump from side to "
         "side across it.",
         "pages/two_parameters.py",
         ZIG_ZAG,
     ),
     Suggestion(
-        "The same data, standardized, α = 0.7",
+        "The same generated line, standardized, α = 0.7",
         "standardizing x makes the bowl round again, and the steps head straight for the minimum.",
         "pages/two_parameters.py",
         tuple((k, v) for k, v in ZIG_ZAG if k not in ("standardize", "alpha", "N"))
