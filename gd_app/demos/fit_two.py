@@ -162,8 +162,10 @@ def two_parameters(**params) -> Demo:
     notes = ()
     if standardized:
         s = run.scaling
+        mean = s.mean if abs(s.mean) > 1e-12 * s.std else 0.0  # a mean of 0 up to rounding is 0
+        shifted = f"(x − {mean:.4g})" if mean > 0 else f"(x + {-mean:.4g})" if mean < 0 else "x"
         notes += (
-            f"Standardized: z = (x − {s.mean:.4g})/{s.std:.4g}. The map, the arrows and the "
+            f"Standardized: z = {shifted}/{s.std:.4g}. The map, the arrows and the "
             "table's first columns are in the parameters of h = θ0′ + θ1′·z; θ0 and θ1 are the "
             "same line in the units of x.",
         )
