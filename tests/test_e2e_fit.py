@@ -193,3 +193,46 @@ def test_one_parameter_mini_batch_from_a_link(server, page):
         page, one_parameter(batch=2, noise=0.3, N=40, schedule="exponential", decay=0.05)
     )
     screenshot(page, "fit_one_minibatch")
+
+
+def test_a_locked_alpha_stays_readable(server, page):
+    """A lesson's link locks α (a disabled slider): its label and value are still read at
+    4.5:1 or more against the page (WCAG AA), not in Streamlit's greyed-out colour."""
+    open_page(page, f"{server.url}/two_parameters?alpha=0.015&lock=alpha", ready=READY)
+    assert slider_value(page, "alpha") == pytest.approx(0.015)
+    texts = page.evaluate(
+        """() => {
+          const key = document.querySelector('[data-testid="stMain"] .st-key-alpha');
+          const rgba = (c) => c.match(/[\\d.]+/g).map(Number).concat([1]).slice(0, 4);
+          const back = (e) => {
+            for (; e; e = e.parentElement) {
+              const c = rgba(getComputedStyle(e).backgroundColor);
+              if (c[3] > 0) return c;
+            }
+            return [255, 255, 255, 1];
+          };
+          return [key.querySelector('[data-testid="stWidgetLabel"] p'),
+                  key.querySelector('[data-testid="stSliderThumbValue"]')].map(
+            (e) => [e.innerText, rgba(getComputedStyle(e).color), back(e)]);
+        }"""
+    )
+    for text, colour, background in texts:
+        pairs = zip(colour[:3], background[:3], strict=True)
+        seen = [colour[3] * c + (1 - colour[3]) * b for c, b in pairs]
+        ratio = contrast(seen, background[:3])
+        assert ratio >= 4.5, (text, colour, background, ratio)
+    assert [t for t, _, _ in texts] == ["learning rate α", "0.015"]
+
+
+def contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (0 … 255)."""
+
+    def luminance(rgb):
+        lin = [
+            (c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4
+            for c in rgb
+        ]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
