@@ -34,7 +34,7 @@ GIF_WIDTH = 800  # pixels
 HOLD_LAST_MS = 1500  # the last frame stays a little longer before the loop restarts
 GIF_CACHE = 6  # finished GIFs kept (a few MB each at most)
 FRAME_THREADS = 2  # chunks of frames drawn at once (as many as the drawing workers)
-CHUNK = 10  # frames per drawing job: few round trips, and progress shown as it goes
+CHUNK = 20  # frames per drawing job: few round trips, and progress shown as it goes
 
 
 def frame_steps(rows: int) -> np.ndarray:
@@ -70,18 +70,27 @@ def build_gif(
     iterates' frames, GIF_WIDTH pixels wide, encoded by ``encoding`` (a drawing job)."""
     steps = [int(step) for step in frame_steps(rows)]
     chunks = [steps[i : i + CHUNK] for i in range(0, len(steps), CHUNK)]
-    done: list[gif.Chunk] = []
+    done: list[gif.Chunk | None] = [None] * len(chunks)
+    lock = threading.Lock()
 
-    def make(chunk: list[int]) -> gif.Chunk:
-        labels = tuple(label(step, rows - 1) for step in chunk)
-        return chunk_of(chunk, GifFrames(labels, palette))
+    def lane(first: int, end: int) -> None:
+        """Chunks first … end−1, one after another: a lane keeps the drawing worker it
+        has (the other is busy with the other lane), so each worker draws the static
+        layers of its own run of iterates only."""
+        for i in range(first, end):
+            labels = tuple(label(step, rows - 1) for step in chunks[i])
+            done[i] = chunk_of(chunks[i], GifFrames(labels, palette))
+            with lock:
+                progress(sum(len(c) for c in done if c is not None), len(steps))
 
-    # FRAME_THREADS chunks at once: the drawing workers draw them side by side. The
-    # chunks come back in order.
+    # FRAME_THREADS lanes at once, each a run of consecutive chunks: the drawing workers
+    # draw them side by side.
+    bounds = np.linspace(0, len(chunks), FRAME_THREADS + 1).round().astype(int)
     with ThreadPoolExecutor(FRAME_THREADS, thread_name_prefix="gif-frame") as threads:
-        for part in threads.map(make, chunks):
-            done.append(part)
-            progress(sum(len(c) for c in done), len(steps))
+        for lane_done in [
+            threads.submit(lane, a, b) for a, b in zip(bounds, bounds[1:], strict=False)
+        ]:
+            lane_done.result()
     durations = [10 * round(100 / speed)] * len(steps)  # GIF counts time in 10 ms steps
     durations[-1] += HOLD_LAST_MS
     return gif.assemble(done, palette, durations)

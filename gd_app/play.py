@@ -118,6 +118,7 @@ def player(
     step_slider,
     show_picture,
     predicting: bool = False,
+    span: int | None = None,
 ) -> None:
     """Scrubber, play controls, figure and marked row, redrawn alone for each frame.
 
@@ -133,6 +134,11 @@ def player(
     iterate shown (``draw(..., reveal=True)``); scrubbing by hand shows the whole
     run with the iterate marked. ``predicting`` (prediction mode, not answered
     yet) reveals at every iterate.
+
+    ``span`` (more than ``rows``): the scrubber spans that many iterates, the most the
+    settings allow, so that its length does not tell where a run that stops early ends
+    (prediction mode). Past the run's last iterate it shows the last one, and says so;
+    play still stops at the run's end.
     """
     state = playback(page)
     themed = "theme" in inspect.signature(draw).parameters
@@ -147,8 +153,9 @@ def player(
             _advance(state, last)
         elif state.playing:
             _hold(state, last)
-        step = step_slider(rows, page, disabled=state.playing)
-        _controls(page, step, last, state)
+        shown_rows = max(rows, span or 0)
+        step = step_slider(shown_rows, page, disabled=state.playing)
+        _controls(page, step, last, state, shown_rows - 1)
         if state.playing != ticking or (state.playing and state.speed != speed_now):
             st.rerun(scope="app")  # start, stop or retime the fragment's timer
         if not state.playing and step != state.shown and not state.by_button:
@@ -202,8 +209,10 @@ def _hold(state: Playback, last: int) -> None:
         state.playing, state.holding = False, None
 
 
-def _controls(page: str, step: int, last: int, state: Playback) -> None:
-    """◀ ▶/⏸ ▶ over the figure, where the eyes are, in one row on a phone too."""
+def _controls(page: str, step: int, last: int, state: Playback, end: int | None = None) -> None:
+    """◀ ▶/⏸ ▶ over the figure, where the eyes are, in one row on a phone too; the
+    scrubber ends at ``end`` (the run's ``last`` iterate, unless it spans more)."""
+    end = last if end is None else end
     # A row that wraps only what does not fit: the three buttons stay side by side
     # on a phone, where columns would stack them.
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
@@ -232,11 +241,14 @@ def _controls(page: str, step: int, last: int, state: Playback) -> None:
         icon=":material/skip_next:",
         help="One iterate forward (pauses).",
         on_click=_move,
-        args=(page, 1, last),
-        disabled=step >= last,
+        args=(page, 1, end),
+        disabled=step >= end,
     )
+    stopped = f" · the run stopped at iterate {last}" if step > last else ""
     row.markdown(
-        f":small[Iterate {step} of {last}" + (" · playing" if state.advancing else "") + "]",
+        f":small[Iterate {step} of {end}{stopped}"
+        + (" · playing" if state.advancing else "")
+        + "]",
         width="content",
     )
     if not state.playing:

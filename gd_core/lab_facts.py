@@ -87,6 +87,10 @@ def judged(surface: Surface, run, *, view: View | None = None, known: tuple = ()
     label = verdict.outcome.value
     if point is not None and verdict.outcome is Outcome.STUCK:
         label = _KIND_LABELS.get(point.kind, label)
+    if verdict.outcome is Outcome.CREEP and not known and "minimizer" not in quadratic:
+        label = "still going when its steps ran out"  # no minimum known to creep towards
+    if verdict.outcome is Outcome.STUCK and point is None and not run.fault:
+        label = "went away from every known minimum"
     return replace(
         run,
         verdict=label,

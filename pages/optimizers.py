@@ -1,16 +1,13 @@
 """Optimizer lab: GD, momentum, Nesterov, AdaGrad, RMSProp and Adam race on f(x, y)."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from gd_app import ui
 from gd_app.columns.lab import LAB_HISTORY, LAB_SUMMARY, LAB_THEORY
-from gd_app.controls import FIRST_ORDER, LAB_METHODS, LAB_PRESETS, LINE_SEARCH, OPTIMIZERS
+from gd_app.controls import OPTIMIZERS
 from gd_app.demos import optimizer_maps as maps
 from gd_app.demos import optimizers as lab
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
-from gd_core.lab import PRESETS
 
 PAGE = "optimizers"
 ui.run_through_navigation()
@@ -24,49 +21,7 @@ st.markdown(
     "BFGS, which learns $H^{-1}$ from its steps (`bfgs`). Hover over a control for its rule."
 )
 
-CONTROLS = {c.key: c for c in OPTIMIZERS}
-
-
-def _fill_from_preset() -> None:
-    preset = st.session_state["preset"]
-    if preset in PRESETS:
-        st.session_state["f"] = PRESETS[preset][0]
-
-
-def _preset_of(text: str) -> str:
-    squeezed = text.replace(" ", "")
-    return next((n for n, (t, _) in PRESETS.items() if t.replace(" ", "") == squeezed), "custom")
-
-
-raw = {  # a multiselect's link repeats its key: methods=gd&methods=adam
-    key: st.query_params.get_all(key) if c.kind == "multiselect" else st.query_params.get(key)
-    for key, c in CONTROLS.items()
-}
-if "f" not in st.session_state and raw["f"] is None and raw["preset"] in PRESETS:
-    st.session_state["f"] = PRESETS[raw["preset"]][0]  # a link naming only a preset
-text = st.session_state.get("f", raw["f"] if raw["f"] is not None else CONTROLS["f"].default)
-st.session_state["preset"] = _preset_of(text)  # the picker always names what the box holds
-
-values = {}
-with st.sidebar:
-    values["preset"] = ui.widget(CONTROLS["preset"], LAB_PRESETS, on_change=_fill_from_preset)
-    for key in ("f", "x0", "y0", "N", "tol"):
-        values[key] = ui.widget(CONTROLS[key])
-    values["methods"] = ui.widget(CONTROLS["methods"], LAB_METHODS)
-    for method in FIRST_ORDER:
-        with st.expander(f"{method}: {lab.RULES[method]}", expanded=False):
-            for key, _ in lab.HYPER[method]:
-                values[key] = ui.widget(CONTROLS[key])
-    with st.expander(f"line search: {', '.join(LINE_SEARCH)}", expanded=False):
-        for key in ("alpha0_ls", "c_ls", "rho_ls", "damped"):
-            values[key] = ui.widget(CONTROLS[key])
-    for key in ("view3d", "sweep", "basins"):
-        values[key] = ui.widget(CONTROLS[key])
-    values["basin_method"] = ui.widget(CONTROLS["basin_method"], LAB_METHODS)
-ui.check_link(PAGE, OPTIMIZERS, raw, values)
-if raw["preset"] is not None and raw["preset"] not in LAB_PRESETS:  # its options come at run time
-    preset = replace(CONTROLS["preset"], options=LAB_PRESETS)
-    ui.report_refused(PAGE, "preset", [(preset, raw["preset"], values["preset"])])
+values = ui.lab_sidebar(PAGE)
 ui.class_controls(PAGE, OPTIMIZERS, values)
 
 if not values["methods"]:
@@ -88,7 +43,9 @@ st.latex(f"\\nabla f = {grad_tex}")  # one formula a line: each fits a phone's w
 st.latex(f"H = {hessian_tex}")
 
 if ui.predicting(PAGE, values, "lowest"):  # prediction mode: the race only up to the iterate shown
-    ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE, hide_outcome=True)
+    ui.show_player(
+        demo.longest, lab.optimizers_picture, values, PAGE, hide_outcome=True, span=values["N"]
+    )
     st.stop()
 ui.show_player(demo.longest, lab.optimizers_picture, values, PAGE)
 for note in demo.notes:
@@ -115,6 +72,7 @@ with st.expander("Why? The numbers behind each verdict"):
 st.header("Theory for a quadratic f")
 for line in demo.theory:
     st.markdown(line)
+ui.show_suggestions(demo.suggestions)
 if demo.theory_table is not None:
     st.dataframe(
         demo.theory_table, column_config=LAB_THEORY.config(), hide_index=True, width="stretch"

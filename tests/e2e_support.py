@@ -70,6 +70,23 @@ IDLE_JS = """() => {
     && !document.querySelector('[data-stale="true"]');
 }"""
 
+# No folded section (st.expander's <details>) is still animating open or shut.
+# (Streamlit animates the height, with overflow hidden, and again whenever the content's
+# height changes while it is open.)
+EXPANDERS_STILL_JS = """() => [...document.querySelectorAll('details')].every(
+  d => d.getAnimations().length === 0 && d.style.overflow !== 'hidden')"""
+
+# Resolves once no scroll event has come for 200 ms (scroll events fire a frame late).
+SCROLL_ENDED_JS = """() => new Promise(done => {
+  let timer;
+  const again = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { document.removeEventListener('scroll', again, true); done(true); }, 200);
+  };
+  document.addEventListener('scroll', again, true);
+  again();
+})"""
+
 # What a rerun changes on screen; compared before and after an action.
 SIGNATURE_JS = """() => JSON.stringify([
   location.pathname,
@@ -199,6 +216,51 @@ def reveal(page: Page, key: str) -> None:
     if summary.count():
         summary.first.click()
         page.locator(f".st-key-{key}").first.wait_for(state="visible")
+        # The section grows open over half a second, its overflow hidden meanwhile. A click
+        # in that time scrolls the section itself to reach the control, which then moves
+        # under the pointer: a select box's list opens where the box was, off screen, and
+        # closes again. A student sees the section open before reaching for a control.
+        expanders_still(page)
+
+
+def expanders_still(page: Page, timeout: float = 10) -> None:
+    """Wait until no folded section is growing or shrinking, twice 200 ms apart."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.wait_for_function(EXPANDERS_STILL_JS, timeout=timeout * 1000)
+        page.wait_for_timeout(200)
+        if page.evaluate(EXPANDERS_STILL_JS) or time.monotonic() > deadline:
+            return
+
+
+def choose(page: Page, key: str, option: str) -> list[str]:
+    """Pick ``option`` in the select box ``key`` with the mouse, as a student does: bring
+    the box into view, click it once the page has stopped scrolling, click the option.
+    Returns the options the list showed.
+
+    The box's list (a React Aria popover) closes when anything around the box scrolls. The
+    scroll that brings the box into view reports its event a frame late, and a click in
+    that frame opens the list only for that event to close it again: so wait it out.
+    """
+    reveal(page, key)
+    box = page.locator(f'[data-testid="stApp"] .st-key-{key} input')
+    box.scroll_into_view_if_needed()
+    page.evaluate(SCROLL_ENDED_JS)
+    box.click()
+    choice = page.get_by_role("option", name=option, exact=True)
+    choice.wait_for(state="visible")
+    box_bottom = box.bounding_box()["y"] + box.bounding_box()["height"]
+    listed = choice.bounding_box()
+    viewport = page.viewport_size
+    assert listed["y"] >= box_bottom - 1 and listed["y"] + listed["height"] <= viewport["height"], (
+        "the list should open under the box, inside the window",
+        listed,
+        box_bottom,
+        viewport,
+    )
+    listed = page.get_by_role("option").all_inner_texts()
+    act(page, choice.click)
+    return listed
 
 
 def slider(page: Page, key: str):

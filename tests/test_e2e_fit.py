@@ -15,6 +15,8 @@ from e2e_support import (  # noqa: F401 (fixtures)
     act,
     assert_result_block,
     browser,
+    choose,
+    expanders_still,
     figure,
     logs,
     metrics,
@@ -98,21 +100,71 @@ def test_mini_batch_fan_and_schedule(server, page):
     captions = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]')
     assert any("mini-batch of 8" in t for t in captions.all_inner_texts())
 
-    # The schedule from a link: the select box shows its exact name. (Choosing it with the
-    # mouse is not driven here: after the other tests' sessions the box's list opened outside
-    # the viewport, and the cause is not yet found.)
-    open_page(page, server.url + link + "&schedule=inverse_time", ready=READY)
-    reveal(page, "schedule")
-    box = page.locator('[data-testid="stApp"] .st-key-schedule input')
-    assert (
-        box.input_value() == "inverse_time"
-        or "inverse_time" in page.locator('[data-testid="stApp"] .st-key-schedule').inner_text()
-    )
+    # A student picks the schedule with the mouse: More settings, the box, the option.
+    listed = choose(page, "schedule", "inverse_time")
+    assert listed == ["constant", "exponential", "inverse_time", "cosine"]
     assert query(page)["schedule"] == "inverse_time"
     assert_result_block(page, two_parameters(**params, schedule="inverse_time"))
     _, alt = figure(page)
     assert "learning rate α_k" in alt
+
+    # The schedule from a link: the select box shows its exact name.
+    open_page(page, server.url + link + "&schedule=cosine", ready=READY)
+    reveal(page, "schedule")
+    box = schedule_box(page).locator("input")
+    assert box.input_value() == "cosine" or "cosine" in schedule_box(page).inner_text()
+    assert query(page)["schedule"] == "cosine"
+    assert_result_block(page, two_parameters(**params, schedule="cosine"))
     screenshot(page, "fit_minibatch")
+
+
+def test_schedule_by_keyboard_alone(server, page):
+    """Tab reaches More settings and the schedule box; the arrow keys and Enter change it."""
+    params = dict(batch=8, noise=1.0, m=40, N=40)
+    open_page(page, server.url + "/two_parameters?batch=8&noise=1&m=40&N=40", ready=READY)
+    summary = page.locator("details:has(.st-key-schedule) > summary")
+    presses = tab_until(page, summary)
+    page.keyboard.press("Enter")  # opens the section
+    expanders_still(page)
+    assert page.locator(".st-key-schedule").first.is_visible()
+    presses += tab_until(page, schedule_box(page).locator("input"))
+    print(f"\nTab presses from the page's load to the schedule box: {presses}")
+    page.keyboard.press("ArrowDown")  # opens the list
+    page.get_by_role("option").first.wait_for(state="visible")
+    for _ in range(4):
+        if focused_option(page) == "inverse_time":
+            break
+        page.keyboard.press("ArrowDown")
+    assert focused_option(page) == "inverse_time"
+    act(page, lambda: page.keyboard.press("Enter"))
+    assert query(page)["schedule"] == "inverse_time"
+    assert_result_block(page, two_parameters(**params, schedule="inverse_time"))
+
+
+def focused_option(page) -> str:
+    """The option the arrow keys are on (the list's virtual focus, or the real one)."""
+    return page.evaluate(
+        """() => {
+          const box = document.activeElement;
+          const id = box && box.getAttribute('aria-activedescendant');
+          const option = (id && document.getElementById(id))
+            || document.querySelector('[role=option][data-focused=true]');
+          return option ? option.innerText.trim() : '';
+        }"""
+    )
+
+
+def schedule_box(page):
+    return page.locator('[data-testid="stApp"] .st-key-schedule')
+
+
+def tab_until(page, target, limit: int = 80) -> int:
+    """Press Tab until ``target`` has the focus; how many presses that took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if target.evaluate("(el) => el === document.activeElement"):
+            return presses
+    raise AssertionError(f"{limit} Tab presses never reached {target}")
 
 
 def test_refused_batch_and_range_are_explained(server, page):
@@ -141,3 +193,46 @@ def test_one_parameter_mini_batch_from_a_link(server, page):
         page, one_parameter(batch=2, noise=0.3, N=40, schedule="exponential", decay=0.05)
     )
     screenshot(page, "fit_one_minibatch")
+
+
+def test_a_locked_alpha_stays_readable(server, page):
+    """A lesson's link locks α (a disabled slider): its label and value are still read at
+    4.5:1 or more against the page (WCAG AA), not in Streamlit's greyed-out colour."""
+    open_page(page, f"{server.url}/two_parameters?alpha=0.015&lock=alpha", ready=READY)
+    assert slider_value(page, "alpha") == pytest.approx(0.015)
+    texts = page.evaluate(
+        """() => {
+          const key = document.querySelector('[data-testid="stMain"] .st-key-alpha');
+          const rgba = (c) => c.match(/[\\d.]+/g).map(Number).concat([1]).slice(0, 4);
+          const back = (e) => {
+            for (; e; e = e.parentElement) {
+              const c = rgba(getComputedStyle(e).backgroundColor);
+              if (c[3] > 0) return c;
+            }
+            return [255, 255, 255, 1];
+          };
+          return [key.querySelector('[data-testid="stWidgetLabel"] p'),
+                  key.querySelector('[data-testid="stSliderThumbValue"]')].map(
+            (e) => [e.innerText, rgba(getComputedStyle(e).color), back(e)]);
+        }"""
+    )
+    for text, colour, background in texts:
+        pairs = zip(colour[:3], background[:3], strict=True)
+        seen = [colour[3] * c + (1 - colour[3]) * b for c, b in pairs]
+        ratio = contrast(seen, background[:3])
+        assert ratio >= 4.5, (text, colour, background, ratio)
+    assert [t for t, _, _ in texts] == ["learning rate α", "0.015"]
+
+
+def contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (0 … 255)."""
+
+    def luminance(rgb):
+        lin = [
+            (c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4
+            for c in rgb
+        ]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

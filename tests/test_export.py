@@ -62,10 +62,11 @@ def test_fast_route_has_the_one_figure_routes_pixels(page, theme):
         fast = rgb(hook.picture(step=step, theme=theme, **run).whole_png()).astype(int)
         whole = pixels(hook.figure(step=step, theme=theme, **run))[..., :3].astype(int)
         assert fast.shape == whole.shape
-        # The same drawing; a panel placed at the download figure's half-way mark may round
-        # an antialiased edge one level apart (the symbolic slope panel: 35 pixels in 1.9 M).
+        # The same drawing. A panel placed in the download figure (at its half-way mark, its
+        # top at the figure's) may snap an antialiased edge a level or two apart, as on the
+        # fit pages (tests/test_rendering.py): at most a few pixels in 10,000 differ by more.
         differ = np.abs(fast - whole).max(axis=2)
-        assert differ.max() <= 1 and (differ > 0).mean() < 1e-4
+        assert (differ > 8).mean() < 1e-4 and (differ > 0).mean() < 1e-3
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -186,7 +187,7 @@ def test_gif_has_the_promised_frames(rows, frames):
     gif = animation.build_gif(_tiny_chunks(seen), rows, palette=TINY_PALETTE, speed=5)
     image = Image.open(io.BytesIO(gif))
     assert image.n_frames == frames
-    assert seen == animation.frame_steps(rows).tolist()
+    assert sorted(seen) == animation.frame_steps(rows).tolist()  # drawn in two lanes at once
     image.seek(0)
     hold = animation.HOLD_LAST_MS if frames == 1 else 0  # the last frame stays longer
     assert image.info["duration"] == 200 + hold  # 5 frames per second
@@ -197,7 +198,7 @@ def test_each_gif_frame_decodes_to_its_picture_labelled_in_the_shared_palette():
     the picture with its band in the shared palette (frames after the first are stored as
     changed rectangles with transparent unchanged pixels), every colour close to the
     picture's."""
-    rows = 23  # three chunks: frames encoded in a job and across the jobs' seams
+    rows = 2 * animation.CHUNK + 3  # three chunks: frames encoded in a job and at the seams
     data = animation.build_gif(_tiny_chunks([]), rows, palette=TINY_PALETTE, speed=5)
     image = Image.open(io.BytesIO(data))
     assert image.n_frames == rows

@@ -9,7 +9,9 @@ from gd_app import demos
 from gd_app.controls import ALPHA_VALUES, ONE_PARAMETER, TWO_PARAMETERS, defaults
 from gd_app.demos.fit import _problem, fit_run, refusals
 from gd_core.conditioning import steps_bound
+from gd_core.data import read_pairs
 from gd_core.schedules import step_sizes
+from gd_core.verdict import Outcome
 
 TWO = defaults(TWO_PARAMETERS)
 ONE = defaults(ONE_PARAMETER)
@@ -379,3 +381,47 @@ def test_noise_sentences_stay_true_when_the_run_does_not_settle():
     assert "settle into" not in diverged.notes[0]
     whole = demos.two_parameters(**{**TWO, "noise": 1.0, "batch": 20})
     assert "no mini-batch noise" in whole.notes[0] and "noisy" not in whole.notes[0]
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        ((0.0, 0.0), (1e-12, 1.0)),  # θ* = (0, 1e12): κ ≈ 4e24, past float64's resolution
+        ((1.0, 2.0), (1.0000001, 1e12)),  # θ* ≈ (−1e19, 1e19)
+    ],
+)
+def test_numerically_singular_data_is_never_said_to_be_at_theta_star(points):
+    """Pasted data with κ far past 1/eps: the rounding floor must not swallow the whole path.
+
+    Truth from outside the code: the line through two points fits them exactly (J* = 0),
+    so J at the final θ, computed here from the points, says how far the fit still is."""
+    (x1, y1), (x2, y2) = points
+    source = read_pairs(f"{x1!r} {y1!r}\n{x2!r} {y2!r}")
+    demo = demos.two_parameters(**{**TWO, "alpha": 0.7, "source": source})
+    theta0, theta1 = demo.table[["theta0", "theta1"]].iloc[-1]
+    x, y = np.array([x1, x2]), np.array([y1, y2])
+    final_cost = np.mean((theta0 + theta1 * x - y) ** 2) / 2
+    assert final_cost > 1e-3 * np.mean(y**2) / 2  # the run is still far from fitting the points
+    assert "best fit θ*, to rounding" not in demo.verdict
+    assert "started at the best fit" not in demo.verdict
+    assert demo.outcome is not Outcome.DIRECT
+
+
+def test_a_one_step_run_says_one_step_not_one_steps():
+    """N = 2 is the start and one step: the headline counts it in the singular."""
+    demo = demos.two_parameters(**{**TWO, "N": 2})
+    assert len(demo.table) == 2
+    assert "in 1 steps" not in demo.verdict and "in 1 step:" in demo.verdict
+
+
+@pytest.mark.parametrize(
+    ("x_low", "x_high", "shown"),
+    [(-1.0, 1.0, "z = x/"), (9.0, 11.0, "z = (x − 10)/"), (-11.0, -9.0, "z = (x + 10)/")],
+)
+def test_the_standardization_note_writes_the_mean_with_one_sign(x_low, x_high, shown):
+    """The mean of x on [−1, 1] is 0 (numpy's −5.6e−17 is rounding); a negative mean is added."""
+    params = {**TWO, "standardize": True, "x_low": x_low, "x_high": x_high}
+    note = demos.two_parameters(**params).notes[0]
+    assert shown in note and "− -" not in note
+    std = np.std(np.linspace(x_low, x_high, TWO["m"]))
+    assert f"/{std:.4g}." in note

@@ -10,8 +10,10 @@ from matplotlib.text import Annotation
 
 from gd_app.controls import TWO_PARAMETERS
 from gd_app.controls.base import defaults
+from gd_app.data_ranges import data_controls, hidden_values
 from gd_app.demos.fit_two import _two_run
 from gd_app.plotting.fit_two import two_parameter_figure
+from gd_core import bundled
 
 RANGES = [(-1.0, 1.0), (9.0, 11.0), (-3.0, 3.0), (5.0, 10.0), (-20.0, -10.0)]
 STARTS = [(0.0, 0.0), (3.0, -3.0)]
@@ -87,3 +89,39 @@ def test_the_labels_name_the_hessians_eigenvalues():
     X = np.column_stack([np.ones_like(z), z])
     assert np.allclose(np.linalg.eigvalsh(X.T @ X / len(z)), 1.0)
     assert sorted(texts) == ["λmax = 1", "λmin = 1"]
+
+
+@pytest.mark.parametrize("x_low, x_high", RANGES)
+def test_no_contour_label_under_an_eigenvalue_label(x_low, x_high):
+    """Both are white on the map: where they met (as on the penguins' map), neither could be
+    read. Measured with the renderer's boxes of the texts left on the figure."""
+    fig = drawn(x_low=x_low, x_high=x_high, alpha=0.018 if x_low == 9.0 else 0.5)
+    assert_no_contour_label_under_an_eigenvalue_label(fig)
+
+
+def assert_no_contour_label_under_an_eigenvalue_label(fig) -> None:
+    renderer = fig.canvas.get_renderer()
+    (ax,) = [a for a in fig.axes if any(t.get_text().startswith("λ") for t in a.texts)]
+    named = [t for t in ax.texts if t.get_text().startswith("λ")]
+    contour_labels = [t for t in ax.texts if t not in named]
+    assert len(named) == 2 and contour_labels  # the map still names some contour levels
+    for label in named:
+        box = label.get_window_extent(renderer)
+        for level in contour_labels:
+            assert not level.get_window_extent(renderer).overlaps(box), (
+                label.get_text(),
+                level.get_text(),
+            )
+
+
+def test_penguins_map_names_no_contour_level_under_an_eigenvalue_label():
+    """The page's own defaults for the penguins, where "λmin = 0.00486" was written on "8e+05"."""
+    data = bundled.penguins()
+    controls = data_controls(TWO_PARAMETERS, data, intercept=True, standardized=False)
+    params = hidden_values(TWO_PARAMETERS) | defaults(controls) | {"m": len(data)}
+    names = inspect.signature(_two_run).parameters
+    run = _two_run(source=data, **{k: v for k, v in params.items() if k in names})
+    fig = two_parameter_figure(run, highlight=0)
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    assert_no_contour_label_under_an_eigenvalue_label(fig)

@@ -1,8 +1,11 @@
 """The Optimizers page through AppTest, its export hooks, and the hostile corpus through its f."""
 
+import html
 import io
+import re
 import subprocess
 import sys
+from urllib.parse import parse_qs
 
 import numpy as np
 import pandas as pd
@@ -113,6 +116,28 @@ def test_bowl_shows_theory_with_limits_and_rates():
     assert list(theory["method"]) == ["gd", "momentum", "nesterov"]
     assert theory["limit"].tolist() == pytest.approx([2 / 50, 2 * 1.9 / 50, 2 * 1.9 / (2.8 * 50)])
     assert any("\\kappa" in m.value and "25" in m.value for m in at.markdown)
+
+
+def test_the_heavy_ball_suggestion_is_a_link_that_keeps_every_value():
+    at = run(preset="bowl", N="300")
+    (link,) = [m.value for m in at.markdown if "href=" in m.value]
+    path, query = html.unescape(re.search(r'href="([^"]+)"', link)[1]).split("?")
+    assert path == "optimizers"
+    values = parse_qs(query)
+    # x² + 25y²: λ = 2 and 50. gd's fastest constant α = 2/(λmin + λmax); the heavy ball's
+    # best pair α* = 4/(√λmax + √λmin)², β* = ((√κ − 1)/(√κ + 1))² with κ = 25.
+    assert float(values["lr_gd"][0]) == pytest.approx(2 / 52, rel=1e-3)
+    assert float(values["lr_momentum"][0]) == pytest.approx(4 / (50**0.5 + 2**0.5) ** 2, rel=1e-3)
+    assert float(values["beta_momentum"][0]) == pytest.approx((4 / 6) ** 2, rel=1e-3)
+    assert values["methods"] == ["gd", "momentum"] and values["f"] == [PRESETS["bowl"][0]]
+    assert {"x0", "y0", "N", "tol"} <= set(values)
+    # Opened, the link's every value is kept (none refused), and momentum gets there first.
+    at = run(**{key: v if len(v) > 1 else v[0] for key, v in values.items()})
+    assert not at.exception and not [w for w in at.warning if "not allowed" in w.value]
+    for key in ("lr_gd", "lr_momentum", "beta_momentum", "x0", "y0", "tol"):
+        assert at.number_input(key=key).value == float(values[key][0]), key
+    steps = summary(at).set_index("method")["steps_to_tol"].astype(int)
+    assert steps["momentum"] < steps["gd"]
 
 
 def test_saddle_says_why_there_is_no_limit_and_uses_symlog():

@@ -93,3 +93,38 @@ def test_changing_a_control_asks_again():
 def test_prediction_off_by_default():
     at = run("pages/one_parameter.py")
     assert not at.radio and len(at.metric) >= 3
+
+
+def player_text(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith(":small[Iterate")]
+
+
+@pytest.mark.parametrize(
+    ("page", "settings"),
+    [
+        # x² from 3: x_k = 3·(1 − 2α)^k; α = 0.1 stops early (its steps fall below the
+        # precision within 100), α = 1.1 diverges and takes all 100 steps.
+        ("pages/symbolic.py", [{"f": "x**2", "x0": "3", "alpha": a} for a in ("0.1", "1.1")]),
+        # bowl x² + 25y²: gd at α = 0.03 < 2/50 reaches |∇f| < tol and stops; at 0.05 > 2/50
+        # it diverges through all 300 steps.
+        (
+            "pages/optimizers.py",
+            [{"preset": "bowl", "methods": "gd", "N": "301", "lr_gd": a} for a in ("0.03", "0.05")],
+        ),
+    ],
+)
+def test_before_the_answer_the_scrubber_spans_the_iterates_allowed(page, settings):
+    """The scrubber's length and the player's count would tell a run that stops early from
+    one that runs to the end: before the answer both span the iterates the settings allow."""
+    early, late = (run(page, predict="true", **values) for values in settings)
+    span = 100 if "symbolic" in page else 300  # the steps allowed: max_iter, or N − 1
+    for at in (early, late):
+        assert not at.exception and at.radio(key="prediction").value is None
+        assert at.slider(key="step").max == span
+        assert player_text(at) == [f":small[Iterate 0 of {span}]"]
+    # Scrubbed past its end, the early run shows its last iterate and says where it stopped.
+    early.slider(key="step").set_value(span).run()
+    (text,) = player_text(early)
+    assert text.startswith(f":small[Iterate {span} of {span} · the run stopped at iterate ")
+    # Without prediction mode the scrubber spans the run's own iterates.
+    assert run(page, **settings[0]).slider(key="step").max < span

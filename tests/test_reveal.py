@@ -93,9 +93,9 @@ def test_symbolic_draws_iterates_up_to_k_only():
     run = _symbolic_run(**values)
     k = 2
     fig = symbolic.symbolic_figure(run, highlight=k, upto=k)
-    left = fig.axes[0]
+    left, drawn = fig.axes[:2]  # the curve panel's static and dynamic layers
     iterates = np.column_stack([run.trajectory.params[:, 0], run.trajectory.values])
-    points = drawn_points(left)
+    points = np.vstack([drawn_points(left), drawn_points(drawn)])
     assert not is_one_of(points, iterates[k + 1 :]).any()
     assert is_one_of(iterates[: k + 1], points).all()
     legend = [t.get_text() for t in left.get_legend().get_texts()]

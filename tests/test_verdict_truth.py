@@ -65,8 +65,9 @@ def test_a_run_that_went_away_from_beales_minimum_is_not_said_to_creep_towards_i
     assert "towards" not in run.sentence and "away from every known minimum" in run.sentence
 
 
-def test_a_zigzag_whose_lows_keep_falling_is_no_bounce_for_ever():
-    run = lab_run("Rosenbrock", "rmsprop", alpha=0.01, rho=0.9)
+@pytest.mark.parametrize("alpha", [0.01, 0.03])
+def test_a_zigzag_whose_lows_keep_falling_is_no_bounce_for_ever(alpha):
+    run = lab_run("Rosenbrock", "rmsprop", alpha=alpha, rho=0.9)
     lows = [run.values[k : k + 20].min() for k in range(len(run.values) - 200, len(run.values), 20)]
     assert np.all(np.diff(lows) < 0)  # f's lows fell over every 20 of the last 200 rows
     assert run.outcome is not Outcome.BOUNCE
@@ -257,3 +258,45 @@ def test_tan_is_not_said_to_keep_falling_past_its_poles():
     assert sympy.limit(sympy.tan(x), x, pole, "+") == -sympy.oo
     assert run.verdict.outcome is not Outcome.RUN_OFF
     assert "keeps falling" not in text_of(run) and "no minimum that way" not in text_of(run)
+
+
+@pytest.mark.parametrize("text, x0", [("x**3 - 3*x", 0.3), ("sin(3*x) + cos(x)", -2.5)])
+def test_a_run_above_the_local_limit_jumps_about_and_is_not_said_to_creep(text, x0):
+    import sympy
+
+    x = sympy.Symbol("x", real=True)
+    f = sympy.sympify(text, locals={"x": x})
+    run = symbolic(text, x0, 0.5)
+    where = run.endpoint.where
+    curvature = float(sympy.diff(f, x, 2).subs(x, sympy.Float(where, 30)))
+    assert 0.5 > 2 / curvature  # above 2/f″ at the minimum next to the end, by SymPy
+    assert run.trajectory.values[-1] > run.trajectory.values[0]  # it did not even fall overall
+    assert run.verdict.outcome is Outcome.BOUNCE
+    assert "slowly" not in run.verdict.headline and "without settling" in run.verdict.headline
+
+
+def test_a_lab_run_on_an_f_with_no_known_minimum_is_not_labelled_creeping_towards_one():
+    import sympy
+
+    from gd_core.lab import known_minima
+
+    text = "sin(x)*cos(y) + 0.01*x**2"
+    x, y = sympy.symbols("x y", real=True)
+    f = sympy.sympify(text, locals={"x": x, "y": y})
+    assert not known_minima(text) and sympy.hessian(f, (x, y)).free_symbols  # not quadratic
+    hyper = (("alpha", 0.001),)
+    run = method_job(text, method="gd", hyper=hyper, x0=-1.5, y0=2.0, N=200, tol=1e-6)
+    (run,) = finish_job(text, x0=-1.5, y0=2.0, runs=(run,), methods=(("gd", hyper),)).runs
+    assert not run.converged and np.linalg.norm(run.grads[-1]) > 1e-6
+    assert run.verdict == "still going when its steps ran out"
+    assert "minimum" not in run.sentence
+
+
+def test_a_noisy_mini_batch_run_that_went_up_at_times_is_not_said_to_be_too_slow():
+    from test_pages import plain, run, table
+
+    at = run("pages/one_parameter.py", data="anscombe", set="I", batch="3")
+    J = table(at)["J"].to_numpy()
+    assert np.any(np.diff(J) > 0)  # J rose on some steps: not a slow, steady creep
+    verdict = " ".join(plain(b.value) for b in (*at.success, *at.warning, *at.error))
+    assert "too slowly" not in verdict and "each step went downhill" not in verdict.lower()

@@ -87,31 +87,32 @@ LAB = Spec(
 # Each method's own table: the long table's columns but the method's name.
 LAB_HISTORY = Spec(tuple(c for c in LAB.columns if c.name != "method"))
 
-# The page's table of where each method ended, a row per method.
+# The page's table of where each method ended, a row per method: what a phone shows first
+# (the method, how low it got, the verdict), then where it ended and the work it took.
 LAB_SUMMARY = Spec(
     (
         Column("method", "method", "The update rule of this row.", None),
-        Column("x", "final x", "x at the last iterate."),
-        Column("y", "final y", "y at the last iterate."),
         Column("f", "final f", "f at the last iterate."),
-        Column("grad_norm", "|∇f|", "Gradient norm at the last iterate."),
+        Column(
+            "verdict",
+            "verdict",
+            "What this method's own history shows; the sentences below say why.",
+            None,
+        ),
         Column(
             "steps_to_tol",
             "steps to |∇f| < tol",
             "Steps until |∇f| < tol (the method then stops).",
             None,
         ),
+        Column("x", "final x", "x at the last iterate."),
+        Column("y", "final y", "y at the last iterate."),
+        Column("grad_norm", "|∇f|", "Gradient norm at the last iterate."),
         Column(
             "evals_to_tol",
             "evaluations to reach tol",
             "The work until |∇f| < tol, the start included: f values (one per trial point "
             "of a line search), gradients ∇f and Hessians H. The first-order rules use no f.",
-            None,
-        ),
-        Column(
-            "verdict",
-            "verdict",
-            "What this method's own history shows; the sentences below say why.",
             None,
         ),
     )

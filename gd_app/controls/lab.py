@@ -10,6 +10,30 @@ FIRST_ORDER = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 LINE_SEARCH = ("gd_ls", "newton", "bfgs")  # rules that evaluate f (a line search) or H
 LAB_METHODS = FIRST_ORDER + LINE_SEARCH
 LAB_PRESETS = ("Rosenbrock", "Himmelblau", "Beale", "Booth", "saddle", "bowl", "fit cost", "custom")
+
+# page key -> the rule's keyword, per method
+HYPER = {
+    "gd": (("lr_gd", "alpha"),),
+    "momentum": (("lr_momentum", "alpha"), ("beta_momentum", "beta")),
+    "nesterov": (("lr_nesterov", "alpha"), ("beta_nesterov", "beta")),
+    "adagrad": (("lr_adagrad", "alpha"),),
+    "rmsprop": (("lr_rmsprop", "alpha"), ("rho_rmsprop", "rho")),
+    "adam": (("lr_adam", "alpha"), ("beta1_adam", "beta1"), ("beta2_adam", "beta2")),
+    "gd_ls": (("alpha0_ls", "alpha0"), ("c_ls", "c"), ("rho_ls", "rho")),
+    "newton": (("damped", "damped"), ("c_ls", "c"), ("rho_ls", "rho")),
+    "bfgs": (("c_ls", "c"), ("rho_ls", "rho")),
+}
+RULES = {
+    "gd": "θ ← θ − α·g",
+    "momentum": "v ← β·v + g; θ ← θ − α·v",
+    "nesterov": "v ← β·v + g; θ ← θ − α·(g + β·v)",
+    "adagrad": "s ← s + g²; θ ← θ − α·g/(√s + 1e-10)",
+    "rmsprop": "s ← ρ·s + (1 − ρ)·g²; θ ← θ − α·g/(√s + 1e-8)",
+    "adam": "m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; θ ← θ − α·m̂/(√v̂ + 1e-8)",
+    "gd_ls": "p = −g; θ ← θ + α·p, α from α0 halved until f falls enough",
+    "newton": "H·p = −g; θ ← θ + α·p (α = 1 undamped)",
+    "bfgs": "p = −B·g; θ ← θ + α·p; B from the steps and gradient changes",
+}
 _LR = dict(low=1e-5, high=10.0, kind="number", format="%.4g")
 _BETA = dict(low=0.0, high=0.999, step=0.01, kind="number", format="%.4g")
 

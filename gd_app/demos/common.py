@@ -110,6 +110,7 @@ class Demo:
     notes: tuple[str, ...] = ()
     latex: tuple[str, ...] = ()  # f, f′, f″ (symbolic only), one LaTeX line each
     details: tuple[tuple[str, str], ...] = ()  # (title, full text) shown on request
+    rows_allowed: int = 0  # iterates the settings allow, when a run may stop before them
 
 
 def fmt(value: float) -> str:

@@ -42,6 +42,7 @@ from gd_core.verdict import Facts, Verdict, judge
 from gd_core.verdict.judge import Limit, Words, ending_of
 from gd_core.verdict.rates import LearningRates, learning_rates
 from gd_core.verdict.sentences import statuses
+from gd_core.verdict.steps import EPS
 
 
 # ---------------------------------------------------------------- problems and runs
@@ -171,8 +172,18 @@ def verdict_of(run: FitRun, alpha: float) -> Verdict:
 
 def rounding_floor(problem: LeastSquares, rates: LearningRates) -> float:
     """Within this of θ* movement is rounding: the resolution of θ*, times κ (the slow
-    direction lets rounding noise build up by about κ before it is corrected)."""
-    return problem.resolution * max(1.0, rates.condition)
+    direction lets rounding noise build up by about κ before it is corrected).
+
+    Never farther than J itself can tell θ* apart: the data fix J only to about eps·J(0),
+    and a point d from θ* has J − J* up to λmax·d²/2, so beyond d = √(16·eps·J(0)/λmax)
+    J may be measurably above J*. Only data past float64's resolution (κ ≳ 1/eps, e.g.
+    pasted points 1e-12 apart) reach this bound; without it the floor spans the whole path."""
+    floor = problem.resolution * max(1.0, rates.condition)
+    steepest = float(np.max(rates.eigenvalues))
+    if steepest > 0:
+        cost_at_zero = float(problem.cost(np.zeros(len(problem.solution))))
+        floor = min(floor, math.sqrt(16 * EPS * max(cost_at_zero, 0.0) / steepest))
+    return floor
 
 
 def verdicts_of(run: FitRun, verdict: Verdict) -> StepVerdicts:

@@ -90,14 +90,14 @@ ZIG_ZAG = (
 )
 SUGGESTIONS = (
     Suggestion(
-        "Data from x = 9 to 11, α = 0.018",
+        "A generated line with x from 9 to 11, α = 0.018",
         "far from x = 0 the bowl becomes a narrow valley, and the steps jump from side to "
         "side across it.",
         "pages/two_parameters.py",
         ZIG_ZAG,
     ),
     Suggestion(
-        "The same data, standardized, α = 0.7",
+        "The same generated line, standardized, α = 0.7",
         "standardizing x makes the bowl round again, and the steps head straight for the minimum.",
         "pages/two_parameters.py",
         tuple((k, v) for k, v in ZIG_ZAG if k not in ("standardize", "alpha", "N"))
@@ -162,8 +162,10 @@ def two_parameters(**params) -> Demo:
     notes = ()
     if standardized:
         s = run.scaling
+        mean = s.mean if abs(s.mean) > 1e-12 * s.std else 0.0  # a mean of 0 up to rounding is 0
+        shifted = f"(x − {mean:.4g})" if mean > 0 else f"(x + {-mean:.4g})" if mean < 0 else "x"
         notes += (
-            f"Standardized: z = (x − {s.mean:.4g})/{s.std:.4g}. The map, the arrows and the "
+            f"Standardized: z = {shifted}/{s.std:.4g}. The map, the arrows and the "
             "table's first columns are in the parameters of h = θ0′ + θ1′·z; θ0 and θ1 are the "
             "same line in the units of x.",
         )

@@ -23,9 +23,15 @@ from matplotlib.figure import Figure
 
 from gd_app import runtime
 from gd_app.columns.lab import LAB_HISTORY, LAB_SUMMARY, LAB_THEORY
-from gd_app.controls import LAB_METHODS, LINE_SEARCH
+from gd_app.controls.lab import (  # noqa: F401 - RULES too
+    HYPER,
+    LAB_METHODS,
+    LINE_SEARCH,
+    OPTIMIZERS,
+    RULES,
+)
 from gd_app.demos import line_search
-from gd_app.demos.common import PICTURES, Picture, cache_by_name
+from gd_app.demos.common import PICTURES, Picture, Suggestion, cache_by_name
 from gd_app.demos.optimizers_export import csv_text, script_text
 from gd_app.plotting import optimizers as plotting
 from gd_app.plotting.common import DPI as SCREEN_DPI
@@ -34,30 +40,6 @@ from gd_app.plotting.frames import _side_by_side as side_by_side
 from gd_app.plotting.lab_surface import surface_figure
 from gd_core.errors import ExpressionError, OutsideDomain
 from gd_core.lab import LabResult, MethodRun, finish_job, method_job
-
-# page key -> the rule's keyword, per method
-HYPER = {
-    "gd": (("lr_gd", "alpha"),),
-    "momentum": (("lr_momentum", "alpha"), ("beta_momentum", "beta")),
-    "nesterov": (("lr_nesterov", "alpha"), ("beta_nesterov", "beta")),
-    "adagrad": (("lr_adagrad", "alpha"),),
-    "rmsprop": (("lr_rmsprop", "alpha"), ("rho_rmsprop", "rho")),
-    "adam": (("lr_adam", "alpha"), ("beta1_adam", "beta1"), ("beta2_adam", "beta2")),
-    "gd_ls": (("alpha0_ls", "alpha0"), ("c_ls", "c"), ("rho_ls", "rho")),
-    "newton": (("damped", "damped"), ("c_ls", "c"), ("rho_ls", "rho")),
-    "bfgs": (("c_ls", "c"), ("rho_ls", "rho")),
-}
-RULES = {
-    "gd": "θ ← θ − α·g",
-    "momentum": "v ← β·v + g; θ ← θ − α·v",
-    "nesterov": "v ← β·v + g; θ ← θ − α·(g + β·v)",
-    "adagrad": "s ← s + g²; θ ← θ − α·g/(√s + 1e-10)",
-    "rmsprop": "s ← ρ·s + (1 − ρ)·g²; θ ← θ − α·g/(√s + 1e-8)",
-    "adam": "m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; θ ← θ − α·m̂/(√v̂ + 1e-8)",
-    "gd_ls": "p = −g; θ ← θ + α·p, α from α0 halved until f falls enough",
-    "newton": "H·p = −g; θ ← θ + α·p (α = 1 undamped)",
-    "bfgs": "p = −B·g; θ ← θ + α·p; B from the steps and gradient changes",
-}
 
 
 def spec(params: dict) -> tuple:
@@ -130,6 +112,7 @@ class LabDemo:
     theory_table: pd.DataFrame | None
     notes: tuple[str, ...]
     longest: int  # rows of the longest history
+    suggestions: tuple[Suggestion, ...] = ()  # "try" links under the theory
 
 
 def optimizers(**params) -> LabDemo:
@@ -144,6 +127,7 @@ def optimizers(**params) -> LabDemo:
         theory_table=theory_table(lab, params),
         notes=_notes(lab),
         longest=max(len(run.values) for run in lab.runs),
+        suggestions=fastest_pair(lab, params),
     )
 
 
@@ -226,6 +210,47 @@ def theory_lines(lab: LabResult) -> tuple[str, ...]:
         "Pure Newton (damped off) ends in one step from any start: f equals its own "
         "quadratic model $f + g^T d + \\tfrac12 d^T H d$, so the step $p = -H^{-1} g$ lands "
         "on the minimum.",
+    )
+
+
+def _spelled(value: float) -> str:
+    """A learning rate as its control shows it (four significant digits), for a link."""
+    return f"{value:.4g}"
+
+
+def fastest_pair(lab: LabResult, params: dict) -> tuple[Suggestion, ...]:
+    """For a positive definite quadratic f: a link that races gd at its fastest constant
+    α = 2/(λmin + λmax) against momentum at the best heavy-ball pair (α*, β*), from the
+    same start, f and N; offered only when each value is one its control takes."""
+    theory = lab.theory
+    if theory is None or theory.kind != "positive definite" or not math.isfinite(theory.alpha_star):
+        return ()
+    low, high = theory.eigenvalues
+    chosen = {"lr_gd": 2 / (low + high), "lr_momentum": theory.alpha_star}
+    chosen["beta_momentum"] = theory.beta_star
+    controls = {c.key: c for c in OPTIMIZERS}
+    spelled = {key: _spelled(value) for key, value in chosen.items()}
+    if not all(controls[k].low <= float(v) <= controls[k].high for k, v in spelled.items()):
+        return ()
+    values = (
+        ("f", params["f"]),
+        ("x0", _spelled(params["x0"])),
+        ("y0", _spelled(params["y0"])),
+        ("N", str(params["N"])),
+        ("tol", f"{params['tol']:.1e}"),
+        ("methods", "gd"),
+        ("methods", "momentum"),
+        *spelled.items(),
+    )
+    return (
+        Suggestion(
+            f"gd at α = {spelled['lr_gd']}, momentum at α* = {spelled['lr_momentum']} and "
+            f"β* = {spelled['beta_momentum']}",
+            "plain gradient descent at its fastest constant α = 2/(λmin + λmax) against the "
+            "best heavy-ball pair, from the same start: compare how fast f falls.",
+            "pages/optimizers.py",
+            values,
+        ),
     )
 
 

@@ -24,7 +24,6 @@ from gd_app.demos.common import (
     verdict_fields,
 )
 from gd_app.plotting import symbolic as plotting
-from gd_app.plotting.frames import each
 from gd_app.tables import symbolic_history
 from gd_core.errors import ExpressionError, OutsideDomain, OverBudget
 from gd_core.expr import MAX_LENGTH, parse_expression
@@ -122,10 +121,10 @@ def symbolic(*, f: str, x0: float, alpha: float, precision: float, max_iter: int
     or f′ is not a real number at x0, OverBudget when the analysis ran past its budget.
     """
     run = _symbolic_run(f=f, x0=x0, alpha=alpha, precision=precision, max_iter=max_iter)
-    return demo_of(run, x0=x0, precision=precision)
+    return demo_of(run, x0=x0, precision=precision, max_iter=max_iter)
 
 
-def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
+def demo_of(run: SymbolicRun, *, x0: float, precision: float, max_iter: int = 0) -> Demo:
     """The table, metrics and sentences of one run (plain data: no SymPy, no worker)."""
     trajectory, verdict = run.trajectory, run.verdict
     found = verdict.tone == "success"
@@ -155,6 +154,7 @@ def demo_of(run: SymbolicRun, *, x0: float, precision: float) -> Demo:
             for formula in run.formulas
             if is_long(formula)
         ),
+        rows_allowed=int(max_iter) + 1,  # the start and at most max_iter steps
     )
 
 
@@ -205,7 +205,7 @@ def symbolic_frames(steps, *, theme, width, full_width, encoding=None, **params)
     run = _symbolic_run(**params)
     return animation_frames(
         run.trajectory,
-        (each, plotting.symbolic_png, run),
+        (plotting.symbolic_frames, run),
         steps,
         theme=theme,
         width=width,

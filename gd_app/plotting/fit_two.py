@@ -149,6 +149,17 @@ def _eigenvectors(ax, problem: LeastSquares, view: View) -> None:
         )
 
 
+def _uncover(ax, levels) -> None:
+    """Drop each contour label an eigenvalue label would be written over: the two, both
+    white on the map, made an unreadable blot (penguins: "λmin = 0.00486" on "8e+05")."""
+    renderer = ax.figure.canvas.get_renderer()
+    named = [t for t in ax.texts if t not in levels and t.get_text().startswith("λ")]
+    boxes = [t.get_window_extent(renderer).expanded(1.1, 1.3) for t in named]
+    for level in list(levels):
+        if any(level.get_window_extent(renderer).overlaps(box) for box in boxes):
+            level.remove()
+
+
 def _label_ends(ax, problem: LeastSquares, directions: np.ndarray, texts) -> list:
     """For each eigenvector's label, (the arrow's end it is written at, the outward direction
     on the page): of its two ends, the one whose label fits inside the axes, the two labels
@@ -207,10 +218,11 @@ def _map_static(fig: Figure, data: LineData, problem: LeastSquares, view: View):
     contours = right.contour(
         surface.theta0, surface.theta1, surface.cost, surface.levels, colors="gray", linewidths=0.8
     )
-    right.clabel(
+    levels = right.clabel(
         contours, contours.levels[::4], inline=True, fontsize=MIN_FONT, colors="w", fmt="%.3g"
     )
     _eigenvectors(right, problem, view)
+    _uncover(right, levels)
     handles = [
         *(
             [marker("true θ", "o", "w", mec="k", mfc="none", ms=9, mew=2)]

@@ -48,17 +48,11 @@ def frames(
     full_width: int,
 ) -> list[np.ndarray]:
     """``job(*args, highlights=highlights, theme=theme)``: the picture revealed up to each
-    ``k`` of ``highlights`` (as ``picture(highlight=k, upto=k)`` draws it, see
-    :func:`each`), drawn ``width`` pixels wide (``full_width`` is the screen picture's
+    ``k`` of ``highlights`` (as the page's picture with ``highlight=k, upto=k`` draws it),
+    drawn ``width`` pixels wide (``full_width`` is the screen picture's
     width), as RGB arrays of that width (a drawing worker's job)."""
     with frame_pixels(DPI * width / full_width):
         return [_side_by_side(r, width) for r in job(*args, highlights=highlights, theme=theme)]
-
-
-def each(picture: Callable, *args, highlights: list[int], theme: str) -> list:
-    """``picture(*args, highlight=k, upto=k, theme=theme)`` for each ``k``: the frames of a
-    picture drawn whole every time."""
-    return [picture(*args, highlight=k, upto=k, theme=theme) for k in highlights]
 
 
 def gif_chunk(

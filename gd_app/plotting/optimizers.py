@@ -40,7 +40,6 @@ from gd_app.plotting.lab_style import (  # noqa: F401 - STYLE, color, DPI: also 
     STYLE,
     color,
     contours,
-    legend_under,
     method_handle,
     minimum_handle,
     ring_handle,
@@ -48,10 +47,31 @@ from gd_app.plotting.lab_style import (  # noqa: F401 - STYLE, color, DPI: also 
 )
 from gd_core.lab import LabResult, grid_axes
 
-PANEL_WIDTH, PANEL_HEIGHT = 4.5, 6.0  # inches, each panel
+PANEL_WIDTH, PANEL_HEIGHT = 4.5, 6.0  # inches: the race (its legend has up to 7 rows)
+VALUES_HEIGHT = 4.8  # inches: f per iteration (up to 3 rows of legend)
 MIN_FONT = 9  # points: nothing on a panel is written smaller
-RECT = (0.18, 0.44, 0.77, 0.5)  # the axes of either panel; the legend goes under them
-UNDER_AXES = dict(loc="upper center", bbox_to_anchor=(0.5, 0.34))  # under the x label
+RECT = (0.18, 0.44, 0.77, 0.5)  # the race's axes; the legend goes under them
+UNDER_AXES = (0.5, -0.16)  # the legend's top centre, in axes fractions: under the x label
+
+
+def panel_rect(height: float) -> tuple[float, float, float, float]:
+    """The axes of a panel ``height`` inches high: as large as the race's and as far from
+    the top, so that side by side the two line up."""
+    x, y, w, h = RECT
+    top, tall = (1 - y - h) * PANEL_HEIGHT, h * PANEL_HEIGHT  # inches
+    return (x, (height - top - tall) / height, w, tall / height)
+
+
+def _legend(ax, handles: list, ncol: int) -> None:
+    """The panel's legend under its axes, where no path or curve can cover it."""
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=UNDER_AXES,
+        ncol=ncol,
+        frameon=False,
+        fontsize=MIN_FONT,
+    )
 
 
 # ---------------------------------------------------------------------- what the axes show
@@ -158,10 +178,10 @@ def _symlog_ticks(threshold: float) -> list[float]:
 
 
 # ---------------------------------------------------------------------- the two panels
-def race_panel(fig, result: LabResult, frame: Frame, *, paths: bool = True):
+def race_panel(fig, result: LabResult, frame: Frame, *, paths: bool = True, rect=RECT):
     """Contours of f, the paths (unless not ``paths``: see :func:`path_artists`), the start
     and the known minima, the legend under them; its Axes."""
-    race = fig.add_axes(RECT)
+    race = fig.add_axes(rect)
     x_lo, x_hi, y_lo, y_hi = frame.window
     race.set_xlim(x_lo, x_hi)
     race.set_ylim(y_lo, y_hi)
@@ -200,13 +220,13 @@ def race_panel(fig, result: LabResult, frame: Frame, *, paths: bool = True):
     race.set_ylabel("y")
     scale = "log-spaced" if log_spaced else "evenly spaced"
     race.set_title(f"The race on f(x, y)\n(contours {scale})", fontsize="medium")
-    legend_under(fig, handles, ncol=2, fontsize=MIN_FONT, **UNDER_AXES)
+    _legend(race, handles, ncol=2)
     return race
 
 
-def values_panel(fig, result: LabResult, frame: Frame, *, paths: bool = True):
+def values_panel(fig, result: LabResult, frame: Frame, *, paths: bool = True, rect=None):
     """f per iteration of every method (unless not ``paths``), its methods' legend; its Axes."""
-    values = fig.add_axes(RECT)
+    values = fig.add_axes(rect or panel_rect(VALUES_HEIGHT))
     values.set_xlim(-0.02 * max(frame.last, 1), frame.last * 1.02 or 1)
     values.xaxis.set_major_locator(MaxNLocator(5, integer=True))
     if frame.reference is None:
@@ -227,7 +247,7 @@ def values_panel(fig, result: LabResult, frame: Frame, *, paths: bool = True):
     values.set_title("How fast f falls", fontsize="medium")
     values.grid(True, which="major", alpha=0.3)
     handles = [method_handle(run.method) for run in result.runs]
-    legend_under(fig, handles, ncol=3, fontsize=MIN_FONT, **UNDER_AXES)
+    _legend(values, handles, ncol=3)
     return values
 
 
@@ -238,6 +258,7 @@ def _wrapped(label: str) -> str:
 
 
 PANELS = (race_panel, values_panel)  # left to right; on a phone, one under the other
+HEIGHTS = (PANEL_HEIGHT, VALUES_HEIGHT)
 
 
 class Scrubber:
@@ -255,8 +276,8 @@ class Scrubber:
         self.theme = theme
         self.frame = frame_of(result, partial=not paths)
         self.figs, self.axes, self.backgrounds = [], [], []
-        for panel in PANELS:
-            fig = new_figure((PANEL_WIDTH, PANEL_HEIGHT))
+        for panel, height in zip(PANELS, HEIGHTS, strict=True):
+            fig = new_figure((PANEL_WIDTH, height))
             fig.set_dpi(DPI * current_dpi() / SCREEN_DPI)
             ax = panel(fig, result, self.frame, paths=paths)
             apply_theme(fig, theme)
@@ -339,10 +360,14 @@ def whole_figure(
     frame = frame_of(result, partial)
     fig = new_figure((2 * PANEL_WIDTH, PANEL_HEIGHT))
     fig.set_dpi(DPI)
-    race, values = (
-        panel(sub, result, frame, paths=not partial)
-        for panel, sub in zip(PANELS, fig.subfigures(1, 2), strict=True)
-    )
+    axes = []
+    for i, (panel, height) in enumerate(zip(PANELS, HEIGHTS, strict=True)):
+        # each in its half, its top at the figure's top: where its own image has it
+        x, y, w, h = panel_rect(height)
+        below, scale = (PANEL_HEIGHT - height) / PANEL_HEIGHT, height / PANEL_HEIGHT
+        rect = ((i + x) / 2, below + y * scale, w / 2, h * scale)
+        axes.append(panel(fig, result, frame, paths=not partial, rect=rect))
+    race, values = axes
     apply_theme(fig, theme)
     if partial:
         path_artists(race, values, result, upto, frame)

@@ -1,8 +1,10 @@
-"""Streamlit pieces the pages share, in three modules: :mod:`.links` (a shared link's
-values checked and reported), :mod:`.widgets` (the bound controls and the scrubber) and
-:mod:`.results` (what a page shows of its run). Pages use them as ``ui.name``."""
+"""Streamlit pieces the pages share, in four modules: :mod:`.links` (a shared link's
+values checked and reported), :mod:`.widgets` (the bound controls and the scrubber),
+:mod:`.results` (what a page shows of its run) and :mod:`.lab` (the lab's controls).
+Pages use them as ``ui.name``."""
 
 from gd_app.text import decade, escape_markdown, spelling
+from gd_app.ui.lab import lab_sidebar
 from gd_app.ui.links import (
     check_link,
     nearest_option,
@@ -51,6 +53,7 @@ __all__ = [
     "current_theme",
     "decade",
     "escape_markdown",
+    "lab_sidebar",
     "nearest_option",
     "number",
     "predicting",

@@ -48,7 +48,14 @@ def show_results(
     with head:
         if predicting(page, controls.values):
             show_player(
-                len(demo.table), draw, controls.values, page, demo.table, column_config, True
+                len(demo.table),
+                draw,
+                controls.values,
+                page,
+                demo.table,
+                column_config,
+                True,
+                span=demo.rows_allowed,
             )
             show_table(demo.table.iloc[:1], column_config)
             st.stop()
@@ -75,10 +82,13 @@ def show_player(
     table: pd.DataFrame | None = None,
     column_config: dict | None = None,
     hide_outcome: bool = False,
+    span: int | None = None,
 ) -> None:
     """Scrubber, ▶/⏸ and step buttons, the figure, and (given ``table``) the marked row.
 
     ``hide_outcome``: prediction mode before the answer; nothing past the iterate shown.
+    ``span``: the iterates the settings allow, when a run may stop before them; the
+    scrubber then spans them all (in prediction mode its length must not tell the end).
 
     For any page with a ``step`` scrubber: see :mod:`gd_app.play`.
     """
@@ -95,6 +105,7 @@ def show_player(
         step_slider=step_slider,
         show_picture=show_picture,
         predicting=hide_outcome,
+        span=span if hide_outcome else None,
     )
     speed = st.session_state.get(SPEED.key, SPEED.default)
     _report_refused_link_values(page, "speed", [(SPEED, raw_speed, speed)])

@@ -88,6 +88,7 @@ MOVED_MOST = ("alpha", "N")  # the fit pages' controls in the page, above the fi
 # vanish into it: hidden, it is skipped. And every focused control gets a solid
 # blue ring (3:1 or more on the light and the dark theme), whatever Streamlit's own
 # styles do; a slider's thumb carries the focus for its hidden input (data-focus-visible).
+# A locked control's label and value keep the body colour.
 APP_STYLE = """<style>
 section[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
 @media (max-width: 640px) {  /* the highlighted row under the figure wraps, never scrolls */
@@ -95,6 +96,11 @@ section[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
     white-space: normal; overflow-wrap: anywhere; padding: 0.2rem 0.15rem; font-size: 0.8rem;
   }
 }
+/* A control a teacher's link locks is disabled, and Streamlit greys its label and value
+   to about 2.4:1: the very value the lesson is about could hardly be read. */
+[data-testid="stWidgetLabel"][disabled], [data-testid="stWidgetLabel"][disabled] p,
+[data-disabled="true"] [data-testid="stSliderThumbValue"],
+[data-disabled="true"] [data-testid="stSliderThumbValue"] p { color: inherit; }
 :focus-visible, [data-rac][data-focus-visible="true"] {
   outline: 3px solid #0072B2 !important; outline-offset: 2px;
 }

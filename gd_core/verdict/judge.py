@@ -20,6 +20,7 @@ import gd_core.verdict.point2d as p2
 from gd_core.verdict.model import (
     BLOWN,
     CLOSE,
+    CYCLE_WINDOW,
     DRIFT,
     KINDS,
     STEADY,
@@ -115,7 +116,7 @@ def _bouncing(facts: Facts, steps: StepFacts, reached: bool) -> bool:
     # and neither is one whose lows keep falling (a zig-zag that creeps along a valley)
     if not ratio >= 1 - STEADY or np.all(steps.f_change[rows] < 0):
         return False
-    return _no_drift(np.asarray(facts.values, dtype=float)[-2 * TAIL :])
+    return _no_drift(np.asarray(facts.values, dtype=float)[-CYCLE_WINDOW:])
 
 
 def _no_drift(values: np.ndarray) -> bool:
@@ -126,6 +127,15 @@ def _no_drift(values: np.ndarray) -> bool:
         return False
     swing = float(values.max() - values.min())
     return bool(values[half:].min() >= values[:half].min() - DRIFT * swing)
+
+
+def _jumping(facts: Facts, steps: StepFacts) -> bool:
+    """α is above the local limit of the minimum next to the end point, and steps of the
+    tail overshot: the run jumps about and can't settle there, even where its steps don't
+    repeat (x³ − 3x at α = 0.5 wanders around its minimum at 1)."""
+    point = facts.endpoint
+    verified = point is not None and point.kind == p1.MINIMUM
+    return bool(verified and steps.overshot[tail(steps)].any())
 
 
 def _settling_shown(facts: Facts, steps: StepFacts) -> bool:
@@ -181,6 +191,8 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
     if _bouncing(facts, steps, reached):
         at_or_above = limit is not None and limit.alpha >= limit.value
         return Outcome.BOUNCE, _limit_reason(limit) if at_or_above else _bounce_reason(steps)
+    if above and not reached and _jumping(facts, steps):
+        return Outcome.BOUNCE, _limit_reason(limit)
     if point is not None and point.kind not in (p1.MINIMUM, p1.FALLING):
         return Outcome.STUCK, _kind_reason(point)
     if point is not None and point.kind == p1.FALLING:

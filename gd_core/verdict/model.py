@@ -108,6 +108,7 @@ CLOSE = 0.1  # with θ* known, the goal also needs |θ − θ*| down to this fra
 TAIL = 6  # the last steps looked at for bouncing or growing
 STEADY = 0.01  # a tail whose steps change by less than 1 % a step neither settles nor grows
 BLOWN = 10.0  # ended this many times as far from θ* as it started, higher in f: it blew up
+CYCLE_WINDOW = 40  # the last rows whose halves' lows are compared for a cycle
 DRIFT = 0.05  # a cycle's lows fall by less than this part of its swing in f
 
 

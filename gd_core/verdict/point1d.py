@@ -6,12 +6,13 @@ A minimum is claimed only when one of two tests holds:
 
 * **sign test**: f′ goes from − to + within the bracket [x − h, x + h] around the end point
   x, a few of the last steps wide (:func:`half_width`). A continuous f′ that goes from − to
-  + has a zero there where f turns from falling to rising.
+  + has a zero there where f turns from falling to rising. The bracket stated is the
+  tightest that shows it: the last step when it went across, else the samples around it.
 * **even-order test**: f′ is exactly 0 at a simple rational point r of the bracket (checked in
   exact arithmetic) and the first derivative of f that is not 0 at r has even order and is
   positive (x⁴ at 0: f′ = f″ = f‴ = 0, f⁗ = 24).
 
-The numeric work uses f′ only; the exact test uses SymPy under a time box, and says less
+The numeric work uses f and f′; the exact test uses SymPy under a time box, and says less
 when that runs out. Runs where SymPy is (the budget's worker).
 """
 
@@ -35,9 +36,7 @@ RECENT = 3  # the last steps whose longest sets the bracket
 TAIL_CAP = 100.0  # the remaining distance counts as at most this many last steps
 MIN_HALF_WIDTH = 1e-9  # relative to max(1, |x|): a run that stopped on f′ = 0 still gets a bracket
 SAMPLES = 129  # points at which f′ is sampled across the bracket
-PROBE_REACH = (
-    1e3  # the probe checks f′ up to this far, times max(1, |x|), in the downhill direction
-)
+PROBE_REACH = 1e3  # the probe checks f′ this far, times max(1, |x|), in the downhill direction
 PROBE_SAMPLES = 60
 MAX_ORDER = 8  # highest derivative the even-order test looks at
 MAX_DENOMINATOR = 1000  # rational points tried: fractions with at most this denominator
@@ -214,8 +213,8 @@ def _sign_changes(df, grid: np.ndarray, slopes: np.ndarray) -> list[tuple]:
 
 
 def _across(df, previous, x: float, where: float, kind: str):
-    """((a, f′(a)), (b, f′(b))) for the last step's ends a < b when the root lies on it and
-    f′ has the kind's signs there (− then + for a minimum), else None."""
+    """((a, f′(a)), (b, f′(b))): the last step's ends a < b, if the root lies on it with f′
+    of the kind's signs there (− then + for a minimum)."""
     if previous is None or not math.isfinite(previous):
         return None
     a, b = sorted((float(previous), float(x)))

@@ -43,6 +43,7 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             return f"{shot}, but the steps got shorter and {where}."
         return f"{shot}, but the steps are getting shorter: the run is settling, and {where}."
     if outcome is Outcome.CREEP:
+        count = f"{n} step{'' if n == 1 else 's'}"
         lead = "Each step went downhill" if downhill else _overall(facts)
         # "overshot" alone is the line test; a step that only flipped the error's sign along
         # the steepest eigenvector crossed the valley's floor that way, and is said so.
@@ -54,8 +55,10 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         elif steps.overshot.any():
             lead += f" ({_count(steps.overshot, _overshot_verb(steps)).lower()})"
         if facts.minimizer is None and facts.min_value is None and facts.endpoint is None:
-            return f"{lead}, and the run was still going when its {n} steps ran out: {where}."
-        return f"{lead}, but too slowly to get there in {n} steps: {where}."
+            return f"{lead}, and the run was still going when its {count} ran out: {where}."
+        if not downhill:  # steps that went up too: "too slowly" would be a guess at why
+            return f"{lead}, but it did not get there in {count}: {where}."
+        return f"{lead}, but too slowly to get there in {count}: {where}."
     if outcome is Outcome.BOUNCE:
         span = ""
         if np.asarray(facts.params).shape[1] == 1:
@@ -63,6 +66,9 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             span = f", between about x = {g(last.min(), 3)} and {g(last.max(), 3)},"
             span = _two_cycle(np.asarray(facts.params)[:, 0]) or span
         limit = facts.limit
+        if not np.all(steps.overshot[tail(steps)]):  # irregular: no steady back and forth
+            where = span.replace("between about", "over the last steps between about")
+            return f"The steps jump about{where} without settling. {key}"
         if limit is not None and limit.alpha >= limit.value:  # theory says it can't settle
             return f"The steps bounce back and forth across {words.target}{span} for ever. {key}"
         return f"The steps bounce back and forth{span} without settling. {key}"
