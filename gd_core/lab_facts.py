@@ -55,7 +55,9 @@ def judged(surface: Surface, run, *, view: View | None = None, known: tuple = ()
     f = value_of(surface)
     point = lower = None
     if run.converged:
-        point = point2d.classify(hessian_at(surface, run.params[-1]), run.params[-1], f)
+        point = point2d.classify(
+            hessian_at(surface, run.params[-1]), run.params[-1], f, gradient=run.grads[-1]
+        )
         if view is not None and point.kind == point2d.MINIMUM:
             grid_x, grid_y = np.meshgrid(view.xs, view.ys)
             points = np.column_stack([grid_x.ravel(), grid_y.ravel()])

@@ -55,20 +55,11 @@ def frames(
         return [_side_by_side(r, width) for r in job(*args, highlights=highlights, theme=theme)]
 
 
-def gif_chunk(
-    job: Callable,
-    args: tuple,
-    highlights: list[int],
-    *,
-    theme: str,
-    width: int,
-    full_width: int,
-    encoding: GifFrames,
-) -> gif.Chunk:
-    """:func:`frames`, each with its label under it, as one chunk of a GIF (a drawing
-    worker's job: the pixels never leave the worker, only the encoded frames)."""
-    pictures = frames(job, args, highlights, theme=theme, width=width, full_width=full_width)
-    return encoding.encode(pictures, theme)
+def gif_chunk(job: Callable, args: tuple, highlights: list[int], *, encoding: GifFrames, **size):
+    """:func:`frames` (``size``: its theme, width and full width), each with its label
+    under it, as one chunk of a GIF (a drawing worker's job: the pixels never leave the
+    worker, only the encoded frames)."""
+    return encoding.encode(frames(job, args, highlights, **size), size["theme"])
 
 
 def _side_by_side(rendered, width: int) -> np.ndarray:

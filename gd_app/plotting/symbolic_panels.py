@@ -45,7 +45,7 @@ MIN_FONT = 9  # points: nothing on a panel is written smaller
 PANEL_RECT = (0.19, 0.42, 0.76, 0.5)  # the axes; the legend goes under them
 LOG_CAP = 1e200
 MARKED_CROSSINGS = 40  # above this many, the sign changes get small marks under the line
-STATIC_CACHE = 8  # static layers kept per drawing process, about 1.5 MB each on screen
+STATIC_CACHE = 4  # static layers kept per drawing process, on screen up to 3.9 MB each
 
 
 def panel_rect(height: float) -> tuple[float, float, float, float]:

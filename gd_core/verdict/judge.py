@@ -202,7 +202,7 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
                 f"f still falls where the run stopped, towards x = {g(flat['where'], 6)}, a flat "
                 "inflection point where the steps slow down: not a minimum."
             )
-        if point.probe_change is None and flat.get("kind") != p1.MINIMUM:
+        if getattr(point, "probe_change", None) is None and flat.get("kind") != p1.MINIMUM:
             return Outcome.STUCK, _kind_reason(point)
         return Outcome.CREEP, "f still falls where the run stopped; a minimum lies further on."
     overshot = bool(steps.overshot.any())

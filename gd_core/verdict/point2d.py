@@ -22,9 +22,14 @@ MINIMUM = "minimum"
 MAXIMUM = "maximum"
 SADDLE = "saddle"
 FLAT = "flat"  # a singular Hessian and no direction check possible
+FALLING = "still falling"  # as in one dimension: f still falls towards a minimum of its model
 UNKNOWN = "unknown"  # the Hessian can't be evaluated there
 
 ZERO = 1e-8  # an eigenvalue within 1e-8·max(1, |λ|max) of 0 counts as zero
+# A positive definite Hessian at a point where ∇f is not 0 shows a minimum of f's quadratic
+# model at −H⁻¹∇f: "next to" the point only within 1% of max(1, |θ|). Farther (a stop on an
+# asymptote, exp(x) + y² at x = −14: the model's minimum a unit further on) f still falls.
+NEAR = 0.01
 DIRECTIONS = 16
 DISTANCES = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)
 
@@ -41,10 +46,13 @@ class EndPoint2:
     lower_at: tuple[float, float] | None = None
 
 
-def classify(hessian: np.ndarray, point: np.ndarray, f=None) -> EndPoint2:
+def classify(hessian: np.ndarray, point: np.ndarray, f=None, gradient=None) -> EndPoint2:
     """The end point's kind from the Hessian there, and f along directions where it is singular.
 
-    ``f`` maps a point (2,) to a float or None (not a real number there).
+    ``f`` maps a point (2,) to a float or None (not a real number there). With ``gradient``
+    (∇f at the point) a positive definite Hessian is a minimum only if its model's minimum
+    is near (see NEAR) or f is not lower there; else the point is FALLING, with
+    ``lower_at`` the model's minimum.
     """
     where = (float(point[0]), float(point[1]))
     hessian = np.asarray(hessian, dtype=float)
@@ -54,6 +62,9 @@ def classify(hessian: np.ndarray, point: np.ndarray, f=None) -> EndPoint2:
     zero = ZERO * max(1.0, abs(low), abs(high))
     eig = (low, high)
     if low > zero:
+        ahead = _model_minimum(hessian, np.asarray(point, dtype=float), gradient, f)
+        if ahead is not None:
+            return EndPoint2(where, FALLING, "model", eig, ahead)
         return EndPoint2(where, MINIMUM, "hessian", eig)
     if high < -zero:
         return EndPoint2(where, MAXIMUM, "hessian", eig)
@@ -65,6 +76,29 @@ def classify(hessian: np.ndarray, point: np.ndarray, f=None) -> EndPoint2:
     if lower is None:
         return EndPoint2(where, MINIMUM, "directions", eig)
     return EndPoint2(where, SADDLE if high > zero else MAXIMUM, "directions", eig, lower)
+
+
+def _model_minimum(hessian, point: np.ndarray, gradient, f) -> tuple[float, float] | None:
+    """The quadratic model's minimum θ − H⁻¹∇f when it lies farther than NEAR·max(1, |θ|)
+    and f there is lower (when ``f`` is given); None when it is near (or can't be told)."""
+    if gradient is None:
+        return None
+    gradient = np.asarray(gradient, dtype=float).reshape(2)
+    if not np.all(np.isfinite(gradient)):
+        return None
+    try:
+        ahead = point - np.linalg.solve(hessian, gradient)
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(ahead)):
+        return None
+    if np.hypot(*(ahead - point)) <= NEAR * max(1.0, float(np.hypot(*point))):
+        return None
+    if f is not None:
+        here, there = f(point), f(ahead)
+        if here is None or there is None or not there < here:
+            return None
+    return float(ahead[0]), float(ahead[1])
 
 
 def _lower_along_directions(f, point: np.ndarray) -> tuple[float, float] | None:

@@ -44,6 +44,14 @@ def _sentence_2d(point: p2.EndPoint2) -> str:
     at = place(point.x)
     if point.kind == p2.UNKNOWN:
         return f"The Hessian can't be evaluated at {at}, so the kind of point is unknown."
+    if point.kind == p2.FALLING:
+        ahead = place(point.lower_at)
+        gap = g(float(np.hypot(*np.subtract(point.lower_at, point.x))))
+        return (
+            f"At {at} {shown}, both positive, but the gradient is not 0 there: the minimum of "
+            f"f's quadratic model lies {gap} away, at {ahead}, and f is lower there. So f still "
+            "falls that way: this is not a minimum."
+        )
     if point.test == "hessian":
         return {
             p2.MINIMUM: f"{at} is a minimum: {shown}, both positive.",
