@@ -210,9 +210,11 @@ DRAWING = Pool(
 
 
 def start() -> None:
-    """Start both pools' fork servers and spare workers now, in the background."""
+    """Start both pools' fork servers and spare workers now, in the background; and keep
+    this process's big blocks out of its malloc arenas (:func:`gd_app.heap.big_blocks_apart`)."""
     if in_worker.is_set():
         return
+    heap.big_blocks_apart()
     for pool in (BUDGET, DRAWING):
         if pool.size:
             pool.top_up()
