@@ -314,3 +314,23 @@ def test_work_over_budget_is_said_plainly(monkeypatch):
     assert not at.exception
     assert "f(x) took too long to analyse, try a simpler form" in plain(at.error[0].value)
     assert not at.dataframe
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "value", "nearest"),
+    [
+        ("pages/symbolic.py", "alpha", "20", 10.0),
+        ("pages/symbolic.py", "x0", "-5000", -1000.0),
+        ("pages/one_parameter.py", "N", "5000", 1000),
+    ],
+)
+def test_a_number_past_its_range_in_a_link_starts_at_the_nearest_end(page, key, value, nearest):
+    """The message names both values, the widget shows what is used, and the link keeps it."""
+    at = run(page, **{key: value})
+    assert not at.exception
+    messages = [plain(w.value) for w in at.warning if w.icon == ":material/link:"]
+    assert len(messages) == 1 and f"{key}={value}, which is not allowed" in messages[0]
+    assert f"using {key} = {nearest:g} instead" in messages[0]
+    assert at.session_state[key] == nearest
+    link = at.query_params[key]
+    assert float(link if isinstance(link, str) else link[0]) == nearest

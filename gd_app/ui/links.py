@@ -8,6 +8,7 @@ import math
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from gd_app import teacher
 from gd_app.controls import MAX_FORMULA, Control
 from gd_app.text import decade, escape_markdown, spelling
 
@@ -110,6 +111,14 @@ def _snap_select_values_from_link(page: str, controls, raw: dict) -> list[str]:
     snapped = []
     for control in controls:
         value = raw.get(control.key)
+        if control.kind in ("number", "slider") and value is not None:
+            if teacher.is_hidden(control.key):  # no widget: its link value is refused as it is
+                continue
+            nearest = _nearest_in_range(control, value)  # alpha=20 starts at the top, 10
+            if nearest is not None:
+                st.session_state[control.key] = nearest
+                snapped.append(control.key)
+            continue
         if control.kind != "select" or value is None:
             continue
         if value in {spelling(control)(v) for v in control.options}:
@@ -119,6 +128,17 @@ def _snap_select_values_from_link(page: str, controls, raw: dict) -> list[str]:
             st.session_state[control.key] = nearest
             snapped.append(control.key)
     return snapped
+
+
+def _nearest_in_range(control: Control, raw: str):
+    """A finite number outside the control's range: its nearer end (None for any other value)."""
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or control.low <= number <= control.high:
+        return None
+    return type(control.default)(min(max(number, control.low), control.high))
 
 
 def _report_refused_link_values(page: str, part: str, checks: list) -> None:
