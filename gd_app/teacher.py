@@ -199,8 +199,10 @@ def class_controls(page: str, controls: tuple[Control, ...], values: dict, where
         controls = (DATA, SET, *controls)
     rules = current(controls)
     flag = f"_link_checked_{page}_class"
+    raw_predict = None  # a link's predict value, checked once a session like every other key
     if flag not in st.session_state:
         st.session_state[flag] = True
+        raw_predict = st.query_params.get(PREDICT.key)
         from gd_app.text import escape_markdown
 
         for part, key in rules.unknown:
@@ -222,6 +224,17 @@ def class_controls(page: str, controls: tuple[Control, ...], values: dict, where
             )
         if not (rules.hidden or rules.locked):  # a student's link: no panel to undo it with
             share_panel(page, controls, values, predict)
+    if raw_predict is not None and raw_predict.lower() not in ("true", "false"):
+        from gd_app.text import escape_markdown
+
+        shown = raw_predict if len(raw_predict) <= 40 else f"{raw_predict[:37]}…"
+        st.warning(  # Streamlit drops a bound toggle's unreadable value without a word
+            escape_markdown(
+                f"The link sets {PREDICT.key}={shown}, which is not allowed (one of true, "
+                f"false); using {PREDICT.key} = {predict} instead."
+            ),
+            icon=":material/link:",
+        )
     st.session_state[PREDICT_ON] = predict
     return predict
 

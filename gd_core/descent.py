@@ -187,6 +187,8 @@ class Batch:
 
 def all_steps_taken(n: int) -> str:
     """The message of a run that used its whole step budget ("all 1 step", "all 5 steps")."""
+    if n == 0:  # N = 1: "took all 0 steps" would count steps there were none of
+        return "was allowed no step"
     return f"took all {n} step{'' if n == 1 else 's'} it was allowed"
 
 

@@ -382,4 +382,6 @@ def test_a_run_of_one_step_says_step_not_steps():
     many = descend(bowl, np.array([1.0]), rule=gradient_descent(alpha=0.1), max_steps=3)
     assert one.message == "took all 1 step it was allowed"
     assert many.message == "took all 3 steps it was allowed"
+    none = descend(bowl, np.array([1.0]), rule=gradient_descent(alpha=0.1), max_steps=0)
+    assert none.message == "was allowed no step"
     assert one.params[1, 0] == 1.0 - 0.1 * 2.0  # the step itself: θ − α·2θ

@@ -128,3 +128,14 @@ def test_before_the_answer_the_scrubber_spans_the_iterates_allowed(page, setting
     assert text.startswith(f":small[Iterate {span} of {span} · the run stopped at iterate ")
     # Without prediction mode the scrubber spans the run's own iterates.
     assert run(page, **settings[0]).slider(key="step").max < span
+
+
+def test_before_the_answer_the_symbolic_table_s_row_0_keeps_its_alpha_crit_hidden():
+    # x² from 3 at α = 1.1: the local α_crit = 2/f″ = 1 is below α, which tells it diverges.
+    at = run("pages/symbolic.py", predict="true", f="x**2", x0="3", alpha="1.1")
+    (row0,) = [d.value for d in at.dataframe]
+    assert len(row0) == 1 and "alpha_crit" not in row0.columns and "x" in row0.columns
+    at.radio(key="prediction").set_value("diverges").run()
+    at.button(key="commit_prediction").click().run()
+    table = at.dataframe[-1].value
+    assert len(table) > 1 and table["alpha_crit"].iloc[0] == 1.0  # 2/f″ with f″ = 2

@@ -126,3 +126,17 @@ def test_prediction_locked_on_by_a_class_link_cannot_be_switched_off():
     toggle = at.toggle(key="predict")
     assert toggle.disabled and toggle.value is True
     assert at.radio(key="prediction").value is None and len(at.metric) == 0
+
+
+def test_a_link_s_predict_value_other_than_true_or_false_is_refused_by_name():
+    """predict=yes is no value of the toggle: the page says so instead of dropping it silently."""
+    at = AppTest.from_file(str(ROOT / "pages/two_parameters.py"), default_timeout=60)
+    at.query_params["predict"] = "yes"
+    at.run()
+    assert not at.exception
+    said = " ".join(w.value.replace("\\", "") for w in at.warning)
+    assert "predict=yes" in said and "true, false" in said and "predict = False" in said
+    at = AppTest.from_file(str(ROOT / "pages/two_parameters.py"), default_timeout=60)
+    at.query_params["predict"] = "true"
+    at.run()
+    assert not any("predict=" in w.value for w in at.warning)

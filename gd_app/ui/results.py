@@ -57,7 +57,10 @@ def show_results(
                 True,
                 span=demo.rows_allowed,
             )
-            show_table(demo.table.iloc[:1], column_config)
+            # Row 0 without the learning-rate limit at the start: α_crit is hidden until the
+            # answer (a limit below the α chosen would tell the run bounces or diverges).
+            first = demo.table.iloc[:1]
+            show_table(first.drop(columns=[c for c in LIMITS if c in first]), column_config)
             st.stop()
         if demo.alpha_note and controls.alpha_note is not None:
             # Small text in the body colour: st.caption's grey on the sidebar's grey
@@ -72,6 +75,9 @@ def show_results(
         show_metrics(demo)
         show_table(demo.table, column_config)
         show_downloads(page, controls.values, rows=len(demo.table))
+
+
+LIMITS = ("alpha_crit",)  # table columns that are learning-rate limits
 
 
 def show_player(
