@@ -229,11 +229,20 @@ class Pool:
         while True:
             self._refill.wait()
             self._refill.clear()
-            while self._idle.qsize() < self.spares and self._reserve():
-                try:
-                    self._idle.put(self._start())
-                except Exception:  # noqa: BLE001 - retried on the next job's top-up
-                    break
+            self._fill()
+
+    def _fill(self) -> None:
+        """Start workers until ``spares`` are idle."""
+        while self._idle.qsize() < self.spares and self._reserve():
+            try:
+                worker = self._start()
+            except Exception:  # noqa: BLE001 - retried on the next job's top-up
+                break
+            if self._idle.qsize() >= self.spares:  # busy ones came back while it started:
+                worker.kill()  # one more idle would only hold memory
+                self._release()
+                break
+            self._idle.put(worker)
 
     def _take(self, wait: float | None) -> Worker:
         """An idle worker, a new one if fewer than ``size`` run, or wait ``wait`` s for one."""

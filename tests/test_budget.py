@@ -125,3 +125,28 @@ def _outcome(job):
     except OverBudget:
         return "OverBudget"
     return job_result
+
+
+class _Started:
+    """A stand-in for a worker (no process): it only records being killed."""
+
+    killed = False
+
+    def kill(self):
+        self.killed = True
+
+
+def test_a_spare_that_finishes_starting_after_a_busy_worker_came_back_is_not_kept():
+    """Spares are topped up in the background; a worker that came back meanwhile is the
+    spare, and the one just started ends (it would only hold memory, idle)."""
+    pool = Pool("gd-spares-test", (), target=("tests.drawing_jobs:pid", ()), size=3, spares=1)
+    came_back, late = _Started(), _Started()
+
+    def start():
+        pool._idle.put(came_back)  # a busy worker finished its job while this one started
+        return late
+
+    pool._start = start
+    pool._fill()
+    assert pool.idle() == 1 and pool._idle.get_nowait() is came_back
+    assert late.killed and pool._live == 0
