@@ -22,6 +22,7 @@ FIT_OUTCOMES = (  # a fit's cost is a bowl: it always has a minimum, and nothing
     Outcome.DIRECT,
     Outcome.OVERSHOOT_SETTLE,
     Outcome.BOUNCE,
+    Outcome.HOVER,
     Outcome.DIVERGE,
 )
 

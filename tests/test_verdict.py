@@ -90,6 +90,7 @@ def test_outcome_members_are_the_shared_contract():
         "DIRECT": "gets there without overshooting",
         "OVERSHOOT_SETTLE": "overshoots but settles",
         "BOUNCE": "bounces for ever",
+        "HOVER": "hovers near the minimum without settling",
         "DIVERGE": "diverges",
         "RUN_OFF": "runs off",
         "STUCK": "stops somewhere that is not a minimum",

@@ -300,3 +300,48 @@ def test_a_noisy_mini_batch_run_that_went_up_at_times_is_not_said_to_be_too_slow
     assert np.any(np.diff(J) > 0)  # J rose on some steps: not a slow, steady creep
     verdict = " ".join(plain(b.value) for b in (*at.success, *at.warning, *at.error))
     assert "too slowly" not in verdict and "each step went downhill" not in verdict.lower()
+
+
+# --------------------------------------------------------------- noisy mini-batches: hovering
+def test_noisy_mini_batches_hover_near_the_minimum_and_are_not_said_to_creep():
+    """The mini-batch lesson's noisy step: by its own table (θ* from numpy's lstsq on the
+    run's data) the run comes close to θ*, then moves away again with J rising on many
+    steps; "creeps towards the minimum" (small downhill steps) would be false."""
+    from gd_app.demos import one_parameter
+    from gd_app.demos.fit_one import _one_run
+    from gd_app.lessons import load
+    from gd_app.outcomes import question
+
+    lessons, problems = load()
+    assert not problems
+    step = next(
+        s for lesson in lessons for s in lesson.steps if s.title == "Mini-batches of 2, noisy data"
+    )
+    values = step.values
+    run = _one_run(
+        **{k: values[k] for k in ("N", "alpha", "theta1", "m", "noise", "seed", "batch")}
+    )
+    x, y = run.data.x, run.data.y
+    theta_star = np.linalg.lstsq(x[:, None], y, rcond=None)[0][0]
+    demo = one_parameter(**values)
+    table = demo.table
+    distance = np.abs(table["theta1"].to_numpy() - theta_star)
+    cost = table["J"].to_numpy()
+    half = np.diff(cost)[len(cost) // 2 - 1 :]
+    assert distance.min() <= 0.1 * distance[0]  # it came near θ*
+    assert distance[-1] > 2 * distance.min()  # and moved away again
+    assert np.count_nonzero(half > 0) >= len(half) / 4  # J rose on many late steps
+    assert demo.outcome is Outcome.HOVER
+    assert "creep" not in demo.verdict.lower()
+    assert question("one_parameter", values).answer == Outcome.HOVER.value
+
+
+def test_a_full_batch_run_that_converges_never_hovers():
+    """Full-batch steps on the bowl below α_crit shrink the distance to θ* on every step
+    (|1 − αλ| < 1), so the run never moves away again."""
+    from gd_app.controls import ONE_PARAMETER, defaults
+    from gd_app.demos import one_parameter
+
+    for alpha in (0.2, 1.0, 3.0, 5.0):
+        demo = one_parameter(**{**defaults(ONE_PARAMETER), "alpha": alpha, "N": 60})
+        assert demo.outcome is not Outcome.HOVER, alpha

@@ -20,6 +20,7 @@ class Outcome(enum.Enum):
     DIRECT = "gets there without overshooting"
     OVERSHOOT_SETTLE = "overshoots but settles"
     BOUNCE = "bounces for ever"
+    HOVER = "hovers near the minimum without settling"
     DIVERGE = "diverges"
     RUN_OFF = "runs off"
     STUCK = "stops somewhere that is not a minimum"

@@ -42,6 +42,10 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
         if reached:
             return f"{shot}, but the steps got shorter and {where}."
         return f"{shot}, but the steps are getting shorter: the run is settling, and {where}."
+    if outcome is Outcome.HOVER:
+        return (
+            f"The steps came near {words.target} but did not stay there: {key[0].lower()}{key[1:]}"
+        )
     if outcome is Outcome.CREEP:
         count = f"{n} step{'' if n == 1 else 's'}"
         lead = "Each step went downhill" if downhill else _overall(facts)
