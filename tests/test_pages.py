@@ -322,6 +322,14 @@ def test_work_over_budget_is_said_plainly(monkeypatch):
         ("pages/symbolic.py", "alpha", "20", 10.0),
         ("pages/symbolic.py", "x0", "-5000", -1000.0),
         ("pages/one_parameter.py", "N", "5000", 1000),
+        # ±inf in a whole-number control: Streamlit's own reading raises on int(inf)
+        ("pages/one_parameter.py", "N", "1e400", 1000),
+        ("pages/one_parameter.py", "m", "inf", 100000),
+        ("pages/symbolic.py", "max_iter", "1e400", 10000),
+        ("pages/two_parameters.py", "N", "-inf", 2),
+        # the optimizer lab's sidebar: the nearest end too, not the default
+        ("pages/optimizers.py", "lr_gd", "100", 10.0),
+        ("pages/optimizers.py", "N", "1e400", 5000),
     ],
 )
 def test_a_number_past_its_range_in_a_link_starts_at_the_nearest_end(page, key, value, nearest):

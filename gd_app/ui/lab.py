@@ -10,7 +10,12 @@ import streamlit as st
 
 from gd_app.controls import FIRST_ORDER, LAB_METHODS, LAB_PRESETS, LINE_SEARCH, OPTIMIZERS
 from gd_app.controls.lab import HYPER, RULES
-from gd_app.ui.links import check_link, report_refused
+from gd_app.ui.links import (
+    _rewrite_link,
+    _snap_select_values_from_link,
+    check_link,
+    report_refused,
+)
 from gd_app.ui.widgets import widget
 from gd_core.lab import PRESETS
 
@@ -40,6 +45,7 @@ def lab_sidebar(page: str) -> dict:
     text = st.session_state.get("f", raw["f"] if raw["f"] is not None else CONTROLS["f"].default)
     st.session_state["preset"] = preset_of(text)  # the picker always names what the box holds
 
+    snapped = _snap_select_values_from_link(page, OPTIMIZERS, raw)  # lr_gd=100: at the top
     values = {}
     with st.sidebar:
         values["preset"] = widget(CONTROLS["preset"], LAB_PRESETS, on_change=_fill_from_preset)
@@ -56,6 +62,7 @@ def lab_sidebar(page: str) -> dict:
         for key in ("view3d", "sweep", "basins"):
             values[key] = widget(CONTROLS[key])
         values["basin_method"] = widget(CONTROLS["basin_method"], LAB_METHODS)
+    _rewrite_link(snapped, OPTIMIZERS)  # the link keeps what the widget shows
     check_link(page, OPTIMIZERS, raw, values)
     if raw["preset"] is not None and raw["preset"] not in LAB_PRESETS:  # options at run time
         preset = replace(CONTROLS["preset"], options=LAB_PRESETS)

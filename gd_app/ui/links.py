@@ -131,12 +131,16 @@ def _snap_select_values_from_link(page: str, controls, raw: dict) -> list[str]:
 
 
 def _nearest_in_range(control: Control, raw: str):
-    """A finite number outside the control's range: its nearer end (None for any other value)."""
+    """A number outside the control's range: its nearer end (1e400 is past the top); nan:
+    the default (Streamlit's own reading of the link would raise on either); None for a
+    number in range or text that is no number."""
     try:
         number = float(raw)
     except ValueError:
         return None
-    if not math.isfinite(number) or control.low <= number <= control.high:
+    if math.isnan(number):
+        return control.default
+    if control.low <= number <= control.high:
         return None
     return type(control.default)(min(max(number, control.low), control.high))
 

@@ -3,6 +3,7 @@ controls (in the page or the sidebar), the scrubber, and the app's few style rul
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,6 +30,8 @@ def widget(control: Control, options: tuple = (), on_change=None, *, help: bool 
     """
     if teacher.is_hidden(control.key):  # a teacher's link: not shown, its value applies
         return teacher.hidden_value(control, options)
+    if control.kind in ("number", "slider") and isinstance(control.default, int):
+        _finite_link_value(control)
     options = tuple(options) or tuple(control.options)
     common = dict(
         key=control.key,
@@ -62,6 +65,26 @@ def widget(control: Control, options: tuple = (), on_change=None, *, help: bool 
     return st.slider(
         control.label, control.low, control.high, control.default, control.step, **common
     )
+
+
+def _finite_link_value(control: Control) -> None:
+    """A whole-number control's link value of ±inf (``N=1e400``) is read as ±1e308, which
+    Streamlit then clamps to the range's end and writes back into the link, as it does for
+    any number past the range. Streamlit 1.67's own reading raises on it (``int(inf)`` is an
+    OverflowError, which its seeding does not catch), so this edits the initial link values
+    it seeds from (internal; pinned in requirements.txt, guarded by tests/test_pages.py)."""
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    params = get_session_state()._state.query_params
+    initial = params._initial_query_params.get(control.key)
+    if not initial:
+        return
+    try:
+        number = float(initial[-1])
+    except (TypeError, ValueError):
+        return
+    if math.isinf(number):
+        params._initial_query_params[control.key] = ["1e308" if number > 0 else "-1e308"]
 
 
 @dataclass(frozen=True)
