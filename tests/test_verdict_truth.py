@@ -345,3 +345,22 @@ def test_a_full_batch_run_that_converges_never_hovers():
     for alpha in (0.2, 1.0, 3.0, 5.0):
         demo = one_parameter(**{**defaults(ONE_PARAMETER), "alpha": alpha, "N": 60})
         assert demo.outcome is not Outcome.HOVER, alpha
+
+
+def test_a_run_stopped_by_its_precision_is_not_said_to_have_run_out_of_steps():
+    """f = −exp(−x²) from x0 = 5: f′(5) = 10·e⁻²⁵ ≈ 1.4e-10, so the first step (α·f′) is far
+    below the precision and the stop rule ends the run; the bracket around x = 5 is a
+    step's width, written with enough digits that its ends differ."""
+    import re
+
+    from gd_app.controls import SYMBOLIC, defaults
+    from gd_app.demos.symbolic import _symbolic_run
+
+    values = {**defaults(SYMBOLIC), "f": "-exp(-x**2)", "x0": 5.0}
+    slope = 10 * np.exp(-25.0)
+    assert values["alpha"] * slope < values["precision"]
+    verdict = _symbolic_run(**values).verdict
+    assert "too slowly" not in verdict.headline and "in 1 step" not in verdict.headline
+    assert "below the precision" in verdict.headline
+    brackets = re.findall(r"\[([-\d.e+]+), ([-\d.e+]+)\]", verdict.text)
+    assert brackets and all(low != high for low, high in brackets), verdict.text

@@ -8,7 +8,7 @@ import numpy as np
 
 import gd_core.verdict.point1d as p1
 import gd_core.verdict.point2d as p2
-from gd_core.verdict.rates import g
+from gd_core.verdict.rates import distinct, g
 
 _DERIVATIVE_NAMES = {2: "f″", 3: "f‴"}
 
@@ -69,7 +69,7 @@ def _sentence_2d(point: p2.EndPoint2) -> str:
 
 def _sentence_1d(point: p1.EndPoint) -> str:
     x, width = g(point.x, 6), point.high - point.low
-    bracket = f"[{g(point.low, 6)}, {g(point.high, 6)}]"
+    bracket = "[{}, {}]".format(*distinct(point.low, point.high, digits=6))  # never [5, 5]
     where = near(point.where, width)
     if point.kind in (p1.MINIMUM, p1.MAXIMUM) and point.test == "sign":
         signs = "− to +" if point.kind == p1.MINIMUM else "+ to −"

@@ -60,6 +60,8 @@ def headline(facts: Facts, steps: StepFacts, outcome: Outcome, key: str, reached
             lead += f" ({_count(steps.overshot, _overshot_verb(steps)).lower()})"
         if facts.minimizer is None and facts.min_value is None and facts.endpoint is None:
             return f"{lead}, and the run was still going when its {count} ran out: {where}."
+        if facts.ending is Ending.RULE_MET:  # the stop rule, not the step count, ended it
+            return f"{lead}, but it {facts.message}, short of {words.target}: {where}."
         if not downhill:  # steps that went up too: "too slowly" would be a guess at why
             return f"{lead}, but it did not get there in {count}: {where}."
         return f"{lead}, but too slowly to get there in {count}: {where}."
