@@ -36,13 +36,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
             return response.status == 200
@@ -53,7 +53,7 @@ def _healthy(url: str) -> bool:
 @contextlib.contextmanager
 def streamlit_server(script: str = "streamlit_app.py", log: Path | None = None) -> Iterator[str]:
     """``streamlit run script`` (a path under the repository); yields its base URL."""
-    port = _free_port()
+    port = free_port()
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
         [
@@ -72,7 +72,7 @@ def streamlit_server(script: str = "streamlit_app.py", log: Path | None = None) 
     PIDS[url] = process.pid
     try:
         deadline = time.monotonic() + 60
-        while not _healthy(url):
+        while not healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit run {script} did not start (see {log})")
             time.sleep(0.2)

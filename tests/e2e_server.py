@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from server import free_port, healthy  # bench/server.py: the benchmarks start servers alike
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,20 +34,6 @@ class Server:
             return ""
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 def _stop(process: subprocess.Popen) -> None:
     """Terminate the server's process group (it was started in a session of its own)."""
     if process.poll() is not None:
@@ -66,7 +52,7 @@ def _stop(process: subprocess.Popen) -> None:
 def streamlit_server(log_dir: Path, name: str, startup_timeout: float = 60) -> Iterator[Server]:
     """A fresh ``streamlit run`` on a free port of 127.0.0.1, stopped on exit."""
     for attempt in range(3):  # a free port can be taken between the probe and the bind
-        port = _free_port()
+        port = free_port()
         log = log_dir / f"streamlit-{name}-{port}.log"
         with open(log, "wb") as out:
             process = subprocess.Popen(
@@ -98,12 +84,12 @@ def streamlit_server(log_dir: Path, name: str, startup_timeout: float = 60) -> I
         try:
             deadline = time.monotonic() + startup_timeout
             while time.monotonic() < deadline and process.poll() is None:
-                if _healthy(server.url):
+                if healthy(server.url):
                     break
                 time.sleep(0.25)
             if process.poll() is not None and attempt < 2 and "not available" in server.log_tail():
                 continue  # lost the port race: try another port
-            if not _healthy(server.url):
+            if not healthy(server.url):
                 raise RuntimeError(
                     f"streamlit did not answer on {server.url} within {startup_timeout:.0f} s "
                     f"(exit code {process.poll()}):\n{server.log_tail()}"

@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from e2e_server import ROOT, Server, streamlit_server
+from server import CHROMIUM_ARGS  # bench/server.py: one set of Chromium flags
 
 from gd_app import demos
 from gd_app.controls import ALPHA_VALUES, ONE_PARAMETER, SYMBOLIC, TWO_PARAMETERS, defaults
@@ -48,15 +49,6 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = next(
     (p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p and os.path.exists(p)), None
 )
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
