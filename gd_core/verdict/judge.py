@@ -218,33 +218,31 @@ def _outcome(facts: Facts, steps: StepFacts, reached: bool) -> tuple[Outcome, st
     shrinking = trend(steps, tail(steps)) < 1 - STEADY
     if overshot and shrinking and _settling_shown(facts, steps):
         return Outcome.OVERSHOOT_SETTLE, _settle_reason(facts, steps, overshot)
-    if _hovering(facts, steps):
-        return Outcome.HOVER, _hover_reason(facts, steps)
+    hover = _hover_reason(facts, steps)
+    if hover:
+        return Outcome.HOVER, hover
     return Outcome.CREEP, _creep_reason(facts, steps)
 
 
-def _hovering(facts: Facts, steps: StepFacts) -> bool:
-    """With θ* known: the run came within CLOSE of its start's distance to θ*, then moved
-    away again (it ended more than twice as far as its closest), with f rising on at least
-    a quarter of the last half's steps (noisy mini-batch steps do this at a constant α)."""
+def _hover_reason(facts: Facts, steps: StepFacts) -> str:
+    """With θ* known: why the run hovers ("" if it doesn't). It came within CLOSE of its
+    start's distance to θ*, then moved away again (it ended more than twice as far as its
+    closest), with f rising on at least a quarter of the last half's steps (noisy
+    mini-batch steps do this at a constant α)."""
     if facts.minimizer is None or steps.n_steps < 2 * TAIL:
-        return False
+        return ""
     distance = steps.distance
     closest = int(np.nanargmin(distance))
+    rose = int(np.count_nonzero(steps.f_change[len(steps.f_change) // 2 :] > 0))
+    late = len(steps.f_change) - len(steps.f_change) // 2
     came_near = distance[closest] <= CLOSE * distance[0]
     left_again = distance[-1] > 2 * max(distance[closest], facts.floor)
-    half = steps.f_change[len(steps.f_change) // 2 :]
-    return bool(came_near and left_again and np.count_nonzero(half > 0) >= len(half) / 4)
-
-
-def _hover_reason(facts: Facts, steps: StepFacts) -> str:
-    closest = int(np.nanargmin(steps.distance))
-    half = steps.f_change[len(steps.f_change) // 2 :]
-    near, end = distinct(steps.distance[closest], steps.distance[-1])
+    if not (came_near and left_again and rose >= late / 4):
+        return ""
+    near, end = distinct(distance[closest], distance[-1])
     return (
         f"It came within {near} of {facts.words.target} at step {closest}, then moved away "
-        f"again: {facts.words.f} rose on {np.count_nonzero(half > 0)} of the last {len(half)} "
-        f"steps, and it ended {end} away."
+        f"again: {facts.words.f} rose on {rose} of the last {late} steps, and it ended {end} away."
     )
 
 
