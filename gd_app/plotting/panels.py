@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from matplotlib.artist import allow_rasterization
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.quiver import Quiver
 
 from gd_app.plotting.common import (
     Rendered,
@@ -186,14 +189,18 @@ def layered_frames(
 class Iterates:
     """A run's iterates on a dynamic layer, shown up to any iterate: an arrow from each to
     the next, a dot on each, the last one marked once the whole run is shown, and a ring
-    on the highlighted one. The dots and marks are made once and :meth:`show` changes
-    their data; the arrows are made again for each iterate shown."""
+    on the highlighted one. Every artist is made once and :meth:`show` changes its data
+    (the arrows: how many of them are drawn)."""
 
     def __init__(  # noqa: PLR0913
         self, ax, points: np.ndarray, *, steps: dict, dots: dict, final: dict, ring_z, most=None
     ):
-        self.ax, self.points, self.steps, self.most = ax, points, steps, most
-        self.arrows = None
+        self.points = points
+        drawn = points[: None if most is None else most + 1]  # the iterates with arrows
+        finite = np.all(np.isfinite(drawn), axis=1)
+        keep = finite[:-1] & finite[1:]  # an arrow from each finite iterate to the next
+        self.arrows = Arrows(ax, drawn[:-1][keep], np.diff(drawn, axis=0)[keep], **steps)
+        self.kept = np.concatenate([[0], np.cumsum(keep)])  # arrows among the first j steps
         self.dots = ax.scatter([], [], **dots)
         self.final = ax.plot([], [], "o", **final)[0]
         self.ring = ring(ax, [], [], zorder=ring_z)
@@ -202,17 +209,40 @@ class Iterates:
         """Iterates 0 … n−1, iterate ``highlight`` ringed."""
         points = self.points[:n]
         finite = np.all(np.isfinite(points), axis=1)
-        if self.arrows is not None:
-            self.arrows.remove()
-            self.arrows = None
-        shown = points[: None if self.most is None else self.most + 1]
-        keep = finite[: len(shown)][:-1] & finite[: len(shown)][1:]
-        if keep.any():  # an arrow from each iterate to the next
-            tails, deltas = shown[:-1][keep], np.diff(shown, axis=0)[keep]
-            self.arrows = arrows(self.ax, tails, deltas, **self.steps)
+        self.arrows.count = int(self.kept[min(max(n - 1, 0), len(self.kept) - 1)])
         self.dots.set_offsets(points[finite])
         self.final.set_data(*(points[-1:].T if n == len(self.points) else ([], [])))
         self.ring.set_data(*points[highlight : highlight + 1].T)
+
+
+class Arrows(Quiver):
+    """An arrow for each of ``tails`` along ``deltas`` ((n, 2) in data coordinates, as
+    :func:`arrows` draws them), of which only the first :attr:`count` are drawn.
+
+    An arrow's shape depends on its own step and the Axes' scale alone, so the shapes are
+    made once per scale, and the frames of an animation (each a step or so further) draw
+    them without making them again (about a tenth of a frame's time). The pixels are those of a
+    quiver of the first :attr:`count` arrows only (tests/test_reveal.py).
+    """
+
+    def __init__(self, ax, tails: np.ndarray, deltas: np.ndarray, **kwargs):
+        tails, deltas = tails.reshape(-1, 2), deltas.reshape(-1, 2)
+        super().__init__(ax, *tails.T, *deltas.T, angles="xy", scale_units="xy", scale=1, **kwargs)
+        ax.add_collection(self, autolim=False)  # the layers fix their Axes' limits
+        self.count = len(tails)
+        self._made: tuple = (None, [])  # (the scale they were made at, every arrow's path)
+
+    @allow_rasterization
+    def draw(self, renderer) -> None:
+        self._init()
+        scale = (self.axes.bbox.bounds, self.axes.viewLim.bounds)
+        if self._made[0] != scale:
+            self.set_verts(self._make_verts(self.XY, self.U, self.V, self.angles), closed=False)
+            self._made = (scale, self._paths)
+        # What PolyCollection.draw reads: the first `count` arrows and where they start.
+        self._paths, self._offsets = self._made[1][: self.count], self.XY[: self.count]
+        PolyCollection.draw(self, renderer)
+        self.stale = False
 
 
 # ---------------------------------------------------------------- layered PNGs
