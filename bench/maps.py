@@ -61,10 +61,12 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true", help="toy sizes: measures nothing")
     args = parser.parse_args()
     N, count = (20, 1) if args.tiny else (1000, 5)
+    plain = app(N)
+    figures = len(plain.get("image"))  # the race's pictures; a map adds one more
     apps = {
-        "plain": (app(N), 1),
-        "basins": (app(N, basins="true"), 2),
-        "sweep": (app(N, sweep="true"), 2),
+        "plain": (plain, figures),
+        "basins": (app(N, basins="true"), figures + 1),
+        "sweep": (app(N, sweep="true"), figures + 1),
     }
     times = {name: [] for name in apps}
     over = 0

@@ -162,6 +162,18 @@ class Worker:
         self.retired = True
 
 
+class _Idle(queue.LifoQueue):
+    """Idle workers: :meth:`get` gives the one back most recently (its caches are the warmest,
+    and with one visitor the others keep only what they share with their fork server)."""
+
+    def get_oldest_nowait(self) -> Worker:
+        """The worker idle longest; raises queue.Empty if none is."""
+        with self.mutex:
+            if not self.queue:
+                raise queue.Empty
+            return self.queue.pop(0)
+
+
 class Pool:
     """Up to ``size`` workers running ``target`` = ("module:function", args), ``spares`` idle."""
 
@@ -170,7 +182,7 @@ class Pool:
         self.server = ForkServer(preload)
         self.target = target
         self._lock = threading.Lock()
-        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self._idle = _Idle()
         self._live = 0  # workers started and not yet killed (idle, busy or starting)
         self._refill = threading.Event()
         self._refiller: threading.Thread | None = None
@@ -309,7 +321,7 @@ class Pool:
                 # Enough wait idle already: the one idle longest goes (its memory back to
                 # the machine), this one stays (its caches are the warmest for what comes).
                 with contextlib.suppress(queue.Empty):
-                    self._idle.get_nowait().kill()
+                    self._idle.get_oldest_nowait().kill()
                     self._release()
             self._idle.put(worker)
             self.top_up()

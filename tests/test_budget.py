@@ -150,3 +150,18 @@ def test_a_spare_that_finishes_starting_after_a_busy_worker_came_back_is_not_kep
     pool._fill()
     assert pool.idle() == 1 and pool._idle.get_nowait() is came_back
     assert late.killed and pool._live == 0
+
+
+def test_the_worker_back_last_gets_the_next_job_and_the_one_idle_longest_is_the_one_to_end():
+    """With one visitor the same worker draws every picture (its caches are warm; the others
+    keep only what they share with their fork server); past ``spares`` idle, the pool ends
+    the one idle longest."""
+    pool = Pool("gd-lifo-test", (), target=("tests.drawing_jobs:pid", ()), size=3, spares=2)
+    first, second = _Started(), _Started()
+    first.alive = second.alive = lambda: True
+    pool._idle.put(first)
+    pool._idle.put(second)
+    assert pool._take(wait=0) is second
+    pool._idle.put(second)
+    assert pool._idle.get_oldest_nowait() is first
+    assert pool._take(wait=0) is second

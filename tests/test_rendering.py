@@ -162,3 +162,21 @@ def test_pictures_carry_their_drawn_width():
     ):
         for panel in picture.panels:
             assert panel.width == Image.open(io.BytesIO(panel.png)).size[0]
+
+
+def test_a_dynamic_figure_the_spares_let_go_is_freed():
+    """The spares keep a few dynamic figures with their pixel buffers; one they drop (more
+    in use at once than they keep, or :func:`common.forget_spares`) must not be kept alive
+    by its reused bare Axes."""
+    import gc
+    import weakref
+
+    with common.dynamic_figure((1.0, 1.0), "test-freed") as fig:
+        common.axes(fig, [(0.1, 0.1, 0.8, 0.8)], bare=True)
+        again = common.axes(fig, [(0.1, 0.1, 0.8, 0.8)], bare=True)
+        assert again == fig.axes, "a dynamic figure gets its own bare Axes back"
+    gone = weakref.ref(fig)
+    del fig, again
+    common.forget_spares()
+    gc.collect()
+    assert gone() is None

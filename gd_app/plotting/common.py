@@ -11,7 +11,6 @@ import contextlib
 import contextvars
 import struct
 import threading
-import weakref
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
@@ -258,7 +257,7 @@ def axes(fig: Figure, rects, *, bare: bool):
 
     A figure from :func:`dynamic_figure` gets back its bare Axes, emptied.
     """
-    kept = _BARE_AXES.get(fig)
+    kept = getattr(fig, _BARE_AXES, None)
     if bare and kept and kept[0] == tuple(rects):
         for ax in kept[1]:
             _empty(ax)
@@ -268,7 +267,7 @@ def axes(fig: Figure, rects, *, bare: bool):
         if bare:
             ax.set_axis_off()
     if bare:
-        _BARE_AXES[fig] = (tuple(rects), tuple(axes))
+        setattr(fig, _BARE_AXES, (tuple(rects), tuple(axes)))
     return axes
 
 
@@ -278,7 +277,9 @@ def axes(fig: Figure, rects, *, bare: bool):
 SPARE_FIGURES = 2  # per figure size and kind, each with its RGBA buffer (3 to 8 MB)
 _SPARES: dict[tuple, list[Figure]] = {}
 _SPARES_LOCK = threading.Lock()
-_BARE_AXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# A dynamic figure's bare Axes are kept on the figure itself, so they go with it. (Kept in
+# a WeakKeyDictionary, they held their figure alive: a value that refers to its key.)
+_BARE_AXES = "_gd_bare_axes"
 
 
 @contextlib.contextmanager

@@ -12,21 +12,20 @@ A minimum is claimed only when one of two tests holds:
   exact arithmetic) and the first derivative of f that is not 0 at r has even order and is
   positive (x⁴ at 0: f′ = f″ = f‴ = 0, f⁗ = 24).
 
-The numeric work uses f and f′; the exact test uses SymPy under a time box, and says less
-when that runs out. Runs where SymPy is (the budget's worker).
+The numeric work uses f and f′; the exact test uses SymPy under a time box
+(:mod:`gd_core.verdict.even_order`), and says less when that runs out. Runs where SymPy is (the budget's worker).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
-import signal
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from gd_core.verdict.even_order import first_nonzero_derivative
 
 if TYPE_CHECKING:
     import sympy
@@ -38,9 +37,6 @@ MIN_HALF_WIDTH = 1e-9  # relative to max(1, |x|): a run that stopped on f′ = 0
 SAMPLES = 129  # points at which f′ is sampled across the bracket
 PROBE_REACH = 1e3  # the probe checks f′ this far, times max(1, |x|), in the downhill direction
 PROBE_SAMPLES = 60
-MAX_ORDER = 8  # highest derivative the even-order test looks at
-MAX_DENOMINATOR = 1000  # rational points tried: fractions with at most this denominator
-EXACT_SECONDS = 0.4  # time box for the exact (SymPy) part; past it, the test says "can't tell"
 
 MINIMUM = "minimum"
 MAXIMUM = "maximum"
@@ -279,91 +275,18 @@ def _replace(point: EndPoint, **changes) -> EndPoint:
     return dataclasses.replace(point, **changes)
 
 
-# ------------------------------------------------------------------ exact even-order test
-class _OutOfTime(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _time_box(seconds: float):
-    """Raise _OutOfTime in the block after ``seconds`` (main thread with SIGALRM only)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _candidates(x: float, low: float, high: float) -> list[sympy.Rational]:
-    """Simple rationals in [low, high]: 0 and the best approximations of x."""
-    import sympy  # only here: the rest of the verdict never needs SymPy
-
-    found = []
-    for value in (0.0, x, round(x)):
-        for limit in (1, 10, 100, MAX_DENOMINATOR):
-            r = sympy.Rational(value).limit_denominator(limit)
-            if low <= float(r) <= high and r not in found:
-                found.append(r)
-    return found
-
-
 def _even_order_test(f: sympy.Expr, symbol: sympy.Symbol, x: float, low: float, high: float):
     """kind/test/where/order/derivative fields if f′ is exactly 0 at a simple rational r."""
-    import sympy  # only here: the rest of the verdict never needs SymPy
-
-    try:
-        with _time_box(EXACT_SECONDS):
-            for r in _candidates(x, low, high):
-                derivative = sympy.diff(f, symbol)
-                if _exact_sign(derivative.subs(symbol, r)) != 0:
-                    continue
-                for order in range(2, MAX_ORDER + 1):
-                    derivative = sympy.diff(derivative, symbol)
-                    sign = _exact_sign(derivative.subs(symbol, r))
-                    if sign is None:
-                        return None
-                    if sign == 0:
-                        continue
-                    value = float(derivative.subs(symbol, r).evalf(20))
-                    if order % 2 == 0:
-                        kind = MINIMUM if sign > 0 else MAXIMUM
-                    else:
-                        kind = INFLECTION
-                    return dict(
-                        kind=kind, test="even order", where=float(r), order=order, derivative=value
-                    )
-                return None
-    except (_OutOfTime, ArithmeticError, TypeError, ValueError, RecursionError):
+    flat = first_nonzero_derivative(f, symbol, x, low, high)
+    if flat is None:
         return None
-    return None
-
-
-def _exact_sign(value: sympy.Expr) -> int | None:
-    """−1, 0 or +1 when certain, else None: exact for numbers, 30-digit evaluation otherwise."""
-    import sympy  # only here: the rest of the verdict never needs SymPy
-
-    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        return None
-    if value.is_Number:
-        return int(sympy.sign(value))
-    if value.free_symbols:
-        return None
-    approx = value.evalf(30)
-    if not approx.is_Number or approx.has(sympy.I):
-        return None
-    if abs(approx) > sympy.Float("1e-25"):
-        return 1 if approx > 0 else -1
-    return None  # too close to 0 to tell without an exact proof
+    if flat.order % 2:
+        kind = INFLECTION
+    else:
+        kind = MINIMUM if flat.sign > 0 else MAXIMUM
+    return dict(
+        kind=kind, test="even order", where=flat.where, order=flat.order, derivative=flat.value
+    )
 
 
 # ------------------------------------------------------------------ sign changes along the walk
