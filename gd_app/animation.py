@@ -72,24 +72,26 @@ def build_gif(
     chunks = [steps[i : i + CHUNK] for i in range(0, len(steps), CHUNK)]
     done: list[gif.Chunk | None] = [None] * len(chunks)
     lock = threading.Lock()
+    todo = list(range(len(chunks)))  # the chunks not yet taken, in order
 
-    def lane(first: int, end: int) -> None:
-        """Chunks first … end−1, one after another: a lane keeps the drawing worker it
-        has (the other is busy with the other lane), so each worker draws the static
-        layers of its own run of iterates only."""
-        for i in range(first, end):
+    def lane(from_front: bool) -> None:
+        """Chunks from one end of ``todo`` until none is left: one lane works forwards from
+        the first chunk, the other backwards from the last, so each keeps to a run of
+        consecutive iterates (and its drawing worker to their static layers), and the two
+        meet wherever the work splits evenly (later frames draw more, so cost more)."""
+        while True:
+            with lock:
+                if not todo:
+                    return
+                i = todo.pop(0 if from_front else -1)
             labels = tuple(label(step, rows - 1) for step in chunks[i])
             done[i] = chunk_of(chunks[i], GifFrames(labels, palette))
             with lock:
                 progress(sum(len(c) for c in done if c is not None), len(steps))
 
-    # FRAME_THREADS lanes at once, each a run of consecutive chunks: the drawing workers
-    # draw them side by side.
-    bounds = np.linspace(0, len(chunks), FRAME_THREADS + 1).round().astype(int)
     with ThreadPoolExecutor(FRAME_THREADS, thread_name_prefix="gif-frame") as threads:
-        for lane_done in [
-            threads.submit(lane, a, b) for a, b in zip(bounds, bounds[1:], strict=False)
-        ]:
+        lanes = [threads.submit(lane, i % 2 == 0) for i in range(FRAME_THREADS)]
+        for lane_done in lanes:
             lane_done.result()
     durations = [10 * round(100 / speed)] * len(steps)  # GIF counts time in 10 ms steps
     durations[-1] += HOLD_LAST_MS
