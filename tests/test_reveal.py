@@ -240,3 +240,41 @@ def test_lab_partial_pictures_do_not_tell_how_the_race_ends():
     frame = optimizers.frame_of(result, partial=True)
     assert frame.window == result.start_window != result.window
     assert frame.last == base["N"] - 1
+
+
+def test_arrows_drawn_up_to_a_count_are_the_pixels_of_a_plain_quiver_of_those_arrows():
+    """panels.Arrows reads Quiver's internals; its pixels must stay matplotlib's own."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from gd_app.plotting.panels import Arrows
+
+    rng = np.random.default_rng(3)
+    points = np.cumsum(rng.normal(size=(9, 2)), axis=0)
+    tails, deltas = points[:-1], np.diff(points, axis=0)
+
+    def pixels(draw) -> bytes:
+        fig = Figure(figsize=(3, 3), dpi=80)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(points[:, 0].min() - 1, points[:, 0].max() + 1)
+        ax.set_ylim(points[:, 1].min() - 1, points[:, 1].max() + 1)
+        draw(ax)
+        fig.canvas.draw()
+        return bytes(fig.canvas.buffer_rgba())
+
+    style = dict(color="purple", width=0.01)
+    for count in (1, 4, 8):
+
+        def reused(ax, count=count):
+            arrows = Arrows(ax, tails, deltas, **style)
+            arrows.count = len(tails)
+            ax.get_figure().canvas.draw()  # the shapes made once, for every arrow
+            arrows.count = count
+
+        def plain(ax, count=count):
+            ax.quiver(
+                *tails[:count].T, *deltas[:count].T, angles="xy", scale_units="xy", scale=1, **style
+            )
+
+        assert pixels(reused) == pixels(plain), count

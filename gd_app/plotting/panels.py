@@ -223,6 +223,11 @@ class Arrows(Quiver):
     made once per scale, and the frames of an animation (each a step or so further) draw
     them without making them again (about a tenth of a frame's time). The pixels are those of a
     quiver of the first :attr:`count` arrows only (tests/test_reveal.py).
+
+    It reads Quiver's internals (``_init``, ``_make_verts``, ``_paths``, ``_offsets``): no
+    public API draws the first arrows of a quiver without making every arrow again.
+    matplotlib is pinned in requirements.txt; tests/test_reveal.py compares the pixels with
+    a plain quiver of those arrows.
     """
 
     def __init__(self, ax, tails: np.ndarray, deltas: np.ndarray, **kwargs):
